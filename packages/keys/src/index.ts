@@ -1,0 +1,14 @@
+export { type CanonicalizeOptions, canonicalize } from "./canonicalize";
+export { type ArgsDigestOptions, argsDigest, DEFAULT_DIGEST_BYTES, digest } from "./digest";
+export { KeyError, type KeyErrorCode } from "./errors";
+export { type LogId, loadLogId, logId } from "./log-id";
+export { joinKey, keySegment, MAX_SEGMENT_LENGTH } from "./segment";
+export {
+  type CallerScope,
+  SHARED_SCOPE,
+  scopeDigest,
+  type ToolKeyOptions,
+  type ToolPrefixOptions,
+  toolKey,
+  toolPrefix,
+} from "./tool-key";

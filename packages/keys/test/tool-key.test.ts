@@ -1,0 +1,151 @@
+import {
+  digest,
+  joinKey,
+  KeyError,
+  keySegment,
+  loadLogId,
+  logId,
+  scopeDigest,
+  toolKey,
+  toolPrefix,
+} from "@mcp-persist/keys";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+const call = { tool: "search_docs", args: { query: "mcp monitoring", limit: 5 } };
+
+describe("toolKey", () => {
+  it("lays a key out as namespace:tool:version:scope:digest", () => {
+    expect(toolKey(call)).toMatch(/^mcp:search_docs:v1:_:[0-9a-f]{32}$/);
+    expect(toolKey({ ...call, namespace: "acme", version: "v2" })).toMatch(
+      /^acme:search_docs:v2:_:[0-9a-f]{32}$/,
+    );
+    expect(toolKey(call).startsWith(toolPrefix({ tool: "search_docs" }))).toBe(true);
+    expect(toolKey(call).startsWith(toolPrefix())).toBe(true);
+  });
+
+  it("ignores argument order and separates different arguments, tools and versions", () => {
+    expect(toolKey({ tool: "search_docs", args: { limit: 5, query: "mcp monitoring" } })).toBe(toolKey(call));
+    const keys = new Set([
+      toolKey(call),
+      toolKey({ ...call, args: { ...call.args, limit: 6 } }),
+      toolKey({ ...call, tool: "search_code" }),
+      toolKey({ ...call, version: "v2" }),
+      toolKey({ ...call, namespace: "other" }),
+    ]);
+    expect(keys.size).toBe(5);
+  });
+
+  it("hashes the caller into the key, so two callers never share an entry", () => {
+    const alice = toolKey({ ...call, scope: { user: "alice" } });
+    const bob = toolKey({ ...call, scope: { user: "bob" } });
+    expect(alice).not.toBe(bob);
+    expect(alice).not.toBe(toolKey(call));
+    expect(alice).not.toContain("alice");
+    expect(toolKey({ ...call, scope: { user: "alice", tenant: "t1" } })).not.toBe(alice);
+    // The same string as a user and as a tenant, or as a bare identity, are different callers.
+    expect(
+      new Set([alice, toolKey({ ...call, scope: { tenant: "alice" } }), toolKey({ ...call, scope: "alice" })])
+        .size,
+    ).toBe(3);
+  });
+
+  it("puts one caller's keys in one Redis Cluster slot with hashTag", () => {
+    const a = toolKey({ ...call, scope: "alice", hashTag: true });
+    const b = toolKey({ tool: "other_tool", args: [1], scope: "alice", hashTag: true });
+    const tag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1];
+    expect(tag(a)).toBe(scopeDigest("alice"));
+    expect(tag(a)).toBe(tag(b));
+    expect(toolKey({ ...call, hashTag: true })).not.toContain("{");
+  });
+
+  it("keeps its length bounded whatever the size of the arguments or names", () => {
+    const big = toolKey({
+      tool: "t".repeat(5000),
+      namespace: "n".repeat(5000),
+      args: { blob: "x".repeat(500_000) },
+      scope: "s",
+    });
+    expect(big.length).toBeLessThan(300);
+    expect(toolKey({ tool: `${"t".repeat(5000)}a`, args: {} })).not.toBe(
+      toolKey({ tool: `${"t".repeat(5000)}b`, args: {} }),
+    );
+  });
+
+  it("cannot be steered by separators, braces, globs or newlines in names", () => {
+    // Each pair would collide if names were joined raw.
+    const pairs: [Parameters<typeof toolKey>[0], Parameters<typeof toolKey>[0]][] = [
+      [
+        { namespace: "a:b", tool: "c", args: 1 },
+        { namespace: "a", tool: "b:c", args: 1 },
+      ],
+      [
+        { tool: "x:v1", version: "v1", args: 1 },
+        { tool: "x", version: "v1:v1", args: 1 },
+      ],
+      [
+        { tool: "{tag}", args: 1 },
+        { tool: "%7Btag%7D", args: 1 },
+      ],
+    ];
+    for (const [a, b] of pairs) expect(toolKey(a)).not.toBe(toolKey(b));
+    const nasty = toolKey({ tool: "a:b{c}*\n d", namespace: "ns*", args: 1, scope: "s", hashTag: true });
+    expect(nasty).toMatch(/^[A-Za-z0-9_.%~:-]+:\{[0-9a-f]{32}\}:[0-9a-f]{32}$/);
+    expect(nasty.match(/\{/g)).toHaveLength(1);
+  });
+
+  it("rejects a bad tool name, scope, args or digest size with a KeyError", () => {
+    expect(() => toolKey({ tool: "", args: 1 })).toThrow(KeyError);
+    expect(() => toolKey({ ...call, scope: "" })).toThrow(
+      expect.objectContaining({ code: "KEY_INVALID_SCOPE" }),
+    );
+    expect(() => toolKey({ ...call, scope: {} })).toThrow(/no user, tenant, session or client/);
+    expect(() => toolKey({ ...call, scope: { user: 42 as unknown as string } })).toThrow(KeyError);
+    expect(() => toolKey({ ...call, args: { f: () => 1 } })).toThrow(
+      expect.objectContaining({ code: "KEY_UNSUPPORTED_TYPE" }),
+    );
+    expect(() => toolKey({ ...call, digestBytes: 4 })).toThrow(
+      expect.objectContaining({ code: "KEY_INVALID_OPTION" }),
+    );
+    expect(() => toolKey({ ...call, args: "x".repeat(50), maxArgsLength: 10 })).toThrow(
+      expect.objectContaining({ code: "KEY_TOO_LARGE" }),
+    );
+  });
+
+  it("digests with a configurable length", () => {
+    expect(toolKey({ ...call, digestBytes: 32 })).toMatch(/:[0-9a-f]{64}$/);
+    expect(digest("abc", 8)).toBe("ba7816bf8f01cfea");
+    expect(digest("abc")).toBe("ba7816bf8f01cfea414140de5dae2223");
+  });
+});
+
+describe("keySegment and joinKey", () => {
+  it("is injective and never emits a separator, brace, glob or whitespace", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 300, unit: "binary" }),
+        fc.string({ minLength: 1, unit: "binary" }),
+        (a, b) => {
+          const sa = keySegment(a);
+          expect(sa).toMatch(/^[A-Za-z0-9_.%~-]+$/);
+          expect(sa.length).toBeLessThanOrEqual(100);
+          if (a !== b) expect(keySegment(b)).not.toBe(sa);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(keySegment("search_docs")).toBe("search_docs");
+    expect(joinKey("ratelimit", "user:1", "send_email")).toBe("ratelimit:user%3A1:send_email");
+  });
+});
+
+describe("logId", () => {
+  it("is a stable 16-hex-character xxhash64 that does not reveal the key", async () => {
+    const id = await loadLogId();
+    const key = toolKey({ tool: "search", args: { query: "my secret diagnosis" } });
+    expect(id(key)).toMatch(/^[0-9a-f]{16}$/);
+    expect(id(key)).toBe(await logId(key));
+    expect(id(key)).not.toBe(id(`${key}x`));
+    expect(await loadLogId()).toBe(id);
+  });
+});
