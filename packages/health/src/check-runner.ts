@@ -1,0 +1,101 @@
+import { performance } from "node:perf_hooks";
+import { HealthOptionError } from "./errors";
+import { runWithTimeout } from "./run-with-timeout";
+import type { CheckOutcome, CheckResult, HealthCheck, HealthStatus } from "./types";
+import { describe, keyPart, positiveMs } from "./validate-options";
+
+const STATUSES: readonly unknown[] = ["pass", "warn", "fail"];
+
+function asOutcome(value: unknown): CheckOutcome | undefined {
+  const status = (value as CheckOutcome | null | undefined)?.status;
+  return typeof value === "object" && STATUSES.includes(status) ? (value as CheckOutcome) : undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * One check with its defaults applied, its last result cached for `cacheMs`, and at most one
+ * run in flight: concurrent probes share it, so a burst of probes costs one PING.
+ */
+export class CheckRunner {
+  readonly key: string;
+  readonly name: string;
+  readonly critical: boolean;
+  readonly #check: HealthCheck;
+  readonly #timeoutMs: number;
+  readonly #warnAfterMs: number | undefined;
+  readonly #cacheMs: number;
+  #cached: { result: CheckResult; at: number } | undefined;
+  #inFlight: Promise<CheckResult> | undefined;
+
+  constructor(check: HealthCheck, defaults: { timeoutMs: number; cacheMs: number }, index: number) {
+    if (typeof check !== "object" || check === null || typeof check.run !== "function") {
+      throw new HealthOptionError(
+        `checks[${index}] must be an object with a run() function, got ${describe(check)}`,
+      );
+    }
+    this.#check = check;
+    this.name = keyPart(`checks[${index}].name`, check.name);
+    this.key = `${this.name}:${keyPart(`checks[${index}].measurement`, check.measurement ?? "responseTime")}`;
+    this.critical = check.critical ?? true;
+    this.#timeoutMs = positiveMs(`checks[${index}].timeoutMs`, check.timeoutMs ?? defaults.timeoutMs);
+    this.#cacheMs = defaults.cacheMs;
+    if (check.warnAfterMs !== undefined) {
+      const warnAfterMs = positiveMs(`checks[${index}].warnAfterMs`, check.warnAfterMs);
+      if (warnAfterMs >= this.#timeoutMs) {
+        throw new HealthOptionError(
+          `checks[${index}].warnAfterMs (${warnAfterMs}) must be below its timeoutMs (${this.#timeoutMs}), or it can never warn`,
+        );
+      }
+      this.#warnAfterMs = warnAfterMs;
+    }
+  }
+
+  /** The cached result if fresh, else the run in flight, else a new run. Never rejects. */
+  result(): Promise<CheckResult> {
+    if (this.#cached !== undefined && performance.now() - this.#cached.at < this.#cacheMs) {
+      return Promise.resolve(this.#cached.result);
+    }
+    this.#inFlight ??= this.#run().finally(() => {
+      this.#inFlight = undefined;
+    });
+    return this.#inFlight;
+  }
+
+  async #run(): Promise<CheckResult> {
+    const started = performance.now();
+    let status: HealthStatus;
+    let output: string | undefined;
+    try {
+      const outcome = asOutcome(
+        await runWithTimeout(this.name, this.#timeoutMs, (signal) => this.#check.run(signal)),
+      );
+      const elapsed = performance.now() - started;
+      status = outcome?.status ?? "pass";
+      output = outcome?.output;
+      if (status === "pass" && this.#warnAfterMs !== undefined && elapsed > this.#warnAfterMs) {
+        status = "warn";
+        output = `responded in ${Math.round(elapsed)} ms, above warnAfterMs (${this.#warnAfterMs} ms)`;
+      }
+    } catch (error) {
+      status = "fail";
+      output = errorText(error);
+    }
+    const finished = performance.now();
+    // A non-critical dependency can degrade the service, never take it out of rotation.
+    if (status === "fail" && !this.critical) status = "warn";
+    const result: CheckResult = {
+      ...(this.#check.componentId === undefined ? {} : { componentId: this.#check.componentId }),
+      ...(this.#check.componentType === undefined ? {} : { componentType: this.#check.componentType }),
+      observedValue: Math.round((finished - started) * 100) / 100,
+      observedUnit: "ms",
+      status,
+      time: new Date().toISOString(),
+      ...(status === "pass" || output === undefined ? {} : { output }),
+    };
+    this.#cached = { result, at: finished };
+    return result;
+  }
+}

@@ -1,0 +1,138 @@
+import { buildReport, type ReportMetadata, shuttingDownReport } from "./build-report";
+import { CheckRunner } from "./check-runner";
+import {
+  type HealthResponse,
+  healthJsonResponse,
+  type Respond,
+  readinessResponse,
+  textResponse,
+} from "./endpoint-responses";
+import { HealthOptionError } from "./errors";
+import { createFetchHandler, handleFetchRequest } from "./fetch-handler";
+import { type HealthListenOptions, type HealthServer, listenHealth } from "./listen";
+import { createNodeHandler, handleNodeRequest, type NodeHealthHandler } from "./node-handler";
+import type { HealthCheck, HealthReport } from "./types";
+import { describe, httpPath, nonNegativeMs, positiveMs } from "./validate-options";
+
+/** Anything that knows whether the process is shutting down, e.g. `@mcp-persist/shutdown`. */
+export interface ShutdownState {
+  isShuttingDown(): boolean;
+}
+
+export interface HealthOptions extends ReportMetadata {
+  /** The dependencies `/readyz` and `/health` probe. `/livez` never runs them. @default [] */
+  checks?: HealthCheck[];
+  /** Default per-check timeout in ms (a check's own `timeoutMs` wins). @default 500 */
+  timeoutMs?: number;
+  /**
+   * How long a check's result is reused, in ms. Concurrent probes always share one run in
+   * flight; 0 turns only the reuse off.
+   * @default 1000
+   */
+  cacheMs?: number;
+  /**
+   * Readiness fails, and `/health` reports `fail`, from the moment `isShuttingDown()` is true.
+   * `markShuttingDown()` does the same without one.
+   * @default undefined
+   */
+  shutdown?: ShutdownState;
+  /** Endpoint paths. @default { live: "/livez", ready: "/readyz", health: "/health" } */
+  paths?: { live?: string; ready?: string; health?: string };
+}
+
+export interface Health {
+  /** Runs the checks (or reuses fresh results) and returns the `application/health+json` body. */
+  report(): Promise<HealthReport>;
+  /** Fails readiness from now on; liveness is unaffected. */
+  markShuttingDown(): void;
+  /** True after `markShuttingDown()` or once the `shutdown` option says so. */
+  isShuttingDown(): boolean;
+  /** node:http listener and express/connect middleware: unknown paths go to `next()`, or 404. */
+  readonly nodeHandler: NodeHealthHandler;
+  /** Answers a health request and returns true, or returns false and leaves `res` alone. */
+  handleNode(req: Parameters<NodeHealthHandler>[0], res: Parameters<NodeHealthHandler>[1]): boolean;
+  /** Fetch API handler: unknown paths get a 404 Response. */
+  readonly fetch: (request: Request) => Promise<Response>;
+  /** Fetch API: the answer, or `undefined` for unknown paths (the caller routes them). */
+  handleFetch(request: Request): Promise<Response | undefined>;
+  /** Serves the endpoints on their own port. */
+  listen(options?: HealthListenOptions): Promise<HealthServer>;
+}
+
+function buildRunners(checks: unknown, defaults: { timeoutMs: number; cacheMs: number }): CheckRunner[] {
+  if (!Array.isArray(checks)) throw new HealthOptionError(`checks must be an array, got ${describe(checks)}`);
+  const seen = new Set<string>();
+  return checks.map((check: HealthCheck, index) => {
+    const runner = new CheckRunner(check, defaults, index);
+    // Same key and same componentId would be two indistinguishable entries in the report.
+    const identity = `${runner.key} ${check.componentId ?? ""}`;
+    if (seen.has(identity)) {
+      throw new HealthOptionError(
+        `checks[${index}] repeats the key "${runner.key}" with the same componentId; give each a distinct componentId`,
+      );
+    }
+    seen.add(identity);
+    return runner;
+  });
+}
+
+function buildPaths(paths: HealthOptions["paths"] = {}): { live: string; ready: string; health: string } {
+  const resolved = {
+    live: httpPath("paths.live", paths.live ?? "/livez"),
+    ready: httpPath("paths.ready", paths.ready ?? "/readyz"),
+    health: httpPath("paths.health", paths.health ?? "/health"),
+  };
+  if (new Set(Object.values(resolved)).size !== 3) {
+    throw new HealthOptionError(`paths must be three different paths, got ${JSON.stringify(resolved)}`);
+  }
+  return resolved;
+}
+
+/** Liveness, readiness and `application/health+json` endpoints over a set of checks. */
+export function createHealth(options: HealthOptions = {}): Health {
+  const defaults = {
+    timeoutMs: positiveMs("timeoutMs", options.timeoutMs ?? 500),
+    cacheMs: nonNegativeMs("cacheMs", options.cacheMs ?? 1000),
+  };
+  const runners = buildRunners(options.checks ?? [], defaults);
+  const paths = buildPaths(options.paths);
+  let marked = false;
+  const isShuttingDown = () => marked || options.shutdown?.isShuttingDown() === true;
+
+  const report = async (): Promise<HealthReport> => {
+    if (isShuttingDown()) return shuttingDownReport(options);
+    return buildReport(
+      options,
+      await Promise.all(runners.map(async (runner) => [runner.key, await runner.result()] as const)),
+    );
+  };
+
+  const endpoints = new Map<string, () => Promise<HealthResponse>>([
+    // Liveness is the event loop answering: no check, no dependency, not even shutdown.
+    [paths.live, async () => textResponse(200, "ok")],
+    [paths.ready, async () => readinessResponse(await report())],
+    [paths.health, async () => healthJsonResponse(await report())],
+  ]);
+  const respond: Respond = (method, pathname) => {
+    const endpoint = endpoints.get(pathname);
+    if (endpoint === undefined) return undefined;
+    if (method !== "GET" && method !== "HEAD") {
+      return Promise.resolve(textResponse(405, "method not allowed", { allow: "GET, HEAD" }));
+    }
+    return endpoint();
+  };
+
+  const nodeHandler = createNodeHandler(respond);
+  return {
+    report,
+    markShuttingDown: () => {
+      marked = true;
+    },
+    isShuttingDown,
+    nodeHandler,
+    handleNode: (req, res) => handleNodeRequest(respond, req, res),
+    fetch: createFetchHandler(respond),
+    handleFetch: (request) => handleFetchRequest(respond, request),
+    listen: (listenOptions = {}) => listenHealth(nodeHandler, listenOptions),
+  };
+}
