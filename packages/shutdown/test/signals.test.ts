@@ -76,3 +76,20 @@ describe("an open streamable-HTTP event stream", () => {
     15_000,
   );
 });
+
+describe("readiness, wired to @mcp-persist/health", () => {
+  it("fails /readyz from the first signal while /livez stays up, during the load-balancer delay", async () => {
+    const server = startFixture("mcp-http-server.mjs", { DELAY_MS: "3000", TIMEOUT_MS: "10000" });
+    const port = await listeningPort(server);
+    const probe = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).status;
+    expect(await probe("/readyz")).toBe(200);
+
+    server.signal("SIGTERM");
+    await server.waitFor(phaseStarted("delay"), "stderr");
+    // Still accepting connections (the delay lets load balancers notice), but no longer ready.
+    expect(await probe("/readyz")).toBe(503);
+    expect(await probe("/health")).toBe(503);
+    expect(await probe("/livez")).toBe(200);
+    expect((await server.exited).code).toBe(0);
+  }, 15_000);
+});
