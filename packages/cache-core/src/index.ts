@@ -1,1 +1,33 @@
-export {};
+export { type Cache, createCache } from "./cache";
+export type { CacheKey, ToolCall } from "./cache-key";
+export { type CacheOptions, isErrorResult, type WrapOptions } from "./cache-options";
+export { type Clock, systemClock } from "./clock";
+export { type Codec, defaultCodec } from "./codec";
+export {
+  CodecError,
+  InvalidOptionError,
+  InvalidTtlError,
+  McpPersistError,
+  ScriptError,
+  StoreClosedError,
+  StoreTimeoutError,
+  UnsupportedError,
+  WrongTypeError,
+} from "./errors";
+export { BYPASS_REASONS, type BypassReason, type CacheEvent, type StoreOperation } from "./events";
+export { createLocalContext, type LocalContext, type LocalKeyspace, type LocalValue } from "./local-context";
+export { createLocalStore, type LocalStoreParts } from "./local-store";
+export { type Logger, silentLogger } from "./logger";
+export { memoryKeyspace } from "./memory-keyspace";
+export {
+  type PromClientLike,
+  type PromCounterLike,
+  type PrometheusOptions,
+  registerCacheMetrics,
+} from "./prometheus";
+export { runLocalScript } from "./run-local-script";
+export { defineScript, type Script, type ScriptArg, type ScriptDefinition, type ScriptReply } from "./script";
+export type { CacheStats, ToolStats } from "./stats";
+export type { Store, StoreCapabilities } from "./store";
+export { assertTtlMs } from "./ttl";
+export type { WarmEntry, WarmResult } from "./warm";

@@ -1,1 +1,1 @@
-export {};
+export { type LruStore, type LruStoreOptions, lruStore } from "./lru-store";

@@ -1,0 +1,175 @@
+import type { ResolvedKey, ToolState } from "./cache-key";
+import { withDeadline } from "./deadline";
+import { writeEnvelope } from "./envelope";
+import type { ResolvedOptions } from "./resolve-options";
+import type { Telemetry } from "./telemetry";
+
+/** Marks "no stale value to fall back on" (`undefined` is a valid cached value). */
+export const NO_STALE: unique symbol = Symbol("no stale value");
+
+/** What a call asks of the cache: its TTL, grace window and error predicate. */
+export interface Policy<T> {
+  ttlMs: number;
+  staleTtlMs: number;
+  isError: (value: T) => boolean;
+}
+
+/** A call that missed: what computing and storing its result needs. */
+export interface Call<T> extends Policy<T> {
+  key: string;
+  tool: ToolState;
+}
+
+/** Builds a {@link Call}; only past the hit path, which needs none of it. */
+export function callOf<T>(resolved: ResolvedKey, tool: ToolState, policy: Policy<T>): Call<T> {
+  return {
+    key: resolved.key,
+    tool,
+    ttlMs: policy.ttlMs,
+    staleTtlMs: policy.staleTtlMs,
+    isError: policy.isError,
+  };
+}
+
+type Fn<T> = () => T | Promise<T>;
+
+/**
+ * Everything after a miss: one `fn` call per key for all concurrent callers (single-flight, in
+ * this process), stale fallbacks, and the bounded write of the result.
+ */
+export class CacheFill {
+  readonly #o: ResolvedOptions;
+  readonly #tel: Telemetry;
+  /** Foreground `fn` calls by storage key: concurrent misses join them. */
+  readonly #flights = new Map<string, Promise<unknown>>();
+  /** Background refreshes (stale-while-revalidate) by storage key. */
+  readonly #refreshing = new Map<string, Promise<unknown>>();
+
+  constructor(options: ResolvedOptions, telemetry: Telemetry) {
+    this.#o = options;
+    this.#tel = telemetry;
+  }
+
+  /** The foreground call running for this key, if any. */
+  running(key: string): Promise<unknown> | undefined {
+    return this.#flights.get(key);
+  }
+
+  /**
+   * Joins the call running `fn` for this key, or starts one. Its result is stored when `token`
+   * is known (a failed store read leaves it undefined: the store looks down, so skip the write).
+   * `stale` stands in if `fn` fails and stale-if-error is on.
+   */
+  run<T>(call: Call<T>, fn: Fn<T>, token: string | undefined, stale: unknown): Promise<T> {
+    const running = this.#flights.get(call.key) ?? this.#refreshing.get(call.key);
+    if (running !== undefined) {
+      this.#tel.coalesced(call.tool, call.key);
+      return running as Promise<T>;
+    }
+    return this.#fly(call, fn, token, stale, this.#flights);
+  }
+
+  /**
+   * An expired entry within its grace window: with stale-while-revalidate, return it at once and
+   * refresh it with one background call; without, wait for `fn` and keep it as the fallback.
+   */
+  serveStale<T>(call: Call<T>, fn: Fn<T>, token: string, stale: T): Promise<T> {
+    if (!this.#o.staleWhileRevalidate) {
+      this.#tel.miss(call.tool, call.key);
+      return this.run(call, fn, token, stale);
+    }
+    this.#tel.stale(call.tool, call.key, "revalidate");
+    if (!this.#flights.has(call.key) && !this.#refreshing.has(call.key)) {
+      this.#fly(call, fn, token, NO_STALE, this.#refreshing).catch((error: unknown) =>
+        this.#tel.refreshFailed(call.tool, call.key, error),
+      );
+    }
+    return Promise.resolve(stale);
+  }
+
+  /**
+   * Calls `fn` once for everyone waiting on this key, until it settles. Encoding and the start of
+   * the store write happen before it settles (an in-process store holds the entry by then; a
+   * Redis store has the SET on the wire ahead of any later GET).
+   */
+  #fly<T>(
+    call: Call<T>,
+    fn: Fn<T>,
+    token: string | undefined,
+    stale: unknown,
+    registry: Map<string, Promise<unknown>>,
+  ): Promise<T> {
+    // finally() runs asynchronously, so `flight` is assigned and registered before it can run.
+    const flight: Promise<T> = this.#compute(call, fn, token, stale).finally(() => {
+      if (registry.get(call.key) === flight) registry.delete(call.key);
+    });
+    registry.set(call.key, flight);
+    return flight;
+  }
+
+  async #compute<T>(call: Call<T>, fn: Fn<T>, token: string | undefined, stale: unknown): Promise<T> {
+    let value: T;
+    try {
+      value = await fn();
+    } catch (error) {
+      if (stale !== NO_STALE && this.#o.staleIfError) return this.#fallBack(call, stale as T);
+      throw error;
+    }
+    if (call.isError(value)) {
+      if (stale !== NO_STALE && this.#o.staleIfError) return this.#fallBack(call, stale as T);
+      this.#tel.bypass(call.tool, "error-result", call.key);
+    } else if (token !== undefined) {
+      void this.#write(call, token, value);
+    }
+    return value;
+  }
+
+  #fallBack<T>(call: Call<T>, stale: T): T {
+    this.#tel.stale(call.tool, call.key, "error");
+    return stale;
+  }
+
+  /** Encodes synchronously (before the caller can mutate the value), then stores, bounded. Never rejects. */
+  async #write<T>(call: Call<T>, token: string, value: T): Promise<void> {
+    let payload: string;
+    try {
+      payload = this.#o.codec.encode(value);
+    } catch (error) {
+      this.#tel.bypass(call.tool, "unencodable", call.key);
+      this.#tel.warn(
+        "unencodable",
+        { tool: call.tool.name, err: error },
+        "cache could not encode a result; returned it uncached",
+      );
+      return;
+    }
+    const ttlMs = this.#jittered(call.ttlMs);
+    const fresh = call.staleTtlMs > 0 ? Math.floor(this.#o.clock.now() + ttlMs) : undefined;
+    const envelope = writeEnvelope(fresh, token, payload);
+    if (tooLarge(envelope, this.#o.maxValueBytes)) {
+      this.#tel.bypass(call.tool, "too-large", call.key);
+      return;
+    }
+    try {
+      const storeTtl = ttlMs + Math.ceil(call.staleTtlMs);
+      await withDeadline(this.#o.store.set(call.key, envelope, storeTtl), this.#o.opTimeoutMs, "set");
+      this.#tel.set(call.tool, call.key, ttlMs);
+    } catch (error) {
+      this.#tel.storeError(call.tool, "set", error);
+    }
+  }
+
+  /** TTL in whole ms, shortened at random by up to `jitter` of itself, never lengthened. */
+  #jittered(ttlMs: number): number {
+    const ttl = Math.ceil(ttlMs);
+    if (this.#o.jitter === 0) return ttl;
+    return Math.max(1, ttl - Math.floor(Math.random() * this.#o.jitter * ttl));
+  }
+}
+
+/** Byte length without encoding when the UTF-16 length already decides it (UTF-8 ≤ 3 bytes per unit). */
+function tooLarge(text: string, maxBytes: number): boolean {
+  if (text.length * 3 <= maxBytes) return false;
+  if (text.length > maxBytes) return true;
+  return Buffer.byteLength(text, "utf8") > maxBytes;
+}

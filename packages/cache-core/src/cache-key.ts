@@ -1,0 +1,186 @@
+import { type CallerScope, keySegment, scopeDigest, toolKey, toolPrefix } from "@mcp-persist/keys";
+import { rememberBounded } from "./bounded-map";
+import { copyJson, plainJsonHash, sameJson } from "./json-identity";
+import { Counters } from "./stats";
+import type { Labelled } from "./telemetry";
+
+/** A tool call as the cache keys it: the key is built with `toolKey` from `@mcp-persist/keys`. */
+export interface ToolCall {
+  /** The MCP tool name; also the label for stats, metrics and `invalidateTool`. */
+  tool: string;
+  /** The tool's arguments; their canonical form is hashed, so key order never matters. */
+  args: unknown;
+  /**
+   * Who is calling, for tools whose result depends on the caller: results are kept apart per
+   * scope and can be invalidated per scope. Omit only for results that are the same for everyone.
+   */
+  scope?: CallerScope;
+  /** Bump when the tool's result shape or behaviour changes: old entries are never read again. @default "v1" */
+  version?: string;
+}
+
+/** A string (used as given, in the cache's namespace) or a tool call. */
+export type CacheKey = string | ToolCall;
+
+/** Where a call's entry lives, and the generation keys that can invalidate it. */
+export interface ResolvedKey {
+  readonly key: string;
+  /** Namespace generation, then the tool's (if labelled), then the caller scope's (if any). */
+  readonly genKeys: readonly string[];
+}
+
+/** A resolved tool call remembered with copies of what identifies it. */
+interface MemoEntry extends ResolvedKey {
+  readonly args: unknown;
+  readonly scope: CallerScope | undefined;
+  readonly version: string | undefined;
+}
+
+/** Per-tool state, made once per tool label. */
+export interface ToolState extends Labelled {
+  /** Generation keys every entry of this tool depends on: the namespace's, then the tool's. */
+  readonly genKeys: readonly string[];
+  /** Resolved calls by the structural hash of their arguments, scope and version. */
+  readonly memo: Map<number, MemoEntry>;
+}
+
+/** The label of string keys wrapped without a `tool` option. */
+export const UNLABELLED = "_";
+
+/** Bounds for the memos: they follow arguments and callers, so they must not grow forever. */
+const MAX_MEMO = 10_000;
+const MAX_MEMO_PER_TOOL = 4096;
+
+export interface KeyLayoutOptions {
+  namespace: string;
+  hashTag: boolean;
+  digestBytes: number | undefined;
+  maxArgsLength: number | undefined;
+}
+
+/**
+ * Where things live in the store. Tool calls use `toolKey` (`mcp:search_docs:v1:<scope>:<args>`);
+ * the cache's own keys use segments `toolKey` never produces (`~k` and `~g` have 3 segments after
+ * the namespace, tool keys 4), so nothing can collide:
+ *
+ * - `mcp:~k:<key>`: a string key;
+ * - `mcp:~g:ns`, `mcp:~g:t:<tool>`, `mcp:~g:s:<scope digest>`: generation counters.
+ */
+export class KeyLayout {
+  readonly namespaceGenKey: string;
+  readonly #options: KeyLayoutOptions;
+  readonly #prefix: string;
+  readonly #tools = new Map<string, ToolState>();
+  readonly #strings = new Map<string, string>();
+  readonly #scopeGenKeys = new Map<string, string>();
+
+  constructor(options: KeyLayoutOptions) {
+    this.#options = options;
+    this.#prefix = toolPrefix({ namespace: options.namespace });
+    this.namespaceGenKey = `${this.#prefix}~g:ns`;
+  }
+
+  /** Every tool state made so far, for stats. */
+  get tools(): ReadonlyMap<string, ToolState> {
+    return this.#tools;
+  }
+
+  tool(name: string | undefined): ToolState {
+    const label = name ?? UNLABELLED;
+    let state = this.#tools.get(label);
+    if (state === undefined) {
+      const genKeys =
+        name === undefined ? [this.namespaceGenKey] : [this.namespaceGenKey, this.toolGenKey(name)];
+      state = { name: label, counters: new Counters(), genKeys, memo: new Map() };
+      this.#tools.set(label, state);
+    }
+    return state;
+  }
+
+  /** @throws {KeyError} for an empty key. */
+  stringKey(key: string): string {
+    let storageKey = this.#strings.get(key);
+    if (storageKey === undefined) {
+      storageKey = `${this.#prefix}~k:${keySegment(key)}`;
+      rememberBounded(this.#strings, key, storageKey, MAX_MEMO);
+    }
+    return storageKey;
+  }
+
+  /**
+   * Resolves a tool call. Repeated calls (the cache-hit case) skip canonicalising and hashing:
+   * a call whose arguments (and scope) are plain JSON is found by a structural hash and
+   * confirmed by deep comparison with a copy, in a memo of earlier resolutions.
+   * @throws {KeyError} when the call cannot be keyed.
+   */
+  callKey(call: ToolCall, tool: ToolState): ResolvedKey {
+    let hash = plainJsonHash(call.args);
+    if (hash !== undefined && call.scope !== undefined) hash = plainJsonHash(call.scope, hash);
+    if (hash !== undefined && call.version !== undefined) hash = plainJsonHash(call.version, hash);
+    if (hash === undefined) return this.#resolve(call, tool);
+    const known = tool.memo.get(hash);
+    if (
+      known !== undefined &&
+      known.version === call.version &&
+      sameJson(known.scope, call.scope) &&
+      sameJson(known.args, call.args)
+    ) {
+      return known;
+    }
+    const resolved = this.#resolve(call, tool);
+    const entry: MemoEntry = {
+      ...resolved,
+      args: copyJson(call.args),
+      scope: copyJson(call.scope),
+      version: call.version,
+    };
+    rememberBounded(tool.memo, hash, entry, MAX_MEMO_PER_TOOL);
+    return entry;
+  }
+
+  toolGenKey(tool: string): string {
+    return `${this.#prefix}~g:t:${keySegment(tool)}`;
+  }
+
+  /** @throws {KeyError} for an invalid scope. */
+  scopeGenKey(scope: CallerScope): string {
+    const scopeId = memoScopeId(scope);
+    let key = scopeId === undefined ? undefined : this.#scopeGenKeys.get(scopeId);
+    if (key === undefined) {
+      key = `${this.#prefix}~g:s:${scopeDigest(scope)}`;
+      if (scopeId !== undefined) rememberBounded(this.#scopeGenKeys, scopeId, key, MAX_MEMO);
+    }
+    return key;
+  }
+
+  #resolve(call: ToolCall, tool: ToolState): ResolvedKey {
+    const { namespace, hashTag, digestBytes, maxArgsLength } = this.#options;
+    const { scope } = call;
+    const key = toolKey({
+      namespace,
+      tool: call.tool,
+      version: call.version,
+      scope,
+      args: call.args,
+      hashTag,
+      digestBytes,
+      maxArgsLength,
+    });
+    return { key, genKeys: scope === undefined ? tool.genKeys : [...tool.genKeys, this.scopeGenKey(scope)] };
+  }
+}
+
+/**
+ * A memo key for a scope, exact for strings and for plain objects whose members are all
+ * strings; `undefined` (do not memoise) for anything else.
+ */
+function memoScopeId(scope: CallerScope): string | undefined {
+  if (typeof scope === "string") return `s${scope}`;
+  if (typeof scope !== "object" || scope === null || Object.getPrototypeOf(scope) !== Object.prototype)
+    return undefined;
+  for (const key in scope) {
+    const value: unknown = (scope as Record<string, unknown>)[key];
+    if (typeof value !== "string" && value !== undefined) return undefined;
+  }
+  return `o${JSON.stringify(scope)}`;
+}

@@ -1,0 +1,101 @@
+import type { Clock } from "./clock";
+import type { Codec } from "./codec";
+import type { CacheEvent } from "./events";
+import type { Logger } from "./logger";
+import type { Store } from "./store";
+
+/** Options of {@link createCache}. */
+export interface CacheOptions {
+  /** Where entries live: `lruStore()` in process, a Redis store for a fleet. */
+  store: Store;
+  /** TTL in milliseconds for calls that do not pass `ttlMs`. Required: no TTL, no entry. */
+  defaultTtlMs: number;
+  /** First segment of every key: isolates this cache from others on the same store. @default "mcp" */
+  namespace?: string;
+  /**
+   * Deadline for each store call, in ms. A call that fails or takes longer goes on without the
+   * cache (logged, counted): a slow store adds at most this much to a tool call.
+   * @default 250
+   */
+  opTimeoutMs?: number;
+  /**
+   * Fraction of each TTL (0 ≤ jitter < 1) taken off at random, so entries written together do not
+   * all expire together. TTLs only get shorter, never longer than asked.
+   * @default 0
+   */
+  jitter?: number;
+  /**
+   * Grace window in ms after an entry's TTL during which its old value may still be served:
+   * right away while one background call refreshes it (`staleWhileRevalidate`), or when `fn`
+   * fails (`staleIfError`). The store keeps entries for TTL + grace. 0 turns stale serving off.
+   * @default 0
+   */
+  staleTtlMs?: number;
+  /**
+   * With a grace window: serve a stale value at once and refresh it with one background call.
+   * When false, callers wait for `fn`, and the stale value only stands in if `fn` fails.
+   * @default true
+   */
+  staleWhileRevalidate?: boolean;
+  /**
+   * With a grace window: when `fn` throws or returns an error result, serve the stale value
+   * instead (FusionCache's fail-safe).
+   * @default true
+   */
+  staleIfError?: boolean;
+  /** Results whose stored form is larger than this many bytes are returned but not stored. @default 1_048_576 */
+  maxValueBytes?: number;
+  /** How values become store text and back. @default defaultCodec (JSON plus Date, BigInt, Map, Set, undefined…) */
+  codec?: Codec;
+  /**
+   * Results for which this returns true are returned but never stored.
+   * @default isErrorResult (an MCP tool result with `isError: true`)
+   */
+  isError?: (value: unknown) => boolean;
+  /**
+   * How long, in ms, this process trusts its copy of a generation counter before reading it
+   * again. It bounds how late an invalidation made by another process is seen here. 0 reads the
+   * counters on every call (one more store call each).
+   * @default 1000
+   */
+  generationRefreshMs?: number;
+  /** TTL of generation counters in ms; reads renew it when half is gone. @default 2_592_000_000 (30 days) */
+  generationTtlMs?: number;
+  /** Put the caller scope of tool-call keys in a Redis Cluster hash tag. @default false */
+  hashTag?: boolean;
+  /** Bytes of SHA-256 kept in argument digests, 8 to 32. @default 16 */
+  digestBytes?: number;
+  /** Largest canonical form of tool arguments, in characters; larger calls bypass the cache. @default 1_000_000 */
+  maxArgsLength?: number;
+  /** Receives warnings (store failures, throttled) and, at debug level, hit/miss events. @default silent */
+  logger?: Logger;
+  /** Time source for freshness and generation refreshes. @default systemClock */
+  clock?: Clock;
+  /** Called synchronously with every {@link CacheEvent}; keep it cheap. @default none */
+  onEvent?: (event: CacheEvent) => void;
+}
+
+/** Options of one `cache.wrap()` call. */
+export interface WrapOptions<T> {
+  /** TTL in ms for this call's entry. @default the cache's defaultTtlMs */
+  ttlMs?: number;
+  /** Grace window in ms for this call's entry. @default the cache's staleTtlMs */
+  staleTtlMs?: number;
+  /** Go around the cache: call `fn`, store nothing (counted as bypass "policy"). @default false */
+  bypass?: boolean;
+  /**
+   * The result depends on the caller: without a `scope` on the tool call (or with a string key),
+   * go around the cache (bypass "no-scope") rather than risk serving one caller's result to another.
+   * @default false
+   */
+  requireScope?: boolean;
+  /** Replaces the cache's `isError` predicate for this call. */
+  isError?: (value: T) => boolean;
+  /** Stats label (and `invalidateTool` target) for a string key; tool calls use their `tool`. */
+  tool?: string;
+}
+
+/** The default `isError`: an MCP tool result `{ content, isError: true }`. */
+export function isErrorResult(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as { isError?: unknown }).isError === true;
+}

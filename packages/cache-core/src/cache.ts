@@ -1,0 +1,257 @@
+import { type CallerScope, KeyError } from "@mcp-persist/keys";
+import { CacheFill, callOf, NO_STALE, type Policy } from "./cache-fill";
+import { type CacheKey, KeyLayout, type ResolvedKey, type ToolState } from "./cache-key";
+import type { CacheOptions, WrapOptions } from "./cache-options";
+import { boundedCall, withDeadline } from "./deadline";
+import { freshUntil, payloadStart } from "./envelope";
+import { InvalidOptionError, UnsupportedError } from "./errors";
+import { Generations } from "./generations";
+import { nonNegative, type ResolvedOptions, resolveOptions } from "./resolve-options";
+import { type CacheStats, snapshotStats } from "./stats";
+import type { Store } from "./store";
+import { Telemetry } from "./telemetry";
+import { assertTtlMs } from "./ttl";
+import { type WarmEntry, type WarmResult, warmEntries } from "./warm";
+
+const PKG = "@mcp-persist/cache-core";
+
+/** The tool-result cache: see {@link createCache}. */
+export interface Cache {
+  /**
+   * Returns the cached result for `key`, or calls `fn`, stores its result and returns it.
+   * Never throws a store error: a failing or slow store (past `opTimeoutMs`) makes the call go on
+   * without the cache. Rejects only with `fn`'s own error, or a typed error for bad options.
+   * Concurrent calls for one key share one `fn` call (single-flight, in this process).
+   */
+  wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options?: WrapOptions<T>): Promise<T>;
+  /** Removes one entry; resolves `true` if there was one. Store errors reject. */
+  delete(key: CacheKey): Promise<boolean>;
+  /** Invalidates every entry of a tool (all versions, all callers) in O(1). Store errors reject. */
+  invalidateTool(tool: string): Promise<void>;
+  /** Invalidates every entry keyed on this caller scope, across tools, in O(1). Store errors reject. */
+  invalidateScope(scope: CallerScope): Promise<void>;
+  /** Invalidates every entry in this cache's namespace, in O(1). Store errors reject. */
+  invalidateAll(): Promise<void>;
+  /** Fills the cache at start-up: `wrap`s each entry, `concurrency` at a time. Never rejects. */
+  warm(entries: Iterable<WarmEntry>, options?: { concurrency?: number }): Promise<WarmResult>;
+  /** Counts per tool and in total, with hit rates. */
+  stats(): CacheStats;
+  /** The store this cache uses. */
+  readonly store: Store;
+}
+
+function noop(): void {}
+
+/**
+ * Creates a cache-aside cache for tool results on any {@link Store}.
+ *
+ * ```ts
+ * const cache = createCache({ store: lruStore({ max: 10_000 }), defaultTtlMs: 60_000 });
+ * const result = await cache.wrap({ tool: "search_docs", args }, () => searchDocs(args));
+ * ```
+ * @throws {InvalidTtlError | InvalidOptionError} for invalid options.
+ */
+export function createCache(options: CacheOptions): Cache {
+  return new ToolCache(resolveOptions(options));
+}
+
+class ToolCache implements Cache {
+  readonly store: Store;
+  readonly #o: ResolvedOptions;
+  readonly #defaults: Policy<unknown>;
+  readonly #layout: KeyLayout;
+  readonly #tel: Telemetry;
+  /** Undefined when the store runs no scripts: entries then carry an empty generation token. */
+  readonly #gens: Generations | undefined;
+  readonly #fill: CacheFill;
+
+  constructor(options: ResolvedOptions) {
+    this.#o = options;
+    this.#defaults = {
+      ttlMs: options.defaultTtlMs,
+      staleTtlMs: options.staleTtlMs,
+      isError: options.isError,
+    };
+    this.store = options.store;
+    this.#layout = new KeyLayout(options);
+    this.#tel = new Telemetry(options.logger, options.onEvent, options.clock);
+    this.#fill = new CacheFill(options, this.#tel);
+    const ttl = [options.generationTtlMs];
+    this.#gens = options.store.capabilities.scripts
+      ? new Generations(
+          (script, key) =>
+            boundedCall(
+              () => options.store.run(script, [key], ttl),
+              options.opTimeoutMs,
+              `run(${script.name})`,
+            ),
+          options.generationRefreshMs,
+          options.clock,
+        )
+      : undefined;
+  }
+
+  async wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options?: WrapOptions<T>): Promise<T> {
+    const isCall = typeof key !== "string";
+    if (isCall && typeof key?.tool !== "string") {
+      throw new InvalidOptionError(
+        PKG,
+        `wrap() takes a string key or { tool, args, scope? }, got ${String(key)}`,
+      );
+    }
+    const tool = this.#layout.tool(isCall ? key.tool : options?.tool);
+    if (options !== undefined) {
+      if (options.bypass === true) return this.#bypass(tool, "policy", fn);
+      if (options.requireScope === true && (!isCall || key.scope === undefined)) {
+        return this.#bypass(tool, "no-scope", fn);
+      }
+    }
+    const policy = options === undefined ? this.#defaults : this.#policy(options);
+    let resolved: ResolvedKey;
+    try {
+      resolved = isCall
+        ? this.#layout.callKey(key, tool)
+        : { key: this.#layout.stringKey(key), genKeys: tool.genKeys };
+    } catch (error) {
+      if (!(error instanceof KeyError)) throw error;
+      this.#tel.warn(
+        "unkeyable",
+        { tool: tool.name, code: error.code, err: error },
+        "cache bypassed: the call cannot be keyed",
+      );
+      return this.#bypass(tool, "unkeyable", fn);
+    }
+    const storageKey = resolved.key;
+    // Joining a running call before asking the store also closes the window in which our GET
+    // could miss just before that call stores its result.
+    const running = this.#fill.running(storageKey);
+    if (running !== undefined) {
+      this.#tel.coalesced(tool, storageKey);
+      return running as Promise<T>;
+    }
+
+    const now = this.#o.clock.now();
+    let token = this.#gens === undefined ? "" : this.#gens.current(resolved.genKeys, now);
+    // In-process stores answer synchronously: no promise, no deadline (a synchronous call cannot hang).
+    let reading: string | undefined | Promise<string | undefined>;
+    try {
+      reading =
+        this.store.getSync !== undefined
+          ? this.store.getSync(storageKey)
+          : withDeadline(this.store.get(storageKey), this.#o.opTimeoutMs, "get");
+    } catch (error) {
+      reading = Promise.reject(error);
+    }
+    if (token === undefined) {
+      // Generations are due for a refresh: read them alongside the entry, not after it. The entry
+      // read may fail while we wait; mark it handled now (it is still awaited below).
+      if (typeof reading === "object") reading.catch(noop);
+      try {
+        token = await (this.#gens as Generations).fetch(resolved.genKeys);
+      } catch (error) {
+        this.#tel.storeError(tool, "generation", error);
+        return this.#fill.run(callOf(resolved, tool, policy), fn, undefined, NO_STALE);
+      }
+    }
+    let envelope: string | undefined;
+    try {
+      envelope = typeof reading === "object" ? await reading : reading;
+    } catch (error) {
+      this.#tel.storeError(tool, "get", error);
+      return this.#fill.run(callOf(resolved, tool, policy), fn, undefined, NO_STALE);
+    }
+
+    if (envelope !== undefined) {
+      const start = payloadStart(envelope, token);
+      if (start > 0) {
+        const value = this.#decode(tool, envelope.slice(start));
+        if (value !== NO_STALE) {
+          if (now < freshUntil(envelope)) {
+            this.#tel.hit(tool, storageKey);
+            return value as T;
+          }
+          if (policy.staleTtlMs > 0)
+            return this.#fill.serveStale(callOf(resolved, tool, policy), fn, token, value as T);
+        }
+      }
+    }
+    this.#tel.miss(tool, storageKey);
+    return this.#fill.run(callOf(resolved, tool, policy), fn, token, NO_STALE);
+  }
+
+  async delete(key: CacheKey): Promise<boolean> {
+    const call = typeof key === "string" ? undefined : key;
+    const layout = this.#layout;
+    const storageKey =
+      call === undefined ? layout.stringKey(key as string) : layout.callKey(call, layout.tool(call.tool)).key;
+    const removed = await boundedCall(() => this.store.delete(storageKey), this.#o.opTimeoutMs, "delete");
+    this.#tel.invalidated("key", call?.tool);
+    return removed;
+  }
+
+  async invalidateTool(tool: string): Promise<void> {
+    await this.#bump("invalidateTool", this.#layout.toolGenKey(tool));
+    this.#tel.invalidated("tool", tool);
+  }
+
+  async invalidateScope(scope: CallerScope): Promise<void> {
+    await this.#bump("invalidateScope", this.#layout.scopeGenKey(scope));
+    this.#tel.invalidated("scope");
+  }
+
+  async invalidateAll(): Promise<void> {
+    await this.#bump("invalidateAll", this.#layout.namespaceGenKey);
+    this.#tel.invalidated("namespace");
+  }
+
+  warm(entries: Iterable<WarmEntry>, options?: { concurrency?: number }): Promise<WarmResult> {
+    return warmEntries(this, entries, options?.concurrency ?? 4, this.#tel);
+  }
+
+  stats(): CacheStats {
+    return snapshotStats(this.#layout.tools.values());
+  }
+
+  /** The per-call policy, checked: a bad TTL is a typed error at the call site, hit or miss. */
+  #policy<T>(options: WrapOptions<T>): Policy<T> {
+    const { ttlMs, staleTtlMs, isError } = options;
+    if (ttlMs !== undefined) assertTtlMs(ttlMs, PKG);
+    return {
+      ttlMs: ttlMs ?? this.#o.defaultTtlMs,
+      staleTtlMs: staleTtlMs === undefined ? this.#o.staleTtlMs : nonNegative("staleTtlMs", staleTtlMs),
+      isError: isError ?? this.#o.isError,
+    };
+  }
+
+  async #bypass<T>(
+    tool: ToolState,
+    reason: "policy" | "no-scope" | "unkeyable",
+    fn: () => T | Promise<T>,
+  ): Promise<T> {
+    this.#tel.bypass(tool, reason);
+    return fn();
+  }
+
+  #decode(tool: ToolState, payload: string): unknown {
+    try {
+      return this.#o.codec.decode(payload);
+    } catch (error) {
+      this.#tel.warn(
+        "decode",
+        { tool: tool.name, err: error },
+        "cache entry could not be decoded; treated as a miss",
+      );
+      return NO_STALE;
+    }
+  }
+
+  async #bump(operation: string, genKey: string): Promise<void> {
+    if (this.#gens === undefined) {
+      throw new UnsupportedError(
+        PKG,
+        `${operation}() needs a store that runs scripts, and "${this.store.name}" does not; delete(key) still works`,
+      );
+    }
+    await this.#gens.bump(genKey);
+  }
+}

@@ -1,0 +1,129 @@
+import type { Clock } from "./clock";
+import { assertTtlMs } from "./ttl";
+
+const PKG = "@mcp-persist/cache-core";
+
+/**
+ * A value in an in-process keyspace: a string (what `Store.get`/`set` see) or a structured value
+ * a script keeps under a key it owns, where its Lua twin would use a Redis type such as a sorted
+ * set. The two kinds never mix: reading one as the other fails like Redis' WRONGTYPE.
+ */
+export type LocalValue = string | object;
+
+/**
+ * The storage an in-process store hands to {@link createLocalContext}: a keyspace with lazy,
+ * absolute expiry. Implement it once per backing structure (a Map, an LRUCache).
+ */
+export interface LocalKeyspace {
+  /** The live value, or `undefined` if missing or expired. */
+  read(key: string): LocalValue | undefined;
+  /**
+   * Writes `value`. With `ttlMs`, the entry expires `ttlMs` from now; without, it keeps the TTL it
+   * had (Redis KEEPTTL), and a new entry has none.
+   */
+  write(key: string, value: LocalValue, ttlMs?: number): void;
+  /** Removes the key; `true` if a live entry was removed. */
+  remove(key: string): boolean;
+  /** Milliseconds left for a live key, `Infinity` if it has no TTL, `undefined` if missing. */
+  remainingTtl(key: string): number | undefined;
+}
+
+/**
+ * What a script's JS body can do: the Redis commands this project's Lua scripts use, on the
+ * store's own keyspace. Each method names its Redis twin.
+ */
+export interface LocalContext {
+  /** Whole epoch milliseconds from the store's clock (Lua: from `TIME`, seconds*1000 + µs/1000). */
+  now(): number;
+  /** TIME: `[seconds, microseconds]` of the store's clock, as whole numbers. */
+  time(): [seconds: number, microseconds: number];
+  /** GET: the string, or `undefined` when missing. */
+  get(key: string): string | undefined;
+  /** SET key value PX ttlMs. */
+  set(key: string, value: string, ttlMs: number): void;
+  /** DEL: `true` if the key existed. */
+  delete(key: string): boolean;
+  /** PTTL: `-2` when missing, `-1` without expiry, else whole milliseconds left. */
+  pttl(key: string): number;
+  /** PEXPIRE: `true` if the key exists (and now expires `ttlMs` from now). */
+  pexpire(key: string, ttlMs: number): boolean;
+  /**
+   * INCRBY: adds `by` (default 1) to an integer string, creating it at 0. Keeps the key's TTL; a
+   * new key has none, exactly like Redis, so follow with `pexpire` when `pttl` is `-1`.
+   */
+  incr(key: string, by?: number): number;
+  /**
+   * A structured value a script keeps under a key it owns (e.g. a `Map` standing in for a Redis
+   * sorted set), or `undefined` when missing. The object is live: write it back with `setData`
+   * to refresh its TTL.
+   */
+  getData<T extends object>(key: string): T | undefined;
+  /** Stores a structured value for `ttlMs` milliseconds. */
+  setData(key: string, value: object, ttlMs: number): void;
+}
+
+/** A Redis-style command failure inside a JS body; `runLocalScript` names the script. */
+export class LocalCommandError extends Error {}
+
+const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
+const NOT_INTEGER = "ERR value is not an integer or out of range";
+
+/**
+ * The reference {@link LocalContext}: Redis command semantics on any {@link LocalKeyspace}.
+ * Every in-process store builds its context with this, so their scripts behave alike.
+ */
+export function createLocalContext(keyspace: LocalKeyspace, clock: Clock): LocalContext {
+  const readString = (key: string): string | undefined => {
+    const value = keyspace.read(key);
+    if (value === undefined || typeof value === "string") return value;
+    throw new LocalCommandError(WRONGTYPE);
+  };
+  return {
+    now: () => Math.floor(clock.now()),
+    time() {
+      const ms = clock.now();
+      const seconds = Math.floor(ms / 1000);
+      return [seconds, Math.floor((ms - seconds * 1000) * 1000)];
+    },
+    get: readString,
+    set(key, value, ttlMs) {
+      assertTtlMs(ttlMs, PKG);
+      keyspace.write(key, value, ttlMs);
+    },
+    delete: (key) => keyspace.remove(key),
+    pttl(key) {
+      const left = keyspace.remainingTtl(key);
+      if (left === undefined) return -2;
+      return left === Number.POSITIVE_INFINITY ? -1 : Math.max(0, Math.ceil(left));
+    },
+    pexpire(key, ttlMs) {
+      assertTtlMs(ttlMs, PKG);
+      const value = keyspace.read(key);
+      if (value === undefined) return false;
+      keyspace.write(key, value, ttlMs);
+      return true;
+    },
+    incr(key, by = 1) {
+      const current = readString(key);
+      // Redis accepts only canonical integers: no sign on zero, no leading zeros, no spaces.
+      if (current !== undefined && !/^(0|-?[1-9]\d*)$/.test(current))
+        throw new LocalCommandError(NOT_INTEGER);
+      const base = current === undefined ? 0 : Number(current);
+      const next = base + by;
+      if (!Number.isSafeInteger(by) || !Number.isSafeInteger(next)) throw new LocalCommandError(NOT_INTEGER);
+      keyspace.write(key, String(next));
+      return next;
+    },
+    getData<T extends object>(key: string): T | undefined {
+      const value = keyspace.read(key);
+      if (value === undefined || typeof value === "object") return value as T | undefined;
+      throw new LocalCommandError(WRONGTYPE);
+    },
+    setData(key, value, ttlMs) {
+      assertTtlMs(ttlMs, PKG);
+      if (typeof value !== "object" || value === null)
+        throw new LocalCommandError("ERR setData takes an object");
+      keyspace.write(key, value, ttlMs);
+    },
+  };
+}

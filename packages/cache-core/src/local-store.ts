@@ -1,0 +1,81 @@
+import type { Clock } from "./clock";
+import { InvalidOptionError, StoreClosedError, WrongTypeError } from "./errors";
+import { createLocalContext, type LocalKeyspace } from "./local-context";
+import { runLocalScript } from "./run-local-script";
+import type { Store, StoreCapabilities } from "./store";
+import { assertTtlMs } from "./ttl";
+
+/** What {@link createLocalStore} needs from an in-process store. */
+export interface LocalStoreParts {
+  /** Store name for logs and errors, e.g. `lru`. */
+  name: string;
+  /** The store's npm package, named in its errors, e.g. `@mcp-persist/store-lru`. */
+  package: string;
+  /** Where entries live. */
+  keyspace: LocalKeyspace;
+  /** The clock scripts read (`ctx.now()`); must be the one the keyspace expires entries by. */
+  clock: Clock;
+  /** Releases the keyspace; runs once, on the first `close()`. */
+  release?: () => void;
+}
+
+const LOCAL: StoreCapabilities = Object.freeze({ scripts: true, shared: false, serverTime: false });
+
+/**
+ * Builds the whole {@link Store} contract over a {@link LocalKeyspace}: TTL checks, atomic
+ * scripts through the reference {@link createLocalContext}, `close()` semantics. In-process
+ * stores differ only in their keyspace, so they are written once, here.
+ */
+export function createLocalStore(parts: LocalStoreParts): Store {
+  const { name, keyspace } = parts;
+  const pkg = parts.package;
+  const ctx = createLocalContext(keyspace, parts.clock);
+  let closed = false;
+  const ensureOpen = (operation: string): void => {
+    if (closed) throw new StoreClosedError(pkg, name, operation);
+  };
+  const getSync = (key: string): string | undefined => {
+    ensureOpen("get");
+    const value = keyspace.read(key);
+    if (typeof value === "object") throw new WrongTypeError(pkg, "get");
+    return value;
+  };
+  return {
+    name,
+    capabilities: LOCAL,
+    getSync,
+    async get(key) {
+      return getSync(key);
+    },
+    async set(key, value, ttlMs) {
+      ensureOpen("set");
+      assertTtlMs(ttlMs, pkg);
+      if (typeof value !== "string") {
+        throw new InvalidOptionError(
+          pkg,
+          `set() takes a string value (encode it first), got ${typeof value}`,
+        );
+      }
+      keyspace.write(key, value, Math.ceil(ttlMs));
+    },
+    async delete(key) {
+      ensureOpen("delete");
+      return keyspace.remove(key);
+    },
+    async run(script, keys, args) {
+      ensureOpen("run");
+      return runLocalScript(script, ctx, keys, args);
+    },
+    async ping() {
+      ensureOpen("ping");
+      // In process there is no round trip to measure.
+      return 0;
+    },
+    async close() {
+      // Every operation runs to completion synchronously, so there is nothing left to drain.
+      if (closed) return;
+      closed = true;
+      parts.release?.();
+    },
+  };
+}

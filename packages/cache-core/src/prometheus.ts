@@ -1,0 +1,91 @@
+import { BYPASS_REASONS } from "./events";
+import type { CacheStats } from "./stats";
+
+/** The one counter method the adapter calls, typed structurally: cache-core never imports prom-client. */
+export interface PromCounterLike {
+  reset(): void;
+  inc(labels: Record<string, string>, value?: number): void;
+}
+
+/** The part of the `prom-client` module the adapter uses (pass the module itself). */
+export interface PromClientLike<Registry> {
+  Counter: new (config: {
+    name: string;
+    help: string;
+    labelNames: string[];
+    registers: Registry[];
+    collect: (this: PromCounterLike) => void;
+  }) => unknown;
+  register: Registry;
+}
+
+/** Options of {@link registerCacheMetrics}. */
+export interface PrometheusOptions<Registry> {
+  /** The prom-client module: `import * as client from "prom-client"`. */
+  client: PromClientLike<Registry>;
+  /** Where the counters are registered. @default client.register (the global registry) */
+  registry?: Registry;
+  /** Prepended to every metric name, for several caches in one registry. @default "" */
+  prefix?: string;
+}
+
+/**
+ * Exports the cache's counts as Prometheus counters, labelled by tool (and, for bypasses, by
+ * reason) — never by key or caller, whose cardinality is unbounded and whose values are private:
+ * `cache_hits_total`, `cache_misses_total`, `cache_stale_total`, `cache_coalesced_total`,
+ * `cache_bypass_total`, `cache_store_errors_total`.
+ *
+ * The counters are filled from `cache.stats()` when scraped, so the hit path does no metrics work.
+ */
+export function registerCacheMetrics<Registry>(
+  cache: { stats(): CacheStats },
+  options: PrometheusOptions<Registry>,
+): void {
+  const { client, prefix = "" } = options;
+  const registers = [options.registry ?? client.register];
+  const counter = (name: string, help: string, fill: (counter: PromCounterLike, stats: CacheStats) => void) =>
+    new client.Counter({
+      name: `${prefix}${name}`,
+      help,
+      labelNames: name === "cache_bypass_total" ? ["tool", "reason"] : ["tool"],
+      registers,
+      collect() {
+        this.reset();
+        fill(this, cache.stats());
+      },
+    });
+  const perTool =
+    (pick: (tool: CacheStats["total"]) => number) => (target: PromCounterLike, stats: CacheStats) => {
+      for (const [tool, counts] of Object.entries(stats.tools)) target.inc({ tool }, pick(counts));
+    };
+  counter(
+    "cache_hits_total",
+    "Tool calls served from the cache.",
+    perTool((s) => s.hits),
+  );
+  counter(
+    "cache_misses_total",
+    "Tool calls that found no usable cache entry.",
+    perTool((s) => s.misses),
+  );
+  counter(
+    "cache_stale_total",
+    "Tool calls served a stale value from the grace window.",
+    perTool((s) => s.stale),
+  );
+  counter(
+    "cache_coalesced_total",
+    "Tool calls that shared another call's upstream request (single-flight).",
+    perTool((s) => s.coalesced),
+  );
+  counter(
+    "cache_store_errors_total",
+    "Cache store calls that failed or timed out.",
+    perTool((s) => s.errors),
+  );
+  counter("cache_bypass_total", "Tool calls that went around the cache, by reason.", (target, stats) => {
+    for (const [tool, counts] of Object.entries(stats.tools)) {
+      for (const reason of BYPASS_REASONS) target.inc({ tool, reason }, counts.bypass[reason]);
+    }
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * The few things a Redis store needs from a client, whatever the library: one adapter per
+ * client (ioredis, node-redis), written in that store's package. Everything else (deadlines,
+ * script registry, error mapping, closed state) is {@link createRedisStore}'s job, written once.
+ *
+ * Adapters pass keys to the client's own command methods, so a client `keyPrefix` is applied
+ * exactly once, by the client, to GET/SET/DEL keys and to script KEYS alike.
+ */
+export interface RedisClientAdapter<Client> {
+  /** The client the store talks through; exposed as `store.client`. */
+  readonly client: Client;
+  /**
+   * True when a command sent now is written to a connected, ready server rather than queued.
+   * The store sends nothing while this is false, so nothing waits in an offline queue.
+   */
+  isReady(): boolean;
+  /**
+   * Calls `listener` when the client next becomes ready; returns a function that unsubscribes.
+   * A client that connects lazily is told to connect here.
+   */
+  onReady(listener: () => void): () => void;
+  /** GET: the value, or `null` when missing. */
+  get(key: string): Promise<string | null>;
+  /** SET key value PX ttlMs (`ttlMs` is a whole number of milliseconds). */
+  set(key: string, value: string, ttlMs: number): Promise<unknown>;
+  /** DEL: how many keys were removed. */
+  del(key: string): Promise<number>;
+  /**
+   * EVALSHA (`command` "evalsha", `body` the SHA1) or EVAL (`body` the Lua source).
+   * Must write the command at most once — never re-send it after a reconnect or a failover, and
+   * never write it after `signal` has aborted (the store gave up on it): a script that is not
+   * idempotent (a counter, a lock) would otherwise apply twice or after its caller was told it
+   * failed. Re-sending after a Cluster redirect (MOVED, ASK) is fine: the server did not run it.
+   */
+  evalScript(
+    command: "evalsha" | "eval",
+    body: string,
+    keys: readonly string[],
+    args: readonly string[],
+    signal: AbortSignal,
+  ): Promise<unknown>;
+  /** PING. */
+  ping(): Promise<unknown>;
+  /** True when `error` is a reply from the server (`ERR …`, `WRONGTYPE …`), not a client or socket failure. */
+  isReplyError(error: unknown): boolean;
+  /** Draining close: pending replies are read, then the connection ends (ioredis `quit`, node-redis `close`). */
+  quit(): Promise<void>;
+}

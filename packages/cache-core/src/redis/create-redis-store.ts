@@ -1,0 +1,198 @@
+import { StoreClosedError } from "../errors";
+import type { Script, ScriptArg, ScriptReply } from "../script";
+import type { Store, StoreCapabilities } from "../store";
+import { assertTtlMs } from "../ttl";
+import type { RedisClientAdapter } from "./client-adapter";
+import { DeadlineQueue } from "./deadline-queue";
+import { RedisTimeoutError, StoreUnavailableError } from "./errors";
+import { mapRedisError } from "./map-redis-error";
+import { Readiness } from "./readiness";
+import { resolveTimeoutMs } from "./redis-store-options";
+import { ScriptRegistry } from "./script-registry";
+import { toScriptReply } from "./script-reply";
+
+/** A {@link Store} on a Redis client, which it exposes. */
+export interface RedisStore<Client> extends Store {
+  /** The client this store talks through: yours if you passed one, else the one it created. */
+  readonly client: Client;
+}
+
+/** What a Redis store package hands to {@link createRedisStore}. */
+export interface RedisStoreParts<Client> {
+  /** Store name for logs and errors, e.g. `ioredis`. */
+  name: string;
+  /** The store's npm package, named in its errors. */
+  package: string;
+  /** The client, wrapped. */
+  adapter: RedisClientAdapter<Client>;
+  /** See `RedisStoreOptions.timeoutMs`. @default 250 */
+  timeoutMs?: number;
+  /** Whether `close()` quits the client too. */
+  ownsClient: boolean;
+}
+
+const REDIS_CAPABILITIES: StoreCapabilities = Object.freeze({
+  scripts: true,
+  shared: true,
+  serverTime: true,
+});
+
+// Larger TTLs would reach Redis in exponent notation, which PX rejects; 2^53 ms is 285,000 years.
+const MAX_TTL_MS = Number.MAX_SAFE_INTEGER;
+
+function noop(): void {}
+
+/**
+ * Builds the whole {@link Store} contract on one Redis client adapter: the per-call deadline, the
+ * ready gate (nothing is queued in the client while it is down), EVALSHA with EVAL on NOSCRIPT,
+ * error mapping, and `close()` that lets started calls finish, then quits an owned client.
+ * @throws {InvalidOptionError} (from `@mcp-persist/cache-core`) for a `timeoutMs` that is not a positive finite number.
+ */
+export function createRedisStore<Client>(parts: RedisStoreParts<Client>): RedisStore<Client> {
+  return new SharedRedisStore(parts, resolveTimeoutMs(parts.package, parts.timeoutMs));
+}
+
+/** Sends one command through the adapter; `signal` is set for scripts. */
+type Send<T> = (signal: AbortSignal | undefined) => Promise<T>;
+
+const toUndefined = (value: string | null): string | undefined => value ?? undefined;
+const removed = (count: number): boolean => count > 0;
+
+class SharedRedisStore<Client> implements RedisStore<Client> {
+  readonly name: string;
+  readonly capabilities = REDIS_CAPABILITIES;
+  readonly client: Client;
+  readonly #pkg: string;
+  readonly #adapter: RedisClientAdapter<Client>;
+  readonly #timeoutMs: number;
+  readonly #ownsClient: boolean;
+  readonly #readiness: Readiness;
+  readonly #deadlines: DeadlineQueue;
+  readonly #scripts = new ScriptRegistry();
+  #closing: Promise<void> | undefined;
+  #inFlight = 0;
+  #drained: (() => void) | undefined;
+
+  constructor(parts: RedisStoreParts<Client>, timeoutMs: number) {
+    this.name = parts.name;
+    this.client = parts.adapter.client;
+    this.#pkg = parts.package;
+    this.#adapter = parts.adapter;
+    this.#timeoutMs = timeoutMs;
+    this.#ownsClient = parts.ownsClient;
+    this.#readiness = new Readiness(parts.adapter);
+    this.#deadlines = new DeadlineQueue(timeoutMs);
+  }
+
+  // get and delete are the cache's hot path: no async wrapper, one promise per call.
+  get(key: string): Promise<string | undefined> {
+    return this.#call("get", () => this.#adapter.get(key), toUndefined);
+  }
+
+  delete(key: string): Promise<boolean> {
+    return this.#call("delete", () => this.#adapter.del(key), removed);
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.#assertOpen("set");
+    assertTtlMs(ttlMs, this.#pkg);
+    if (typeof value !== "string")
+      throw new TypeError(`[${this.#pkg}] set() takes a string value, got ${typeof value}`);
+    const ms = Math.min(Math.ceil(ttlMs), MAX_TTL_MS);
+    await this.#call("set", () => this.#adapter.set(key, value, ms), noop);
+  }
+
+  run<R extends ScriptReply>(
+    script: Script<R>,
+    keys: readonly string[],
+    args: readonly ScriptArg[],
+  ): Promise<R> {
+    const argv = args.map(String);
+    const send: Send<unknown> = (signal) =>
+      this.#scripts.run(this.#adapter, script, keys, argv, signal as AbortSignal);
+    return this.#call("run", send, (reply) => toScriptReply(reply, this.#pkg, script.name) as R, script.name);
+  }
+
+  ping(): Promise<number> {
+    const send = async () => {
+      const started = performance.now();
+      await this.#adapter.ping();
+      return Math.max(0, performance.now() - started);
+    };
+    return this.#call("ping", send, (ms) => ms);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    this.#readiness.dispose();
+    if (this.#ownsClient) await this.#adapter.quit();
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#closing !== undefined) throw new StoreClosedError(this.#pkg, this.name, operation);
+  }
+
+  #ended(): void {
+    if (--this.#inFlight === 0) this.#drained?.();
+  }
+
+  /**
+   * One bounded call: sends once the client is ready (waiting only while it starts), rejects
+   * after `timeoutMs` whatever the client does, and for scripts aborts `signal` then, so the
+   * adapter never writes the script late. `map` turns the reply into the result (a throw rejects).
+   */
+  #call<T, R>(operation: string, send: Send<T>, map: (value: T) => R, script?: string): Promise<R> {
+    if (this.#closing !== undefined)
+      return Promise.reject(new StoreClosedError(this.#pkg, this.name, operation));
+    const state = this.#readiness.state();
+    if (state === "down") {
+      const reason = "the client lost its connection and is reconnecting";
+      return Promise.reject(new StoreUnavailableError(this.#pkg, operation, reason));
+    }
+    this.#inFlight++;
+    return new Promise<R>((resolve, reject) => {
+      const controller = script === undefined ? undefined : new AbortController();
+      let cancelWait: (() => void) | undefined;
+      const deadline = this.#deadlines.add(() => {
+        this.#ended();
+        cancelWait?.();
+        controller?.abort();
+        reject(new RedisTimeoutError(this.#pkg, operation, this.#timeoutMs));
+      });
+      const settled = (): boolean => {
+        if (deadline.done) return true;
+        deadline.done = true;
+        this.#ended();
+        cancelWait?.();
+        return false;
+      };
+      const fail = (error: unknown) => {
+        if (settled()) return;
+        const isReply = this.#adapter.isReplyError(error);
+        reject(mapRedisError(error, { pkg: this.#pkg, operation, script, isReply }));
+      };
+      const start = () => {
+        cancelWait = undefined;
+        try {
+          send(controller?.signal).then((value) => {
+            if (settled()) return;
+            try {
+              resolve(map(value));
+            } catch (error) {
+              reject(error);
+            }
+          }, fail);
+        } catch (error) {
+          fail(error);
+        }
+      };
+      if (state === "ready") start();
+      else cancelWait = this.#readiness.whenReady(start);
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { InvalidOptionError } from "../errors";
+
+/** Options every Redis store takes, whatever its client. */
+export interface RedisStoreOptions {
+  /**
+   * Deadline for each store call, in milliseconds, enforced by the store's own timer whatever the
+   * client's retry and timeout settings: a call Redis has not answered by then rejects with code
+   * `ERR_STORE_TIMEOUT`, and a script in it is never sent afterwards. Calls made while the client
+   * is reconnecting reject at once (`ERR_STORE_UNAVAILABLE`) instead of waiting.
+   * @default 250
+   */
+  timeoutMs?: number;
+}
+
+/** Options of a store handed an existing client. */
+export interface OwnedClientOption {
+  /**
+   * Whether the store's `close()` also closes the client (draining: pending replies are read
+   * first). Leave it false when the application uses the client for other things.
+   * @default false
+   */
+  ownsClient?: boolean;
+}
+
+/** The store's default per-call deadline: what a cache adds to a tool call at worst when Redis hangs. */
+export const DEFAULT_REDIS_TIMEOUT_MS = 250;
+
+/**
+ * The store's deadline: `timeoutMs` checked, or the default. Call it before creating a client
+ * that is configured with it, so a bad option throws before any connection is opened.
+ * @throws {InvalidOptionError} unless it is a positive finite number.
+ */
+export function resolveTimeoutMs(pkg: string, timeoutMs: number | undefined): number {
+  const value = timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+  if (typeof value !== "number" || !(value > 0) || value === Number.POSITIVE_INFINITY) {
+    throw new InvalidOptionError(
+      pkg,
+      `timeoutMs must be a positive finite number of milliseconds, got ${String(value)}`,
+    );
+  }
+  return value;
+}

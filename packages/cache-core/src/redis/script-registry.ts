@@ -1,0 +1,33 @@
+import type { Script } from "../script";
+import type { RedisClientAdapter } from "./client-adapter";
+
+/**
+ * The scripts this store has seen the server accept, by SHA1. A script not in it goes out as EVAL
+ * (the server caches its body as a side effect); after that, as EVALSHA, which sends 40 bytes
+ * instead of the whole body. One registry per store: stores on different servers do not share it.
+ */
+export class ScriptRegistry {
+  readonly #loaded = new Set<string>();
+
+  async run(
+    adapter: RedisClientAdapter<unknown>,
+    script: Script,
+    keys: readonly string[],
+    args: readonly string[],
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    if (this.#loaded.has(script.sha1)) {
+      try {
+        return await adapter.evalScript("evalsha", script.sha1, keys, args, signal);
+      } catch (error) {
+        if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
+        // The server lost its script cache (SCRIPT FLUSH, restart, failover), or this Cluster node
+        // never ran the script. NOSCRIPT means it did not run, so sending the body is safe.
+        this.#loaded.delete(script.sha1);
+      }
+    }
+    const reply = await adapter.evalScript("eval", script.lua, keys, args, signal);
+    this.#loaded.add(script.sha1);
+    return reply;
+  }
+}

@@ -1,0 +1,62 @@
+import type { Script, ScriptArg, ScriptReply } from "./script";
+
+/**
+ * What a store declares it can do. The cache and the conformance kit read these flags instead of
+ * calling a method and catching "not implemented".
+ */
+export interface StoreCapabilities {
+  /** `run()` executes scripts atomically. Needed for invalidation by tool/scope/namespace. */
+  readonly scripts: boolean;
+  /** Entries are visible to other processes (Redis), not only to this one (LRU). */
+  readonly shared: boolean;
+  /** Scripts read time from the store's server (`TIME`), so every process sees one clock. */
+  readonly serverTime: boolean;
+  /** Largest value, in bytes, the store promises to keep; absent means no stated limit. */
+  readonly maxValueBytes?: number;
+}
+
+/**
+ * The storage contract every mcp-persist store implements, in process or on Redis.
+ *
+ * Keys and values are strings (well-formed Unicode: Redis keeps UTF-8 bytes, so lone surrogates
+ * would not survive). Encoding rich values is the cache's job (see `Codec`), not the store's.
+ * Every write carries a TTL: no TTL, no entry.
+ */
+export interface Store {
+  /** Short label for logs and errors, e.g. `lru` or `ioredis`. */
+  readonly name: string;
+  /** What this store can do; see {@link StoreCapabilities}. */
+  readonly capabilities: StoreCapabilities;
+  /** The value, or `undefined` if missing or expired. (Redis: GET) */
+  get(key: string): Promise<string | undefined>;
+  /**
+   * Optional, for in-process stores only: `get` answered synchronously. A synchronous call cannot
+   * hang, so the cache reads through it with no promise and no deadline on its hit path. Throws
+   * `StoreClosedError` after `close()`. Stores that do I/O must not define it.
+   */
+  getSync?(key: string): string | undefined;
+  /**
+   * Stores `value` for `ttlMs` milliseconds, absolute from now: reads never extend it.
+   * Rejects with `InvalidTtlError` unless `ttlMs` is a positive finite number; fractions round up.
+   * (Redis: SET key value PX ttl)
+   */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Removes the key; `true` if a live entry was removed. (Redis: DEL) */
+  delete(key: string): Promise<boolean>;
+  /**
+   * Runs one script atomically and resolves with its reply. (Redis: EVALSHA, EVAL on NOSCRIPT)
+   * Stores that declare `scripts: false` reject with `UnsupportedError`.
+   */
+  run<R extends ScriptReply>(
+    script: Script<R>,
+    keys: readonly string[],
+    args: readonly ScriptArg[],
+  ): Promise<R>;
+  /** Round-trip latency in milliseconds (finite, ≥ 0). Rejects when the store is unreachable. (Redis: PING) */
+  ping(): Promise<number>;
+  /**
+   * Lets calls already started finish, then releases the store. Idempotent. Every call made after
+   * it rejects with `StoreClosedError`. (Redis: QUIT)
+   */
+  close(): Promise<void>;
+}

@@ -1,0 +1,101 @@
+import { toolKey } from "@mcp-persist/keys";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { KeyLayout } from "../src/cache-key";
+import { plainJsonHash, sameJson } from "../src/json-identity";
+
+const layout = () =>
+  new KeyLayout({ namespace: "mcp", hashTag: false, digestBytes: undefined, maxArgsLength: undefined });
+
+describe("the tool-call key memo", () => {
+  it("gives exactly toolKey's key for any arguments, first time and from the memo (property)", () => {
+    const keys = layout();
+    const args = fc.oneof(
+      fc.jsonValue(),
+      fc.anything({ withDate: true, withMap: true, withSet: true, withBigInt: true }),
+    );
+    const scope = fc.option(
+      fc.oneof(fc.string({ minLength: 1 }), fc.record({ user: fc.string({ minLength: 1 }) })),
+      {
+        nil: undefined,
+      },
+    );
+    fc.assert(
+      fc.property(args, scope, (a, s) => {
+        let expected: string;
+        try {
+          expected = toolKey({ tool: "t", args: a, scope: s });
+        } catch {
+          return; // not keyable: the cache bypasses such calls
+        }
+        const tool = keys.tool("t");
+        expect(keys.callKey({ tool: "t", args: a, scope: s }, tool).key).toBe(expected);
+        expect(keys.callKey({ tool: "t", args: structuredClone(a), scope: s }, tool).key).toBe(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("never lets JSON's blind spots map two different calls to one key", () => {
+    const keys = layout();
+    const pairs: [unknown, unknown][] = [
+      [{ at: new Date(0) }, { at: new Date(0).toISOString() }],
+      [[undefined], [null]],
+      [{ n: Number.NaN }, { n: null }],
+      [{ n: -0 }, { n: 0 }],
+      [{ m: new Map([["a", 1]]) }, { m: {} }],
+    ];
+    for (const [a, b] of pairs) {
+      expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+      const first = keys.callKey({ tool: "t", args: b }, keys.tool("t")).key;
+      expect(keys.callKey({ tool: "t", args: a }, keys.tool("t")).key).not.toBe(first);
+    }
+  });
+
+  it("recognises plain JSON, and only that", () => {
+    expect(plainJsonHash({ a: [1, "x", true, null, { b: 2.5 }], skipped: undefined })).toBeTypeOf("number");
+    for (const value of [undefined, [undefined], -0, Number.NaN, 1n, new Date(), new Map(), () => 1, [, 1]]) {
+      expect(plainJsonHash(value)).toBeUndefined();
+    }
+    class Point {
+      x = 1;
+    }
+    expect(plainJsonHash({ p: new Point() })).toBeUndefined();
+    expect(plainJsonHash("x".repeat(5000))).toBeUndefined();
+  });
+
+  it("compares plain JSON ignoring key order and undefined members, and nothing else", () => {
+    expect(sameJson({ a: 1, b: [1, { c: "x" }] }, { b: [1, { c: "x" }], a: 1, d: undefined })).toBe(true);
+    for (const other of [
+      { a: 1 },
+      { a: 1, b: [1, { c: "y" }] },
+      { a: 1, b: [1, { c: "x" }], e: 0 },
+      { a: "1", b: [1, { c: "x" }] },
+    ]) {
+      expect(sameJson({ a: 1, b: [1, { c: "x" }] }, other)).toBe(false);
+    }
+    expect(sameJson([1, 2], { 0: 1, 1: 2 })).toBe(false);
+  });
+
+  it("tells apart calls whose structural hashes collide", () => {
+    const keys = layout();
+    const tool = keys.tool("t");
+    const a = keys.callKey({ tool: "t", args: { q: "a" } }, tool);
+    // Force a collision: plant the first resolution under the second call's hash.
+    const hash = plainJsonHash({ q: "b" }) as number;
+    tool.memo.set(hash, tool.memo.get(plainJsonHash({ q: "a" }) as number) as never);
+    const b = keys.callKey({ tool: "t", args: { q: "b" } }, tool);
+    expect(b.key).not.toBe(a.key);
+    expect(b.key).toBe(toolKey({ tool: "t", args: { q: "b" } }));
+  });
+
+  it("keeps its own copy: mutating the caller's arguments later changes nothing", () => {
+    const keys = layout();
+    const tool = keys.tool("t");
+    const args = { q: "a" };
+    const first = keys.callKey({ tool: "t", args }, tool).key;
+    args.q = "b";
+    expect(keys.callKey({ tool: "t", args }, tool).key).toBe(toolKey({ tool: "t", args: { q: "b" } }));
+    expect(keys.callKey({ tool: "t", args: { q: "a" } }, tool).key).toBe(first);
+  });
+});

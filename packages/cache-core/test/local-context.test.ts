@@ -1,0 +1,137 @@
+import { createHash } from "node:crypto";
+import {
+  createLocalContext,
+  defineScript,
+  memoryKeyspace,
+  runLocalScript,
+  ScriptError,
+} from "@mcp-persist/cache-core";
+import { createManualClock } from "@mcp-persist/cache-core/testing";
+import { describe, expect, it } from "vitest";
+import { bumpGenerationScript, readGenerationScript } from "../src/generation-scripts";
+
+function context() {
+  const clock = createManualClock(1_700_000_000_000.25);
+  return { clock, ctx: createLocalContext(memoryKeyspace(clock), clock) };
+}
+
+const run = (
+  body: (ctx: ReturnType<typeof context>["ctx"], args: readonly string[]) => unknown,
+  args: (string | number)[] = [],
+) => {
+  const { ctx } = context();
+  const script = defineScript({ name: "t", lua: "return 1", local: (c, _keys, a) => body(c, a) as never });
+  return runLocalScript(script, ctx, [], args);
+};
+
+describe("the reference LocalContext (Redis command semantics)", () => {
+  it("reads time like TIME: whole ms from now(), [seconds, microseconds] from time()", () => {
+    const { ctx } = context();
+    expect(ctx.now()).toBe(1_700_000_000_000);
+    expect(ctx.time()).toEqual([1_700_000_000, 250]);
+  });
+
+  it("reports PTTL as -2 when missing, -1 without expiry, else whole ms left", () => {
+    const { ctx, clock } = context();
+    expect(ctx.pttl("k")).toBe(-2);
+    ctx.set("k", "v", 1000);
+    clock.advance(400.5);
+    expect(ctx.pttl("k")).toBe(600);
+    clock.advance(599.5); // exactly at the deadline: still there, as in Redis
+    expect(ctx.pttl("k")).toBe(0);
+    clock.advance(1);
+    expect(ctx.pttl("k")).toBe(-2);
+    expect(ctx.incr("n")).toBe(1);
+    expect(ctx.pttl("n")).toBe(-1);
+  });
+
+  it("INCR keeps the key's TTL and accepts only canonical integers", () => {
+    const { ctx, clock } = context();
+    ctx.set("n", "10", 1000);
+    clock.advance(300);
+    expect(ctx.incr("n", 5)).toBe(15);
+    expect(ctx.pttl("n")).toBe(700);
+    for (const bad of ["abc", "1.5", " 1", "01", "-0", "", "+1"]) {
+      ctx.set("bad", bad, 1000);
+      expect(() => ctx.incr("bad")).toThrow("ERR value is not an integer");
+    }
+    ctx.set("big", String(Number.MAX_SAFE_INTEGER), 1000);
+    expect(() => ctx.incr("big")).toThrow("not an integer or out of range");
+  });
+
+  it("PEXPIRE sets a new TTL only on an existing key", () => {
+    const { ctx, clock } = context();
+    expect(ctx.pexpire("missing", 100)).toBe(false);
+    ctx.set("k", "v", 100);
+    expect(ctx.pexpire("k", 5000)).toBe(true);
+    clock.advance(1000);
+    expect(ctx.get("k")).toBe("v");
+  });
+
+  it("keeps structured values apart from strings (WRONGTYPE both ways)", () => {
+    const { ctx } = context();
+    ctx.setData("log", new Map([["a", 1]]), 1000);
+    expect(ctx.getData<Map<string, number>>("log")?.get("a")).toBe(1);
+    expect(() => ctx.get("log")).toThrow("WRONGTYPE");
+    ctx.set("s", "v", 1000);
+    expect(() => ctx.getData("s")).toThrow("WRONGTYPE");
+    expect(() => ctx.set("k", "v", 0)).toThrow("ttlMs must be a positive finite number");
+  });
+});
+
+describe("runLocalScript", () => {
+  it("passes arguments as strings, as Redis ARGV", () => {
+    expect(run((_ctx, args) => args.join("|"), [1, "two", 3.5])).toBe("1|two|3.5");
+  });
+
+  it("converts replies the way Redis converts Lua values", () => {
+    expect(run(() => 3.9)).toBe(3);
+    expect(run(() => -3.9)).toBe(-3);
+    expect(run(() => true)).toBe(1);
+    expect(run(() => false)).toBeNull();
+    expect(run(() => undefined)).toBeNull();
+    expect(run(() => [1.5, "a", null, [true]])).toEqual([1, "a", null, [1]]);
+  });
+
+  it("turns failures into ScriptError naming the script", () => {
+    expect(() => run(() => ({ not: "a reply" }))).toThrow(ScriptError);
+    expect(() => run(() => Promise.resolve(1))).toThrow("must be synchronous");
+    expect(() => run(() => Number.NaN)).toThrow(ScriptError);
+    expect(() =>
+      run((ctx) => {
+        ctx.set("s", "x", 1000);
+        return ctx.incr("s");
+      }),
+    ).toThrow('script "t": ERR value is not an integer or out of range');
+  });
+
+  it("computes each script's SHA1 from its Lua body", () => {
+    const script = defineScript({ name: "x", lua: "return 1", local: () => 1 });
+    expect(script.sha1).toBe(createHash("sha1").update("return 1").digest("hex"));
+    expect(Object.isFrozen(script)).toBe(true);
+  });
+});
+
+describe("generation scripts", () => {
+  it("create a missing generation from the clock in microseconds, and renew its TTL", () => {
+    const { ctx, clock } = context();
+    const created = runLocalScript(readGenerationScript, ctx, ["g"], [10_000]);
+    expect(created).toBe("1700000000000250");
+    clock.advance(6000);
+    expect(runLocalScript(readGenerationScript, ctx, ["g"], [10_000])).toBe(created);
+    expect(ctx.pttl("g")).toBe(10_000); // less than half was left: renewed
+    clock.advance(1000);
+    runLocalScript(readGenerationScript, ctx, ["g"], [10_000]);
+    expect(ctx.pttl("g")).toBe(9000); // more than half left: untouched
+  });
+
+  it("bump always moves forward, even twice within one microsecond", () => {
+    const { ctx, clock } = context();
+    const first = Number(runLocalScript(bumpGenerationScript, ctx, ["g"], [10_000]));
+    const second = Number(runLocalScript(bumpGenerationScript, ctx, ["g"], [10_000]));
+    clock.advance(5);
+    const third = Number(runLocalScript(bumpGenerationScript, ctx, ["g"], [10_000]));
+    expect(second).toBe(first + 1);
+    expect(third).toBe(first + 5000);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { deferred, setup, upstream } from "./support";
+
+describe("single-flight", () => {
+  it("calls fn once for 1000 concurrent cold calls, and every caller gets the result", async () => {
+    const { cache } = setup();
+    const release = deferred<void>();
+    let calls = 0;
+    const slow = async () => {
+      calls++;
+      await release.promise;
+      return { rows: [1, 2, 3] };
+    };
+    const pending = Array.from({ length: 1000 }, () =>
+      cache.wrap({ tool: "query", args: { sql: "select" } }, slow),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release.resolve();
+    const results = await Promise.all(pending);
+    expect(calls).toBe(1);
+    expect(results.every((result) => result.rows.length === 3)).toBe(true);
+    const stats = cache.stats().tools.query;
+    expect(stats?.coalesced).toBe(999);
+    expect(await cache.wrap({ tool: "query", args: { sql: "select" } }, slow)).toEqual({ rows: [1, 2, 3] });
+    expect(calls).toBe(1);
+  });
+
+  it("collapses calls even when fn answers at once", async () => {
+    const { cache } = setup();
+    const f = upstream((n) => n);
+    const results = await Promise.all(Array.from({ length: 1000 }, () => cache.wrap("instant", f.fn)));
+    expect(f.calls).toBe(1);
+    expect(new Set(results)).toEqual(new Set([1]));
+  });
+
+  it("lets calls that arrive while fn runs join it without asking the store", async () => {
+    const { cache } = setup();
+    const release = deferred<string>();
+    let calls = 0;
+    const first = cache.wrap("late", () => {
+      calls++;
+      return release.promise;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const late = Array.from({ length: 50 }, () => cache.wrap("late", () => "never called"));
+    release.resolve("value");
+    expect(await Promise.all([first, ...late])).toEqual(Array(51).fill("value"));
+    expect(calls).toBe(1);
+  });
+
+  it("hands fn's error to every waiter and caches nothing", async () => {
+    const { cache } = setup();
+    const release = deferred<never>();
+    let calls = 0;
+    const failing = () => {
+      calls++;
+      return release.promise;
+    };
+    const pending = Array.from({ length: 1000 }, () => cache.wrap("boom", failing));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const error = new Error("upstream exploded");
+    release.reject(error);
+    const settled = await Promise.allSettled(pending);
+    expect(calls).toBe(1);
+    expect(settled.every((s) => s.status === "rejected" && s.reason === error)).toBe(true);
+    expect(await cache.wrap("boom", () => "recovered")).toBe("recovered");
+  });
+
+  it("keeps flights per key: 10 keys x 100 calls make 10 fn calls", async () => {
+    const { cache } = setup();
+    const calls = new Map<number, number>();
+    const pending = Array.from({ length: 1000 }, (_, i) =>
+      cache.wrap({ tool: "t", args: { id: i % 10 } }, async () => {
+        calls.set(i % 10, (calls.get(i % 10) ?? 0) + 1);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return i % 10;
+      }),
+    );
+    const results = await Promise.all(pending);
+    expect([...calls.values()]).toEqual(Array(10).fill(1));
+    expect(results.every((value, i) => value === i % 10)).toBe(true);
+  });
+
+  it("calls fn again once a flight has settled and nothing was stored", async () => {
+    const { cache } = setup();
+    const f = upstream((n) => ({ isError: true, n }));
+    const first = await Promise.all(Array.from({ length: 10 }, () => cache.wrap("err", f.fn)));
+    const second = await cache.wrap("err", f.fn);
+    expect(first.map((r) => r.n)).toEqual(Array(10).fill(1));
+    expect(second.n).toBe(2);
+  });
+});

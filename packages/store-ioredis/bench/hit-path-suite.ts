@@ -1,0 +1,47 @@
+import { createCache, type Store } from "@mcp-persist/cache-core";
+import { afterAll, bench, describe } from "vitest";
+
+/** What the suite measures against: the store's own client, used by hand. */
+export interface RawClient {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: string): Promise<unknown>;
+}
+
+const result = { content: [{ type: "text", text: "mcp monitoring: 5 results ".repeat(8) }] };
+const call = { tool: "search_docs", args: { query: "mcp monitoring", limit: 5 } };
+const rawKey = "bench:raw";
+const options = { time: 2000, warmupTime: 300 };
+const once = (fn: () => Promise<unknown>) => async () => {
+  await fn();
+};
+const fifty = (fn: () => Promise<unknown>) => async () => {
+  await Promise.all(Array.from({ length: 50 }, fn));
+};
+
+/**
+ * A cache hit (`cache.wrap`: key, one GET, envelope check, decode) against what an application
+ * would write by hand with the same client on the same value: GET + JSON.parse. At concurrency 1
+ * and 50 (one iteration = 50 concurrent calls). `release` runs after the benchmarks.
+ */
+export async function hitPathBenchmarks(
+  label: string,
+  store: Store,
+  client: RawClient,
+  release: () => Promise<void>,
+) {
+  const cache = createCache({ store, defaultTtlMs: 3_600_000, namespace: "bench" });
+  await client.set(rawKey, JSON.stringify(result));
+  await cache.wrap(call, () => result);
+  const viaCache = () => cache.wrap(call, () => result);
+  const viaClient = async () => JSON.parse(String(await client.get(rawKey))) as unknown;
+  afterAll(release);
+
+  describe(`${label} hit path, concurrency 1`, () => {
+    bench("cache.wrap hit", once(viaCache), options);
+    bench("raw GET + JSON.parse", once(viaClient), options);
+  });
+  describe(`${label} hit path, concurrency 50 (one iteration = 50 concurrent calls)`, () => {
+    bench("cache.wrap hit", fifty(viaCache), options);
+    bench("raw GET + JSON.parse", fifty(viaClient), options);
+  });
+}

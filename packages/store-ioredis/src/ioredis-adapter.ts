@@ -1,0 +1,64 @@
+import type { RedisClientAdapter } from "@mcp-persist/cache-core/redis";
+import { ReplyError } from "ioredis";
+import type { IoredisClient } from "./ioredis-client";
+import { OnceWrittenScript } from "./once-written-script";
+
+function noop(): void {}
+
+/** Maps the store's few commands onto an ioredis `Redis` or `Cluster`. */
+export function ioredisAdapter<C extends IoredisClient>(client: C): RedisClientAdapter<C> {
+  return {
+    client,
+    isReady: () => client.status === "ready",
+    onReady(listener) {
+      client.once("ready", listener);
+      // A lazyConnect client connects on its first command; the store sends none until it is ready.
+      if (client.status === "wait") client.connect().catch(noop);
+      return () => client.off("ready", listener);
+    },
+    get: (key) => client.get(key),
+    set: (key, value, ttlMs) => client.set(key, value, "PX", ttlMs),
+    del: (key) => client.del(key),
+    async evalScript(command, body, keys, args, signal) {
+      // The client's keyPrefix goes on KEYS exactly as on GET/SET/DEL, never on ARGV.
+      const script = new OnceWrittenScript(
+        command,
+        [body, keys.length, ...keys, ...args],
+        client.options.keyPrefix,
+        signal,
+      );
+      client.sendCommand(script);
+      const reply: unknown = await script.promise;
+      if (script.substituted) {
+        throw new Error(
+          "the connection dropped while the script was in flight; it may or may not have run, and was not sent again",
+        );
+      }
+      return reply;
+    },
+    ping: () => client.ping(),
+    isReplyError: (error) => error instanceof ReplyError,
+    quit: () => quitIoredis(client),
+  };
+}
+
+/** Draining close: QUIT once pending replies are in, resolved when the connection has ended. */
+async function quitIoredis(client: IoredisClient): Promise<void> {
+  if (client.status === "ready") {
+    let ended = noop;
+    const end = new Promise<void>((resolve) => (ended = resolve));
+    client.once("end", ended);
+    if (
+      await client.quit().then(
+        () => true,
+        () => false,
+      )
+    )
+      return end;
+    client.off("end", ended);
+  }
+  // Not connected, or the QUIT failed (the server went away meanwhile): nothing is left to drain,
+  // and a QUIT would wait in (or be refused by) the offline queue while the client reconnected
+  // for ever. This only stops the reconnecting.
+  if (client.status !== "end") client.disconnect();
+}

@@ -1,0 +1,66 @@
+import { Command } from "ioredis";
+
+// Written instead of a script that must not go out again: every write still gets exactly one
+// reply, so the connection's reply order stays intact.
+const PING = "*1\r\n$4\r\nPING\r\n";
+
+/** Replies with which the server refuses a command without running it: re-sending is safe. */
+const NOT_RUN = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
+
+/**
+ * An EVAL/EVALSHA that reaches the server at most once. ioredis re-sends a command whose reply it
+ * has not read when the connection drops (`autoResendUnfulfilledCommands`, and a Cluster's retry
+ * on "Connection is closed"), yet the server may already have run it: a rate-limit hit would count
+ * twice, a lock would be taken twice. Client settings cannot rule that out for a client the
+ * application hands in, so the command itself refuses: ioredis asks it for its bytes on each
+ * write (`toWritable`, the hook its own `Script` class uses), and after the first write, or once
+ * the store has given up on the call (`signal`), it answers with a PING and marks itself
+ * `substituted`. Re-sending after a Cluster redirect is allowed: the server refused it unrun.
+ */
+export class OnceWrittenScript extends Command {
+  /** True when a write was replaced by a PING: the reply is not the script's. */
+  substituted = false;
+  #written = false;
+  #refusedUnrun = false;
+  readonly #signal: AbortSignal;
+
+  constructor(
+    name: "eval" | "evalsha",
+    args: (string | number)[],
+    keyPrefix: string | undefined,
+    signal: AbortSignal,
+  ) {
+    super(name, args, { keyPrefix, replyEncoding: "utf8" });
+    this.#signal = signal;
+  }
+
+  override toWritable(socket: object): string | Buffer {
+    if (!this.#signal.aborted && (!this.#written || this.#refusedUnrun)) {
+      this.#written = true;
+      this.#refusedUnrun = false;
+      return super.toWritable(socket);
+    }
+    this.substituted = true;
+    return PING;
+  }
+
+  /** Records refusals the server makes before running anything (see NOT_RUN). */
+  noteRejection(error: unknown): void {
+    if (error instanceof Error && NOT_RUN.test(error.message)) this.#refusedUnrun = true;
+  }
+}
+
+// ioredis assigns `reject` in Command's constructor, and a Cluster wraps it again to retry; an
+// accessor sees every assignment, so whichever function ends up rejecting reports to noteRejection.
+const rejectors = new WeakMap<OnceWrittenScript, (error: Error) => void>();
+Object.defineProperty(OnceWrittenScript.prototype, "reject", {
+  get(this: OnceWrittenScript) {
+    return rejectors.get(this);
+  },
+  set(this: OnceWrittenScript, reject: (error: Error) => void) {
+    rejectors.set(this, (error: Error) => {
+      this.noteRejection(error);
+      reject(error);
+    });
+  },
+});

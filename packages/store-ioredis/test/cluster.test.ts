@@ -1,0 +1,4 @@
+import { ioredisKit } from "./ioredis-kit";
+import { clusterScenarios } from "./scenarios/cluster-scenarios";
+
+clusterScenarios(ioredisKit);

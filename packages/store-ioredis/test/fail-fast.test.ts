@@ -1,0 +1,4 @@
+import { ioredisKit } from "./ioredis-kit";
+import { failFastScenarios } from "./scenarios/fail-fast-scenarios";
+
+failFastScenarios(ioredisKit);

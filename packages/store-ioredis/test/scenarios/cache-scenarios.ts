@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import type { Store } from "@mcp-persist/cache-core";
+import { lruStore } from "@mcp-persist/store-lru";
+import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { searchDocsApp } from "../support/search-docs-app";
+import { timeSettled } from "../support/wait-for";
+import type { RedisStoreKit } from "./redis-store-kit";
+
+/**
+ * The guides' cache scenarios through `createCache`, on store-lru and on this Redis store with
+ * the very same application code: only the line that makes the store differs.
+ */
+export function cacheScenarios(name: string, kit: RedisStoreKit): void {
+  let server: RedisServer;
+  const stores: Store[] = [];
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    await server.stop();
+  });
+  const track = <S extends Store>(store: S): S => {
+    stores.push(store);
+    return store;
+  };
+
+  // The one line an application changes to move from one process to a fleet.
+  const deployments: Record<string, () => Store> = {
+    "store-lru": () => track(lruStore({ max: 1000 })),
+    [name]: () => track(kit.created(server.url)),
+  };
+
+  describe.each(Object.entries(deployments))("the same application on %s", (_, makeStore) => {
+    it("serves a repeated call from the cache", async () => {
+      const app = searchDocsApp(makeStore());
+      const first = await app.searchDocs({ query: "mcp monitoring", limit: 5 });
+      expect(await app.searchDocs({ query: "mcp monitoring", limit: 5 })).toEqual(first);
+      expect(app.upstreamCalls()).toBe(1);
+    });
+
+    it("ignores argument order", async () => {
+      const app = searchDocsApp(makeStore());
+      await app.searchDocs({ limit: 5, query: "mcp monitoring" });
+      await app.searchDocs({ query: "mcp monitoring", limit: 5 });
+      expect(app.upstreamCalls()).toBe(1);
+    });
+
+    it("keeps per-caller results apart", async () => {
+      const app = searchDocsApp(makeStore());
+      const alice = await app.searchDocs({ query: "my tickets", limit: 5 }, { user: "alice" });
+      const bob = await app.searchDocs({ query: "my tickets", limit: 5 }, { user: "bob" });
+      expect(bob).not.toEqual(alice);
+      expect(await app.searchDocs({ query: "my tickets", limit: 5 }, { user: "alice" })).toEqual(alice);
+      expect(app.upstreamCalls()).toBe(2);
+    });
+  });
+
+  it(`two workers on one Redis share results through ${name}: the second worker's call is a hit`, async () => {
+    const namespace = `fleet-${randomUUID()}`;
+    const workerA = searchDocsApp(track(kit.created(server.url)), namespace);
+    const workerB = searchDocsApp(track(kit.created(server.url)), namespace);
+    const answer = await workerA.searchDocs({ query: "get_user 123", limit: 1 });
+    expect(await workerB.searchDocs({ query: "get_user 123", limit: 1 })).toEqual(answer);
+    expect(workerB.upstreamCalls()).toBe(0);
+  });
+
+  it(`falls through to the tool, within the deadline, when Redis behind ${name} is frozen or killed`, async () => {
+    const redis = await startRedis();
+    const app = searchDocsApp(track(kit.created(redis.url)));
+    await app.searchDocs({ query: "warm", limit: 1 });
+    redis.freeze();
+    const frozen = await timeSettled(app.searchDocs({ query: "warm", limit: 1 }));
+    await redis.kill();
+    const killed = await timeSettled(app.searchDocs({ query: "warm", limit: 1 }));
+    for (const { ms, error } of [frozen, killed]) {
+      expect(error).toBeUndefined();
+      expect(ms).toBeLessThan(2000); // one 250 ms deadline, not the client's retries
+    }
+    expect(app.upstreamCalls()).toBe(3);
+    await redis.stop();
+  });
+}

@@ -1,0 +1,30 @@
+import { randomUUID } from "node:crypto";
+import { createCache, type Store } from "@mcp-persist/cache-core";
+import type { CallerScope } from "@mcp-persist/keys";
+
+export interface SearchArgs {
+  query: string;
+  limit: number;
+}
+
+/**
+ * The guides' MCP server in miniature: a `search_docs` tool whose handler is wrapped in the cache.
+ * It takes the store as its one parameter: moving from store-lru to Redis changes that line only.
+ */
+export function searchDocsApp(store: Store, namespace = `app-${randomUUID()}`) {
+  const cache = createCache({ store, defaultTtlMs: 60_000, namespace });
+  let upstreamCalls = 0;
+  const searchDocsApi = async (args: SearchArgs, caller: string) => {
+    upstreamCalls++;
+    return { content: [{ type: "text", text: `${caller} asked "${args.query}" (top ${args.limit})` }] };
+  };
+  return {
+    cache,
+    upstreamCalls: () => upstreamCalls,
+    /** The tool handler: shared results, or per caller with `scope`. */
+    searchDocs: (args: SearchArgs, scope?: CallerScope) =>
+      cache.wrap({ tool: "search_docs", args, scope }, () =>
+        searchDocsApi(args, JSON.stringify(scope ?? "anyone")),
+      ),
+  };
+}

@@ -1,0 +1,90 @@
+import { defineScript, InvalidOptionError } from "@mcp-persist/cache-core";
+import { createManualClock } from "@mcp-persist/cache-core/testing";
+import { describe, expect, it } from "vitest";
+import { lruStore } from "../src/index";
+
+describe("lruStore", () => {
+  it("evicts the least recently used entry beyond max", async () => {
+    const store = lruStore({ max: 2 });
+    await store.set("a", "1", 60_000);
+    await store.set("b", "2", 60_000);
+    await store.get("a");
+    await store.set("c", "3", 60_000);
+    expect([await store.get("a"), await store.get("b"), await store.get("c")]).toEqual(["1", undefined, "3"]);
+  });
+
+  it("bounds the total size, and drops a single entry larger than the bound", async () => {
+    const store = lruStore({ maxSizeBytes: 100 });
+    await store.set("a", "x".repeat(40), 60_000);
+    await store.set("b", "x".repeat(40), 60_000);
+    await store.set("c", "x".repeat(40), 60_000);
+    expect(store.lru.calculatedSize).toBeLessThanOrEqual(100);
+    expect(await store.get("a")).toBeUndefined();
+    await store.set("huge", "x".repeat(200), 60_000);
+    expect(await store.get("huge")).toBeUndefined();
+    expect(await store.get("c")).toBe("x".repeat(40));
+  });
+
+  it("expires entries by the injected clock, absolutely", async () => {
+    const clock = createManualClock();
+    const store = lruStore({ clock });
+    await store.set("k", "v", 1000);
+    clock.advance(999);
+    expect(await store.get("k")).toBe("v");
+    clock.advance(2);
+    expect(await store.get("k")).toBeUndefined();
+  });
+
+  it("purges expired entries without being asked when ttlAutopurge is on", async () => {
+    const store = lruStore({ ttlAutopurge: true });
+    await store.set("k", "v", 20);
+    expect(store.lru.size).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(store.lru.size).toBe(0);
+  });
+
+  it("keeps scripts' structured values apart from strings, bounded and expiring", async () => {
+    const clock = createManualClock();
+    const store = lruStore({ clock, maxSizeBytes: 10_000 });
+    const push = defineScript<number>({
+      name: "push",
+      lua: "-- not run in process",
+      local(ctx, [key = ""], [member = ""]) {
+        const set = ctx.getData<Set<string>>(key) ?? new Set<string>();
+        set.add(member);
+        ctx.setData(key, set, 1000);
+        return set.size;
+      },
+    });
+    expect(await store.run(push, ["s"], ["a"])).toBe(1);
+    expect(await store.run(push, ["s"], ["b"])).toBe(2);
+    await expect(store.get("s")).rejects.toMatchObject({ code: "ERR_WRONG_TYPE" });
+    expect(store.lru.calculatedSize).toBeGreaterThan(64);
+    clock.advance(1001);
+    expect(await store.run(push, ["s"], ["c"])).toBe(1);
+  });
+
+  it("exposes the LRUCache and empties it on close", async () => {
+    const store = lruStore();
+    await store.set("k", "v", 60_000);
+    expect(store.lru.get("k")).toBe("v");
+    await store.close();
+    await store.close();
+    expect(store.lru.size).toBe(0);
+    await expect(store.get("k")).rejects.toMatchObject({
+      code: "ERR_STORE_CLOSED",
+      message: expect.stringContaining("[@mcp-persist/store-lru]"),
+    });
+  });
+
+  it("declares an in-process store that runs scripts", () => {
+    expect(lruStore().capabilities).toEqual({ scripts: true, shared: false, serverTime: false });
+    expect(lruStore({ name: "tools" }).name).toBe("tools");
+  });
+
+  it("rejects bad bounds with a typed error", () => {
+    expect(() => lruStore({ max: 0 })).toThrow(InvalidOptionError);
+    expect(() => lruStore({ max: 1.5 })).toThrow("max must be a positive integer, got 1.5");
+    expect(() => lruStore({ maxSizeBytes: -1 })).toThrow(InvalidOptionError);
+  });
+});

@@ -1,0 +1,7 @@
+export type { NodeRedisClient, NodeRedisScriptCommands, NodeRedisScriptOptions } from "./node-redis-client";
+export { type NodeRedisStore, nodeRedisStore } from "./node-redis-store";
+export type {
+  NodeRedisClientStoreOptions,
+  NodeRedisClusterStoreOptions,
+  NodeRedisConnectionStoreOptions,
+} from "./node-redis-store-options";

@@ -1,0 +1,45 @@
+import type { RedisClientAdapter } from "@mcp-persist/cache-core/redis";
+import { ErrorReply } from "redis";
+import type { NodeRedisClient } from "./node-redis-client";
+
+/**
+ * Maps the store's few commands onto a node-redis client or cluster. node-redis never re-sends a
+ * command it has written (replies lost with a connection reject), so the only late write to rule
+ * out is a queued one: scripts carry an abort signal, which takes them out of the queue unwritten.
+ */
+export function nodeRedisAdapter<C extends NodeRedisClient>(client: C): RedisClientAdapter<C> {
+  return {
+    client,
+    isReady: () => client.isReady,
+    onReady(listener) {
+      // A client says "ready" once its handshake is done; a cluster says "connect" once it knows the slots.
+      const onEvent = () => {
+        if (client.isReady) listener();
+      };
+      client.on("ready", onEvent);
+      client.on("connect", onEvent);
+      return () => {
+        client.off("ready", onEvent);
+        client.off("connect", onEvent);
+      };
+    },
+    get: async (key) => {
+      const value = await client.get(key);
+      // A client whose type mapping returns Buffers still gives the store text.
+      return value === null || value === undefined ? null : String(value);
+    },
+    set: (key, value, ttlMs) => client.set(key, value, { expiration: { type: "PX", value: ttlMs } }),
+    del: (key) => client.del(key),
+    evalScript(command, body, keys, args, abortSignal) {
+      const scripts = client.withCommandOptions({ abortSignal });
+      const options = { keys: [...keys], arguments: [...args] };
+      return command === "eval" ? scripts.eval(body, options) : scripts.evalSha(body, options);
+    },
+    ping: () => client.ping(),
+    isReplyError: (error) => error instanceof ErrorReply,
+    async quit() {
+      // close() drains: it resolves once every pending reply is in.
+      if (client.isOpen) await client.close();
+    },
+  };
+}

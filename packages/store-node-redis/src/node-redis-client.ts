@@ -1,0 +1,32 @@
+/** What EVAL / EVALSHA take in node-redis. */
+export interface NodeRedisScriptOptions {
+  keys: string[];
+  arguments: string[];
+}
+
+/** The script commands, on the client or on a view of it with command options. */
+export interface NodeRedisScriptCommands {
+  eval(script: string, options: NodeRedisScriptOptions): Promise<unknown>;
+  evalSha(sha1: string, options: NodeRedisScriptOptions): Promise<unknown>;
+}
+
+/**
+ * The slice of a node-redis client the store uses. A client from `createClient` or a cluster from
+ * `createCluster`, of `redis` 5 or 6, fits as it is: the store depends on these few members, not on
+ * one major's generic types.
+ */
+export interface NodeRedisClient extends NodeRedisScriptCommands {
+  /** True when commands go straight to the server (for a cluster: once it knows the slots). */
+  readonly isReady: boolean;
+  /** True between `connect()` and `close()`. */
+  readonly isOpen: boolean;
+  get(key: string): Promise<unknown>;
+  set(key: string, value: string, options: { expiration: { type: "PX"; value: number } }): Promise<unknown>;
+  del(key: string): Promise<number>;
+  ping(): Promise<unknown>;
+  /** Used to give scripts an abort signal, so a script the store gave up on is never written. */
+  withCommandOptions(options: { abortSignal: AbortSignal }): NodeRedisScriptCommands;
+  close(): Promise<unknown>;
+  on(event: "ready" | "connect", listener: () => void): unknown;
+  off(event: "ready" | "connect", listener: () => void): unknown;
+}

@@ -1,0 +1,56 @@
+import { createRedisStore, type RedisStore, resolveTimeoutMs } from "@mcp-persist/cache-core/redis";
+import { createNodeRedisClient, createNodeRedisCluster } from "./create-node-redis-client";
+import { nodeRedisAdapter } from "./node-redis-adapter";
+import type { NodeRedisClient } from "./node-redis-client";
+import type {
+  NodeRedisClientStoreOptions,
+  NodeRedisClusterStoreOptions,
+  NodeRedisConnectionStoreOptions,
+} from "./node-redis-store-options";
+
+const PKG = "@mcp-persist/store-node-redis";
+
+/** A `Store` on node-redis; `store.client` is the client it uses. */
+export type NodeRedisStore<C extends NodeRedisClient = NodeRedisClient> = RedisStore<C>;
+
+/**
+ * A `Store` on Redis through node-redis: GET, SET PX, DEL, EVALSHA (EVAL on NOSCRIPT), PING, and a
+ * draining `close()`.
+ *
+ * ```ts
+ * const store = nodeRedisStore({ connection: "redis://127.0.0.1:6379" }); // creates, connects and owns a fail-fast client
+ * const store = nodeRedisStore({ client: await createClient().connect() }); // uses yours, never closes it
+ * ```
+ * A client `keyPrefix` (node-redis 6.1+) is honoured: GET/SET/DEL keys and script KEYS are
+ * prefixed once, by node-redis.
+ * @throws {InvalidOptionError} for a `timeoutMs` that is not a positive finite number.
+ */
+export function nodeRedisStore<C extends NodeRedisClient>(
+  options: NodeRedisClientStoreOptions<C>,
+): NodeRedisStore<C>;
+export function nodeRedisStore(
+  options: NodeRedisClusterStoreOptions,
+): NodeRedisStore<ReturnType<typeof createNodeRedisCluster>>;
+export function nodeRedisStore(
+  options?: NodeRedisConnectionStoreOptions,
+): NodeRedisStore<ReturnType<typeof createNodeRedisClient>>;
+export function nodeRedisStore(
+  options:
+    | NodeRedisClientStoreOptions<NodeRedisClient>
+    | NodeRedisClusterStoreOptions
+    | NodeRedisConnectionStoreOptions = {},
+): NodeRedisStore {
+  const timeoutMs = resolveTimeoutMs(PKG, options.timeoutMs);
+  let client: NodeRedisClient;
+  let ownsClient = true;
+  if ("client" in options) {
+    client = options.client;
+    ownsClient = options.ownsClient ?? false;
+  } else if ("cluster" in options) {
+    client = createNodeRedisCluster(options.cluster);
+  } else {
+    client = createNodeRedisClient(options.connection);
+  }
+  const adapter = nodeRedisAdapter(client);
+  return createRedisStore({ name: "node-redis", package: PKG, adapter, timeoutMs, ownsClient });
+}
