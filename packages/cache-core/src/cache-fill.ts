@@ -1,5 +1,4 @@
 import type { ResolvedKey, ToolState } from "./cache-key";
-import { withDeadline } from "./deadline";
 import { writeEnvelope } from "./envelope";
 import type { ResolvedOptions } from "./resolve-options";
 import type { Telemetry } from "./telemetry";
@@ -152,7 +151,7 @@ export class CacheFill {
     }
     try {
       const storeTtl = ttlMs + Math.ceil(call.staleTtlMs);
-      await withDeadline(this.#o.store.set(call.key, envelope, storeTtl), this.#o.opTimeoutMs, "set");
+      await this.#o.bound(this.#o.store.set(call.key, envelope, storeTtl), "set");
       this.#tel.set(call.tool, call.key, ttlMs);
     } catch (error) {
       this.#tel.storeError(call.tool, "set", error);

@@ -2,7 +2,7 @@ import { type CallerScope, KeyError } from "@mcp-persist/keys";
 import { CacheFill, callOf, NO_STALE, type Policy } from "./cache-fill";
 import { type CacheKey, KeyLayout, type ResolvedKey, type ToolState } from "./cache-key";
 import type { CacheOptions, WrapOptions } from "./cache-options";
-import { boundedCall, withDeadline } from "./deadline";
+import { boundedCall } from "./deadline";
 import { freshUntil, payloadStart } from "./envelope";
 import { InvalidOptionError, UnsupportedError } from "./errors";
 import { Generations } from "./generations";
@@ -80,11 +80,7 @@ class ToolCache implements Cache {
     this.#gens = options.store.capabilities.scripts
       ? new Generations(
           (script, key) =>
-            boundedCall(
-              () => options.store.run(script, [key], ttl),
-              options.opTimeoutMs,
-              `run(${script.name})`,
-            ),
+            boundedCall(() => options.store.run(script, [key], ttl), options.bound, `run(${script.name})`),
           options.generationRefreshMs,
           options.clock,
         )
@@ -138,7 +134,7 @@ class ToolCache implements Cache {
       reading =
         this.store.getSync !== undefined
           ? this.store.getSync(storageKey)
-          : withDeadline(this.store.get(storageKey), this.#o.opTimeoutMs, "get");
+          : this.#o.bound(this.store.get(storageKey), "get");
     } catch (error) {
       reading = Promise.reject(error);
     }
@@ -184,7 +180,7 @@ class ToolCache implements Cache {
     const layout = this.#layout;
     const storageKey =
       call === undefined ? layout.stringKey(key as string) : layout.callKey(call, layout.tool(call.tool)).key;
-    const removed = await boundedCall(() => this.store.delete(storageKey), this.#o.opTimeoutMs, "delete");
+    const removed = await boundedCall(() => this.store.delete(storageKey), this.#o.bound, "delete");
     this.#tel.invalidated("key", call?.tool);
     return removed;
   }

@@ -1,4 +1,19 @@
 import { StoreTimeoutError } from "./errors";
+import type { Store } from "./store";
+
+/** Bounds one store call: settles like it, or rejects with {@link StoreTimeoutError}. */
+export type Bound = <T>(promise: Promise<T>, operation: string) => Promise<T>;
+
+/**
+ * The bound the cache puts on `store`'s calls. A store that already settles every call within
+ * `ms` (`capabilities.deadlineMs`, as the Redis stores do with one shared timer) gets none: a
+ * second timer per call would only cost time on the hit path.
+ */
+export function storeBound(store: Store, ms: number): Bound {
+  const own = store.capabilities.deadlineMs;
+  if (own !== undefined && own <= ms) return (promise) => promise;
+  return (promise, operation) => withDeadline(promise, ms, operation);
+}
 
 /**
  * Settles like `promise`, or rejects with {@link StoreTimeoutError} after `ms` if it has not
@@ -27,9 +42,9 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, operation: stri
 }
 
 /** Calls `start` and bounds the result; a synchronous throw becomes a rejection. */
-export function boundedCall<T>(start: () => Promise<T>, ms: number, operation: string): Promise<T> {
+export function boundedCall<T>(start: () => Promise<T>, bound: Bound, operation: string): Promise<T> {
   try {
-    return withDeadline(start(), ms, operation);
+    return bound(start(), operation);
   } catch (error) {
     return Promise.reject(error);
   }

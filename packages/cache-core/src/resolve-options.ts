@@ -2,6 +2,7 @@ import type { CacheOptions } from "./cache-options";
 import { isErrorResult } from "./cache-options";
 import { type Clock, systemClock } from "./clock";
 import { type Codec, defaultCodec } from "./codec";
+import { type Bound, storeBound } from "./deadline";
 import { InvalidOptionError } from "./errors";
 import type { CacheEvent } from "./events";
 import { type Logger, silentLogger } from "./logger";
@@ -16,6 +17,8 @@ export interface ResolvedOptions {
   defaultTtlMs: number;
   namespace: string;
   opTimeoutMs: number;
+  /** Bounds a store call at `opTimeoutMs` (or not at all when the store bounds itself within it). */
+  bound: Bound;
   jitter: number;
   staleTtlMs: number;
   staleWhileRevalidate: boolean;
@@ -43,11 +46,13 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
   if (typeof namespace !== "string" || namespace.length === 0) {
     throw new InvalidOptionError(PKG, `namespace must be a non-empty string, got ${String(namespace)}`);
   }
+  const opTimeoutMs = positive("opTimeoutMs", options.opTimeoutMs ?? 250);
   return {
     store: options.store,
     defaultTtlMs: options.defaultTtlMs,
     namespace,
-    opTimeoutMs: positive("opTimeoutMs", options.opTimeoutMs ?? 250),
+    opTimeoutMs,
+    bound: storeBound(options.store, opTimeoutMs),
     jitter: fraction("jitter", options.jitter ?? 0),
     staleTtlMs: nonNegative("staleTtlMs", options.staleTtlMs ?? 0),
     staleWhileRevalidate: options.staleWhileRevalidate ?? true,

@@ -11,6 +11,11 @@ export interface StoreCapabilities {
   readonly shared: boolean;
   /** Scripts read time from the store's server (`TIME`), so every process sees one clock. */
   readonly serverTime: boolean;
+  /**
+   * The store settles every `get`/`set`/`delete`/`run` within this many milliseconds by itself
+   * (the Redis stores do). A cache whose `opTimeoutMs` is at least this adds no timer of its own.
+   */
+  readonly deadlineMs?: number;
   /** Largest value, in bytes, the store promises to keep; absent means no stated limit. */
   readonly maxValueBytes?: number;
 }

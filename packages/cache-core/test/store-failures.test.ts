@@ -48,6 +48,29 @@ describe("a failing store never fails the call", () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  it("still bounds a hanging store whose own declared deadline is longer than opTimeoutMs", async () => {
+    const hanging = faultyStore(memoryStore(), "hang");
+    // The store claims a 60 s bound: weaker than the cache's, so the cache keeps its own timer.
+    const store = { ...hanging, capabilities: { ...hanging.capabilities, deadlineMs: 60_000 } };
+    const cache = createCache({ store, defaultTtlMs: 60_000, opTimeoutMs: 100 });
+    const started = performance.now();
+    expect(await cache.wrap("k", () => "ok")).toBe("ok");
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("adds no timer of its own when the store bounds its calls within opTimeoutMs", async () => {
+    const hanging = faultyStore(memoryStore(), "hang", { only: ["get"] });
+    // A store that promises (falsely, here) to settle within 50 ms is trusted: the cache's
+    // 100 ms timer is not armed, so this hanging GET is never abandoned by the cache.
+    const store = { ...hanging, capabilities: { ...hanging.capabilities, deadlineMs: 50 } };
+    const cache = createCache({ store, defaultTtlMs: 60_000, opTimeoutMs: 100 });
+    const outcome = await Promise.race([
+      cache.wrap("k", () => "fn ran"),
+      new Promise((resolve) => setTimeout(resolve, 500, "still waiting on the store")),
+    ]);
+    expect(outcome).toBe("still waiting on the store");
+  });
+
   it("falls through when only the entry GET hangs, and skips the write", async () => {
     const inner = memoryStore();
     const cache = createCache({

@@ -60,7 +60,7 @@ const removed = (count: number): boolean => count > 0;
 
 class SharedRedisStore<Client> implements RedisStore<Client> {
   readonly name: string;
-  readonly capabilities = REDIS_CAPABILITIES;
+  readonly capabilities: StoreCapabilities;
   readonly client: Client;
   readonly #pkg: string;
   readonly #adapter: RedisClientAdapter<Client>;
@@ -75,6 +75,7 @@ class SharedRedisStore<Client> implements RedisStore<Client> {
 
   constructor(parts: RedisStoreParts<Client>, timeoutMs: number) {
     this.name = parts.name;
+    this.capabilities = Object.freeze({ ...REDIS_CAPABILITIES, deadlineMs: timeoutMs });
     this.client = parts.adapter.client;
     this.#pkg = parts.package;
     this.#adapter = parts.adapter;
