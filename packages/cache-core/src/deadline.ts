@@ -12,20 +12,18 @@ export type Bound = <T>(promise: Promise<T>, operation: string) => Promise<T>;
 export function storeBound(store: Store, ms: number): Bound {
   const own = store.capabilities.deadlineMs;
   if (own !== undefined && own <= ms) return (promise) => promise;
-  return (promise, operation) => withDeadline(promise, ms, operation);
+  return (promise, operation) =>
+    withDeadline(promise, ms, () => new StoreTimeoutError("@mcp-persist/cache-core", operation, ms));
 }
 
 /**
- * Settles like `promise`, or rejects with {@link StoreTimeoutError} after `ms` if it has not
- * settled by then. The store call itself is not cancelled (stores have no cancellation); its
- * late result is dropped.
+ * Settles like `promise`, or rejects with `timeout()` after `ms` if it has not settled by then.
+ * The store call itself is not cancelled (stores have no cancellation); its late result is
+ * dropped. Capabilities use it to put their own deadline on store calls.
  */
-export function withDeadline<T>(promise: Promise<T>, ms: number, operation: string): Promise<T> {
+export function withDeadline<T>(promise: Promise<T>, ms: number, timeout: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new StoreTimeoutError("@mcp-persist/cache-core", operation, ms)),
-      ms,
-    );
+    const timer = setTimeout(() => reject(timeout()), ms);
     // A pending store call keeps the process alive if it must; the deadline should not.
     timer.unref();
     promise.then(

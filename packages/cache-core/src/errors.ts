@@ -47,11 +47,17 @@ export class StoreClosedError extends McpPersistError {
 
 /** A store call that did not settle within the cache's `opTimeoutMs`. Code `ERR_STORE_TIMEOUT`. */
 export class StoreTimeoutError extends McpPersistError {
-  constructor(pkg: string, operation: string, timeoutMs: number) {
+  /** @param consequence what the caller did instead; the default is the cache's fall-through. */
+  constructor(
+    pkg: string,
+    operation: string,
+    timeoutMs: number,
+    consequence = "the call went on without the cache (raise opTimeoutMs if the store is slow but healthy)",
+  ) {
     super(
       "ERR_STORE_TIMEOUT",
       pkg,
-      `store ${operation}() did not answer within ${timeoutMs} ms; the call went on without the cache (raise opTimeoutMs if the store is slow but healthy)`,
+      `store ${operation}() did not answer within ${timeoutMs} ms; ${consequence}`,
     );
   }
 }

@@ -3,6 +3,7 @@ export type { CacheKey, ToolCall } from "./cache-key";
 export { type CacheOptions, isErrorResult, type WrapOptions } from "./cache-options";
 export { type Clock, systemClock } from "./clock";
 export { type Codec, defaultCodec } from "./codec";
+export { withDeadline } from "./deadline";
 export {
   CodecError,
   InvalidOptionError,

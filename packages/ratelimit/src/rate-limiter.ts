@@ -1,0 +1,47 @@
+import type { AlgorithmName } from "./algorithms";
+import { singleKey } from "./key-layout";
+import { LimitSet } from "./limit-set";
+import { LimiterCore } from "./limiter-core";
+import { type LimitRule, validateCost, validateRule } from "./limits";
+import { resolveLimiterOptions } from "./resolve-options";
+import type { CheckOptions, LimiterOptions, RateLimitResult } from "./types";
+
+/** Options of {@link createRateLimiter}: one limit, on keys you choose. */
+export interface RateLimiterOptions extends LimiterOptions, LimitRule {}
+
+/** One limit on keys you choose. */
+export interface RateLimiter {
+  readonly algorithm: AlgorithmName;
+  readonly limit: number;
+  readonly windowMs: number;
+  /**
+   * Checks and, if allowed, charges `key` (any string: it is escaped into one key segment). One
+   * round trip. Never rejects for a store failure; see `reason`.
+   * @throws {RateLimitCostError} for a cost that is not a positive integer up to the limit.
+   */
+  check(key: string, options?: CheckOptions): Promise<RateLimitResult>;
+}
+
+/**
+ * A limiter with one limit per key: at most `limit` units per `windowMs` for each key.
+ *
+ * ```ts
+ * const limiter = createRateLimiter({ store, limit: 5, windowMs: 60_000 });
+ * const { allowed, retryAfterMs } = await limiter.check(`send_email:${userId}`);
+ * ```
+ * @throws {RateLimitOptionError} for an option outside its documented range.
+ */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const resolved = resolveLimiterOptions(options);
+  const rule = validateRule({ limit: options.limit, windowMs: options.windowMs });
+  const set = new LimitSet([{ ...rule, name: "default" }], () => "");
+  const core = new LimiterCore(resolved, set);
+  return {
+    algorithm: resolved.algorithm.name,
+    ...rule,
+    async check(key, checkOptions = {}) {
+      const cost = validateCost(checkOptions.cost ?? 1, rule.limit);
+      return core.check([singleKey(resolved.keyBase, key)], cost);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { ScriptArg } from "@mcp-persist/cache-core";
+import type { LimitRule } from "./limits";
+
+/**
+ * Lua that sets `now` to the Redis server's clock in whole epoch milliseconds. Every script reads
+ * time this way, so processes whose own clocks disagree still agree on every window.
+ */
+export const SERVER_NOW_LUA = `local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`;
+
+/**
+ * What a check script replies, for each check it was given: `allowed (1 or 0), now (server ms),
+ * then for each limit: remaining, retry after (ms), reset after (ms)`. Integers only, as Redis
+ * replies them.
+ */
+export type CheckReply = readonly number[];
+
+/**
+ * ARGV of a check script: the number of limits, each limit and its window (`ARGV[2i]`,
+ * `ARGV[2i+1]` in Lua), then the cost of each check.
+ */
+export function checkArgs(rules: readonly LimitRule[], costs: readonly number[]): ScriptArg[] {
+  return [rules.length, ...rules.flatMap((rule) => [rule.limit, rule.windowMs]), ...costs];
+}
+
+/**
+ * ARGV of a refund: the cost, the server time the charge was made at, then each limit and its
+ * window (`ARGV[2i+1]`, `ARGV[2i+2]` in Lua).
+ */
+export function refundArgs(cost: number, chargedAt: number, rules: readonly LimitRule[]): ScriptArg[] {
+  return [cost, chargedAt, ...rules.flatMap((rule) => [rule.limit, rule.windowMs])];
+}
+
+/** In a JS body: the `count` limits whose ARGV start at index `from`. */
+export function readRules(args: readonly string[], count: number, from: number): LimitRule[] {
+  return Array.from({ length: count }, (_, i) => ({
+    limit: Number(args[from + 2 * i]),
+    windowMs: Number(args[from + 2 * i + 1]),
+  }));
+}

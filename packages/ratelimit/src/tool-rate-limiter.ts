@@ -1,0 +1,103 @@
+import type { CallerScope } from "@mcp-persist/keys";
+import type { AlgorithmName } from "./algorithms";
+import { RateLimitOptionError } from "./errors";
+import { toolCallKeys, toolSlotGroup } from "./key-layout";
+import { LimitSet, type NamedRule } from "./limit-set";
+import { LimiterCore } from "./limiter-core";
+import { type LimitRule, validateCost, validateRule } from "./limits";
+import { resolveLimiterOptions } from "./resolve-options";
+import type { CheckOptions, LimiterOptions, RateLimitResult } from "./types";
+
+/** The rules a tool limiter can apply to each call, from the most specific. */
+export type ToolRuleName = "perCallerPerTool" | "perCaller" | "perTool";
+
+const RULES: readonly ToolRuleName[] = ["perCallerPerTool", "perCaller", "perTool"];
+
+/** Options of {@link createToolRateLimiter}: give at least one rule. */
+export interface ToolRateLimiterOptions extends LimiterOptions {
+  /** Each caller's calls to each tool, e.g. 5 `send_email` per minute per caller. @default undefined (none) */
+  perCallerPerTool?: LimitRule;
+  /** Each caller's calls to all tools together. @default undefined (none) */
+  perCaller?: LimitRule;
+  /** All callers' calls to each tool together: protects the tool's upstream. @default undefined (none) */
+  perTool?: LimitRule;
+}
+
+/** A tool call to check. */
+export interface ToolCall {
+  /** The tool's name. */
+  tool: string;
+  /**
+   * Who calls: usually `mcpCaller(extra)`. Keys hold only its digest. `undefined` puts the call
+   * in one shared anonymous bucket.
+   */
+  caller?: CallerScope | undefined;
+}
+
+/** A tool limiter's result: names the tool, for {@link rateLimitedResult}. */
+export interface ToolRateLimitResult extends RateLimitResult {
+  readonly tool: string;
+}
+
+/** Up to three limits on every tool call, checked together. */
+export interface ToolRateLimiter {
+  readonly algorithm: AlgorithmName;
+  /** The rules in force. */
+  readonly rules: Readonly<Partial<Record<ToolRuleName, LimitRule>>>;
+  /**
+   * Checks every rule and charges all of them, or none: one script, one round trip (on a Redis
+   * Cluster, one per slot group; see the README). Never rejects for a store failure.
+   * @throws {RateLimitCostError} for a cost that is not a positive integer up to the smallest limit.
+   * @throws {KeyError} for an empty tool name or caller scope.
+   */
+  check(call: ToolCall, options?: CheckOptions): Promise<ToolRateLimitResult>;
+}
+
+/**
+ * Per-caller, per-tool limits for an MCP server.
+ *
+ * ```ts
+ * const limiter = createToolRateLimiter({
+ *   store,
+ *   perCallerPerTool: { limit: 5, windowMs: 60_000 },
+ *   perTool: { limit: 100, windowMs: 60_000 },
+ * });
+ * const result = await limiter.check({ tool: "send_email", caller: mcpCaller(extra) });
+ * if (!result.allowed) return rateLimitedResult(result);
+ * ```
+ * @throws {RateLimitOptionError} for an option outside its documented range, or no rule at all.
+ */
+export function createToolRateLimiter(options: ToolRateLimiterOptions): ToolRateLimiter {
+  const resolved = resolveLimiterOptions(options);
+  const rules: Partial<Record<ToolRuleName, LimitRule>> = {};
+  for (const name of RULES) {
+    const rule = options[name];
+    if (rule !== undefined) rules[name] = validateRule(rule, name);
+  }
+  const active = RULES.filter((name) => rules[name] !== undefined);
+  if (active.length === 0) {
+    throw new RateLimitOptionError(
+      "createToolRateLimiter needs at least one rule: perCallerPerTool, perCaller or perTool, e.g. perCallerPerTool: { limit: 5, windowMs: 60_000 }",
+    );
+  }
+  const set = new LimitSet(
+    active.map((name): NamedRule => ({ ...(rules[name] as LimitRule), name })),
+    (rule) => toolSlotGroup(rule.name as ToolRuleName),
+  );
+  const core = new LimiterCore(resolved, set);
+  return {
+    algorithm: resolved.algorithm.name,
+    rules: Object.freeze(rules),
+    async check({ tool, caller }, checkOptions = {}) {
+      const cost = validateCost(checkOptions.cost ?? 1, set.smallestLimit);
+      const keys = toolCallKeys(resolved.keyBase, tool, caller);
+      return {
+        ...(await core.check(
+          active.map((name) => keys[name]),
+          cost,
+        )),
+        tool,
+      };
+    },
+  };
+}

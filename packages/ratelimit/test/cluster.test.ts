@@ -1,0 +1,94 @@
+import { randomUUID } from "node:crypto";
+import type { Logger, Store } from "@mcp-persist/cache-core";
+import { ioredisStore } from "@mcp-persist/store-ioredis";
+import { nodeRedisStore } from "@mcp-persist/store-node-redis";
+import { type RedisCluster, startRedisCluster } from "@mcp-persist/test-redis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type AlgorithmName, createToolRateLimiter, type ToolRateLimiterOptions } from "../src/index";
+
+let cluster: RedisCluster;
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+}, 30_000);
+afterAll(() => cluster.stop());
+
+const opened: Store[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+});
+
+const clusterStores: { name: string; open(): Store }[] = [
+  { name: "ioredis", open: () => ioredisStore({ cluster: { nodes: cluster.rootNodes } }) },
+  {
+    name: "node-redis",
+    open: () =>
+      nodeRedisStore({
+        cluster: { rootNodes: cluster.rootNodes.map(({ host, port }) => ({ socket: { host, port } })) },
+      }),
+  },
+];
+
+const ALGORITHMS: AlgorithmName[] = ["sliding-log", "sliding-window", "gcra"];
+
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe.each(clusterStores)("on a Redis Cluster through $name", (kind) => {
+  it.each(ALGORITHMS)(
+    "%s: limits in different slots are checked per slot group, all charged or none",
+    async (algorithm) => {
+      const store = kind.open();
+      opened.push(store);
+      const events: string[] = [];
+      const logger: Logger = {
+        debug() {},
+        warn() {},
+        error() {},
+        info: (obj) => events.push((obj as { event: string }).event),
+      };
+      const base: ToolRateLimiterOptions = {
+        store,
+        algorithm,
+        prefix: randomUUID(),
+        timeoutMs: 2000,
+        logger,
+      };
+      const limiter = createToolRateLimiter({
+        ...base,
+        perCallerPerTool: { limit: 5, windowMs: 60_000 },
+        perCaller: { limit: 10, windowMs: 60_000 },
+        perTool: { limit: 3, windowMs: 60_000 },
+      });
+      const alice = { client: "alice" };
+      const first = await Promise.all(
+        [0, 1, 2].map(() => limiter.check({ tool: "send_email", caller: alice })),
+      );
+      expect(first.map((result) => result.reason)).toEqual(["ok", "ok", "ok"]);
+      expect(events).toContain("ratelimit_cluster_mode");
+
+      // Bob's slot group (his own limits) is charged first; the tool's group then denies, so Bob's
+      // charge is taken back: the call counts nowhere.
+      const bob = { client: "bob" };
+      expect(await limiter.check({ tool: "send_email", caller: bob })).toMatchObject({
+        allowed: false,
+        reason: "limited",
+        rule: "perTool",
+      });
+      const bobsOwn = createToolRateLimiter({ ...base, perCallerPerTool: { limit: 5, windowMs: 60_000 } });
+      const probe = createToolRateLimiter({ ...base, perCaller: { limit: 10, windowMs: 60_000 } });
+      // Each probe takes a rule's whole limit at once: it passes only if none of it is charged.
+      await eventually("the refund of Bob's charge", async () => {
+        const own = await bobsOwn.check({ tool: "send_email", caller: bob }, { cost: 5 });
+        return own.allowed;
+      });
+      expect(await probe.check({ tool: "other", caller: bob }, { cost: 10 })).toMatchObject({
+        allowed: true,
+      });
+    },
+  );
+});

@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import { scopeDigest } from "@mcp-persist/keys";
+import { type RedisServer, redisCommand, startRedis } from "@mcp-persist/test-redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createRateLimiter,
+  createToolRateLimiter,
+  denialMessage,
+  mcpCaller,
+  type RateLimitResult,
+  rateLimitedResult,
+} from "../src/index";
+import { PATIENT, storeKinds } from "./support/stores";
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+
+describe("mcpCaller", () => {
+  it("is the session where there is one, else the client identity, else unknown", () => {
+    const authInfo = { clientId: "client-7" };
+    expect(mcpCaller({ sessionId: "s-1", authInfo })).toEqual({ session: "s-1" });
+    expect(mcpCaller({ sessionId: "s-1", authInfo }, { prefer: "client" })).toEqual({ client: "client-7" });
+    expect(mcpCaller({ sessionId: "s-1" }, { prefer: "client" })).toEqual({ session: "s-1" });
+    expect(mcpCaller({ authInfo })).toEqual({ client: "client-7" });
+    expect(mcpCaller({ http: { authInfo } })).toEqual({ client: "client-7" }); // SDK v2: no sessions
+    expect(mcpCaller({}, { identity: "stdio-user" })).toEqual({ client: "stdio-user" });
+    expect(mcpCaller({ sessionId: "", authInfo: { clientId: "" } })).toBeUndefined();
+  });
+});
+
+describe("the denial as an MCP tool result", () => {
+  const denied = (overrides: Partial<RateLimitResult>): RateLimitResult => ({
+    allowed: false,
+    reason: "limited",
+    rule: "perCallerPerTool",
+    limit: 5,
+    windowMs: 60_000,
+    remaining: 0,
+    resetAtMs: 0,
+    retryAfterMs: 11_001,
+    ...overrides,
+  });
+
+  it("reads as the guides show, with the retry-after rounded up", () => {
+    expect(rateLimitedResult({ ...denied({}), tool: "send_email" })).toEqual({
+      isError: true,
+      content: [
+        { type: "text", text: "Rate limit exceeded: max 5 send_email calls per minute. Retry after 12 s." },
+      ],
+    });
+  });
+
+  it("names the rule and says the window as a person would", () => {
+    expect(denialMessage(denied({ rule: "perCaller", limit: 100, windowMs: 3_600_000 }), "x")).toBe(
+      "Rate limit exceeded: max 100 tool calls per hour. Retry after 12 s.",
+    );
+    expect(denialMessage(denied({ rule: "perTool", windowMs: 120_000, retryAfterMs: 1 }), "search")).toBe(
+      "Rate limit exceeded: max 5 search calls per 2 minutes across all callers. Retry after 1 s.",
+    );
+    expect(denialMessage(denied({ rule: "default", windowMs: 1500 }))).toBe(
+      "Rate limit exceeded: max 5 calls per 1500 ms. Retry after 12 s.",
+    );
+    expect(denialMessage(denied({ reason: "degraded", retryAfterMs: 1000 }), "send_email")).toBe(
+      "Rate limit unavailable: send_email calls are paused. Retry after 1 s.",
+    );
+  });
+});
+
+describe.each(storeKinds(() => redis))("a tool handler on $name", (kind) => {
+  it("serves calls up to the limit, then returns the denial to the model", async () => {
+    const limiter = createToolRateLimiter({
+      ...PATIENT,
+      store: kind.open(),
+      prefix: randomUUID(),
+      perCallerPerTool: { limit: 2, windowMs: 60_000 },
+    });
+    // The handler as the README writes it; `extra` is what SDK v1 passes.
+    const sendEmail = async (_args: { to: string }, extra: { sessionId?: string }) => {
+      const result = await limiter.check({ tool: "send_email", caller: mcpCaller(extra) });
+      if (!result.allowed) return rateLimitedResult(result);
+      return { content: [{ type: "text" as const, text: "sent" }] };
+    };
+    const extra = { sessionId: randomUUID() };
+    expect(await sendEmail({ to: "a" }, extra)).toEqual({ content: [{ type: "text", text: "sent" }] });
+    expect(await sendEmail({ to: "b" }, extra)).toEqual({ content: [{ type: "text", text: "sent" }] });
+    const third = await sendEmail({ to: "c" }, extra);
+    expect(third).toMatchObject({ isError: true });
+    expect(third.content[0]?.text).toMatch(
+      /^Rate limit exceeded: max 2 send_email calls per minute\. Retry after 60 s\.$/,
+    );
+    expect(await sendEmail({ to: "d" }, { sessionId: randomUUID() })).toEqual({
+      content: [{ type: "text", text: "sent" }],
+    });
+  });
+});
+
+describe.each(storeKinds(() => redis).filter((kind) => kind.redis))("key layout on $name", (kind) => {
+  it("keys carry the caller's digest, the tool, and a hash tag per slot group", async () => {
+    const prefix = randomUUID();
+    const caller = { client: "alice@example.com" };
+    const store = kind.open();
+    await createToolRateLimiter({
+      ...PATIENT,
+      store,
+      prefix,
+      algorithm: "gcra",
+      perCallerPerTool: { limit: 5, windowMs: 60_000 },
+      perCaller: { limit: 50, windowMs: 60_000 },
+      perTool: { limit: 500, windowMs: 60_000 },
+    }).check({ tool: "send:email{x}", caller });
+    await createRateLimiter({
+      ...PATIENT,
+      store,
+      prefix,
+      algorithm: "gcra",
+      limit: 5,
+      windowMs: 60_000,
+    }).check("my key");
+    const keys = (await redisCommand(redis.port, "KEYS", `${prefix}:*`)).split("\n").sort();
+    const who = scopeDigest(caller);
+    expect(keys).toEqual(
+      [
+        `${prefix}:gcra:my%20key`,
+        `${prefix}:gcra:_all:{send%3Aemail%7Bx%7D}`,
+        `${prefix}:gcra:{${who}}`,
+        `${prefix}:gcra:{${who}}:send%3Aemail%7Bx%7D`,
+      ].sort(),
+    );
+    expect(keys.join("\n")).not.toContain("alice");
+  });
+});
