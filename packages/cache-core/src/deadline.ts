@@ -18,18 +18,29 @@ export function storeBound(store: Store, ms: number): Bound {
 
 /**
  * Settles like `promise`, or rejects with `timeout()` after `ms` if it has not settled by then.
- * The store call itself is not cancelled (stores have no cancellation); its late result is
- * dropped. Capabilities use it to put their own deadline on store calls.
+ * The store call itself is not cancelled (stores have no cancellation): its late result goes to
+ * `onLate` (a lock granted after we gave up must be released) or is dropped. Capabilities use it
+ * to put their own deadline on store calls.
  */
-export function withDeadline<T>(promise: Promise<T>, ms: number, timeout: () => Error): Promise<T> {
+export function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  timeout: () => Error,
+  onLate?: (value: T) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timeout()), ms);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(timeout());
+    }, ms);
     // A pending store call keeps the process alive if it must; the deadline should not.
     timer.unref();
     promise.then(
       (value) => {
         clearTimeout(timer);
-        resolve(value);
+        if (timedOut) onLate?.(value);
+        else resolve(value);
       },
       (error: unknown) => {
         clearTimeout(timer);

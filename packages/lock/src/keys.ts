@@ -1,0 +1,20 @@
+import { keySegment } from "@mcp-persist/keys";
+
+/** The store keys behind one lock; all share a Cluster hash tag, so one script may touch them all. */
+export interface LockKeys {
+  /** Holds the current holder's random token for as long as the lease lasts. */
+  lock: string;
+  /** The fencing counter: the last token handed out for this resource. */
+  fence: string;
+  /** `once` only: the result of the side effect, or the mark of an attempt in progress. */
+  record: string;
+}
+
+/**
+ * `<namespace>:<kind>:{<name>}` and its `:fence` and `:record` siblings. The name is escaped by
+ * `keySegment`, which encodes `{` and `}`, so a name can never open or close the hash tag itself.
+ */
+export function lockKeys(namespace: string, kind: "lock" | "once", name: string): LockKeys {
+  const base = `${keySegment(namespace)}:${kind}:{${keySegment(name)}}`;
+  return { lock: base, fence: `${base}:fence`, record: `${base}:record` };
+}

@@ -1,0 +1,62 @@
+import { fullJitter, sleep } from "./backoff";
+import { describe, LockUnavailableError } from "./errors";
+import type { ResolvedLockOptions } from "./options";
+
+/** A script reply whose first element says what happened; `busy` ones are retried. */
+export type TaggedReply = readonly [string, string | number];
+
+/** How one call went: a reply from the store, or a store failure the policy says to run through. */
+export type Acquisition<R extends TaggedReply> =
+  | {
+      readonly kind: "reply";
+      readonly reply: R;
+      /** `performance.now()` when the deciding attempt was sent: a lease it took runs from no earlier. */
+      readonly sentAt: number;
+      readonly waitedMs: number;
+    }
+  | { readonly kind: "store-error"; readonly error: unknown };
+
+/** The two store operations one acquisition needs. */
+export interface Attempts<R extends TaggedReply> {
+  /** One try, bounded by the store deadline. */
+  attempt(): Promise<R>;
+  /** Gives back what a successful try took (the caller was cancelled meanwhile). */
+  undo(): Promise<unknown>;
+}
+
+/**
+ * Tries until the reply is not `busy` or `waitMs` is spent, sleeping with full jitter between
+ * tries. Rejects with the caller's abort reason when cancelled (undoing an acquisition that
+ * raced the abort), and applies `onStoreError` to store failures.
+ */
+export async function waitForLock<R extends TaggedReply>(
+  resource: string,
+  storeName: string,
+  options: ResolvedLockOptions,
+  { attempt, undo }: Attempts<R>,
+): Promise<Acquisition<R>> {
+  const { signal } = options;
+  const start = performance.now();
+  for (let retry = 0; ; retry++) {
+    signal?.throwIfAborted();
+    const sentAt = performance.now();
+    let reply: R;
+    try {
+      reply = await attempt();
+    } catch (error) {
+      signal?.throwIfAborted();
+      if (options.onStoreError === "fail") throw new LockUnavailableError(resource, storeName, error);
+      options.logger.warn({ event: "lock_unavailable_proceeding", store: storeName, error: describe(error) });
+      return { kind: "store-error", error };
+    }
+    if (signal?.aborted) {
+      // Nobody wants the result any more: do not run the work, and do not keep others out.
+      if (reply[0] === "acquired") await undo().catch(() => {});
+      throw signal.reason;
+    }
+    const waitedMs = performance.now() - start;
+    const left = options.waitMs - waitedMs;
+    if (reply[0] !== "busy" || left <= 0) return { kind: "reply", reply, sentAt, waitedMs };
+    await sleep(Math.min(left, fullJitter(retry, options.retryBaseMs, options.retryMaxMs)), signal);
+  }
+}

@@ -1,0 +1,77 @@
+import { ioredisStore } from "@mcp-persist/store-ioredis";
+import { nodeRedisStore } from "@mcp-persist/store-node-redis";
+import { type RedisCluster, redisCommand, startRedisCluster } from "@mcp-persist/test-redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { once } from "../src/index";
+import { lockKeys } from "../src/keys";
+import { contend } from "./support/contend";
+import { assertNoOverlap } from "./support/overlap";
+import { SCENARIO_REPLIES, scriptScenario } from "./support/script-scenario";
+import { freshNamespace, PATIENT_TIMEOUT_MS, type StoreKind, storeTracker } from "./support/stores";
+
+let cluster: RedisCluster;
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+}, 30_000);
+afterAll(() => cluster?.stop());
+
+const kinds: StoreKind[] = [
+  {
+    name: "ioredis Cluster",
+    shared: true,
+    make: () => ioredisStore({ cluster: { nodes: cluster.rootNodes }, timeoutMs: PATIENT_TIMEOUT_MS }),
+  },
+  {
+    name: "node-redis cluster",
+    shared: true,
+    make: () =>
+      nodeRedisStore({
+        cluster: {
+          rootNodes: cluster.rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+        },
+        timeoutMs: PATIENT_TIMEOUT_MS,
+      }),
+  },
+];
+
+describe("Redis Cluster", () => {
+  it.each([
+    ["a plain name", "send-email:u1"],
+    ["braces", "a{b}c"],
+    ["reversed braces", "}{"],
+    ["a 500-character name", "x".repeat(500)],
+  ])("keeps the keys of %s in one slot", async (_label, resource) => {
+    const port = cluster.rootNodes[0]?.port ?? 0;
+    for (const kind of ["lock", "once"] as const) {
+      const keys = Object.values(lockKeys("mcp", kind, resource));
+      const slots = await Promise.all(keys.map((key) => redisCommand(port, "CLUSTER", "KEYSLOT", key)));
+      expect(new Set(slots).size).toBe(1);
+    }
+  });
+});
+
+describe.each(kinds)("$name", (kind) => {
+  const open = storeTracker();
+
+  it("runs every script path as on a single server", async () => {
+    expect(await scriptScenario(open(kind))).toEqual(SCENARIO_REPLIES);
+  });
+
+  it("keeps 30 concurrent callers apart", async () => {
+    const { events, ran, busy } = await contend(open(kind), freshNamespace(), 30);
+    expect(ran + busy).toBe(30);
+    expect(assertNoOverlap(events)).toBe(ran);
+  });
+
+  it("runs a side effect once", async () => {
+    const store = open(kind);
+    const namespace = freshNamespace();
+    let sent = 0;
+    const send = () => ++sent;
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => once(store, "k", send, { namespace, waitMs: 3000, retryMaxMs: 20 })),
+    );
+    expect(sent).toBe(1);
+    expect(results.map((r) => r.status).sort()).toEqual([...Array(9).fill("done"), "ran"]);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { type LockResult, withLock } from "../src/index";
+import { lockKeys } from "../src/keys";
+import { breakScripts, type ScriptFault } from "./support/fault";
+import { everyKind, freshNamespace, sleep, storeTracker, useRedis } from "./support/stores";
+
+const redis = useRedis();
+
+const TTL = 300;
+
+describe.each(everyKind(() => redis().url))("leases on $name", (kind) => {
+  const open = storeTracker();
+
+  it("renews the lease while the function runs past its TTL", async () => {
+    const store = open(kind);
+    const namespace = freshNamespace();
+    const contenders: LockResult<void>[] = [];
+    const result = await withLock(store, "r", { namespace, ttlMs: TTL }, async (lock) => {
+      // Three leases long: without renewals, the lock would lapse and a contender get in.
+      for (let i = 0; i < 6; i++) {
+        await sleep(TTL / 2);
+        contenders.push(await withLock(store, "r", { namespace }, () => {}));
+      }
+      return lock.signal.aborted;
+    });
+    expect(result).toMatchObject({ status: "ran", value: false, released: true });
+    expect(contenders.map((c) => c.status)).toEqual(Array(6).fill("busy"));
+  });
+
+  it.each<ScriptFault>(["hang", "reject"])(
+    "when renewals %s, the holder's signal fires before the next holder gets in, and its release leaves that lock alone",
+    async (fault) => {
+      const store = open(kind);
+      const namespace = freshNamespace();
+      let abortedAt = Number.NaN;
+      let secondAt = Number.NaN;
+      let reason: unknown;
+      let secondIn!: () => void;
+      const secondInside = new Promise<void>((resolve) => (secondIn = resolve));
+
+      const first = withLock(
+        breakScripts(store, ["lock-extend"], fault),
+        "r",
+        { namespace, ttlMs: TTL },
+        async (lock) => {
+          await new Promise((resolve) => lock.signal.addEventListener("abort", resolve));
+          abortedAt = performance.now();
+          reason = lock.signal.reason;
+          // A holder that ignores its signal and runs on until the next holder is in.
+          await secondInside;
+          return "first";
+        },
+      );
+      await sleep(20);
+      let firstSettledWhileSecondHeld: unknown;
+      const second = withLock(
+        store,
+        "r",
+        { namespace, waitMs: 5000, retryBaseMs: 5, retryMaxMs: 10 },
+        async () => {
+          secondAt = performance.now();
+          secondIn();
+          const outcome = await first;
+          firstSettledWhileSecondHeld = outcome;
+          // The first holder has released by now: the lock must still be this one's.
+          return withLock(store, "r", { namespace }, () => "third got in");
+        },
+      );
+
+      const firstOutcome = await first;
+      expect(firstOutcome).toMatchObject({ status: "ran", value: "first", released: false });
+      expect(reason).toMatchObject({ code: "ERR_LOCK_LOST" });
+      expect(abortedAt).toBeLessThan(secondAt);
+      const secondOutcome = await second;
+      expect(secondOutcome).toMatchObject({ status: "ran", released: true, value: { status: "busy" } });
+      expect(firstSettledWhileSecondHeld).toBe(firstOutcome);
+    },
+  );
+
+  it("fires the signal at the next renewal when the lock was taken from under the holder", async () => {
+    const store = open(kind);
+    const namespace = freshNamespace();
+    const { lock: lockKey } = lockKeys(namespace, "lock", "r");
+    const result = await withLock(store, "r", { namespace, ttlMs: 600 }, async (lock) => {
+      await store.delete(lockKey);
+      await new Promise((resolve) => lock.signal.addEventListener("abort", resolve));
+      return (lock.signal.reason as Error).message;
+    });
+    // The renewal found the lock gone (not the watchdog, which says "could not be renewed").
+    expect(result).toMatchObject({ status: "ran", released: false });
+    if (result.status === "ran") expect(result.value).toMatch(/gone or taken by another holder/);
+  });
+});

@@ -1,0 +1,91 @@
+import { McpPersistError } from "@mcp-persist/cache-core";
+import { memoryStore } from "@mcp-persist/cache-core/testing";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import {
+  busyToolResult,
+  LOCK_BUSY_MESSAGE,
+  type LockContext,
+  type LockedContext,
+  type LockOptions,
+  ONCE_UNKNOWN_MESSAGE,
+  once,
+  withLock,
+} from "../src/index";
+
+const store = memoryStore();
+const run = (options: LockOptions, resource = "r") => withLock(store, resource, options, () => "ran");
+
+describe("validation", () => {
+  it.each([
+    [{ ttlMs: -5 }, "ERR_INVALID_TTL", "ttlMs must be a positive finite number of milliseconds, got -5"],
+    [{ ttlMs: Number.POSITIVE_INFINITY }, "ERR_INVALID_TTL", "ttlMs must be a positive finite"],
+    [
+      { ttlMs: Number.NaN },
+      "ERR_INVALID_TTL",
+      "ttlMs must be a positive finite number of milliseconds, got NaN",
+    ],
+    [{ storeTimeoutMs: 0 }, "ERR_INVALID_TTL", "storeTimeoutMs must be a positive finite"],
+    [{ retryBaseMs: -1 }, "ERR_INVALID_TTL", "retryBaseMs must be"],
+    [{ retryMaxMs: Number.NaN }, "ERR_INVALID_TTL", "retryMaxMs must be"],
+    [
+      { waitMs: -1 },
+      "ERR_INVALID_OPTION",
+      "waitMs must be a finite number of milliseconds, 0 or more, got -1",
+    ],
+    [{ waitMs: Number.POSITIVE_INFINITY }, "ERR_INVALID_OPTION", "waitMs must be"],
+    [{ onStoreError: "ignore" as never }, "ERR_INVALID_OPTION", 'onStoreError must be "fail" or "proceed"'],
+    [{ signal: {} as AbortSignal }, "ERR_INVALID_OPTION", "signal must be an AbortSignal"],
+    [{ namespace: "" }, "ERR_INVALID_OPTION", "namespace must be a non-empty string"],
+  ])("rejects %o with %s before touching the store", async (options, code, message) => {
+    const error = await run(options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpPersistError);
+    expect(error).toMatchObject({ code, package: "@mcp-persist/lock" });
+    expect((error as Error).message).toContain(`[@mcp-persist/lock] ${message}`);
+  });
+
+  it("rejects an empty resource or once key, and resultTtlMs out of range", async () => {
+    await expect(run({}, "")).rejects.toMatchObject({ code: "ERR_INVALID_OPTION" });
+    await expect(run({}, 42 as never)).rejects.toThrow(/non-empty string.*got number/);
+    await expect(once(store, "", () => 1)).rejects.toMatchObject({ code: "ERR_INVALID_OPTION" });
+    await expect(once(store, "k", () => 1, { resultTtlMs: 0 })).rejects.toThrow(/resultTtlMs must be/);
+  });
+
+  it("accepts waitMs 0 and fractional milliseconds", async () => {
+    expect(await run({ waitMs: 0, ttlMs: 1500.5 })).toMatchObject({ status: "ran", value: "ran" });
+  });
+});
+
+describe("busyToolResult", () => {
+  it("turns busy and unknown outcomes into MCP error results the model can act on", () => {
+    expect(busyToolResult({ status: "busy", resource: "r", retryAfterMs: 10, waitedMs: 0 })).toEqual({
+      content: [{ type: "text", text: "Operation in progress — try again in a moment" }],
+      isError: true,
+    });
+    expect(busyToolResult({ status: "unknown", resource: "r", retryAfterMs: 10 }).content[0].text).toBe(
+      ONCE_UNKNOWN_MESSAGE,
+    );
+    expect(
+      busyToolResult({ status: "busy", resource: "r", retryAfterMs: 0, waitedMs: 0 }, "Later").content[0]
+        .text,
+    ).toBe("Later");
+    expect(LOCK_BUSY_MESSAGE).toBe("Operation in progress — try again in a moment");
+  });
+});
+
+describe("the context type follows onStoreError", () => {
+  it("is locked by default and may be unlocked only with proceed", async () => {
+    await withLock(store, "t", {}, (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>());
+    await withLock(store, "t", { onStoreError: "fail" }, (lock) =>
+      expectTypeOf(lock).toEqualTypeOf<LockedContext>(),
+    );
+    await withLock(store, "t", { onStoreError: "proceed" }, (lock) =>
+      expectTypeOf(lock).toEqualTypeOf<LockContext>(),
+    );
+    const options: LockOptions = {};
+    await withLock(store, "t", options, (lock) => expectTypeOf(lock).toEqualTypeOf<LockContext>());
+    await once(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>());
+    const result = await once(store, "u", (lock) => lock.fencingToken, { onStoreError: "proceed" });
+    if (result.status === "ran") expectTypeOf(result.lock).toEqualTypeOf<LockContext>();
+    expect(result.status).toBe("ran");
+  });
+});

@@ -1,0 +1,159 @@
+import type { Store } from "@mcp-persist/cache-core";
+import { describe, expect, it } from "vitest";
+import { type LockedContext, withLock } from "../src/index";
+import { lockKeys } from "../src/keys";
+import { everyKind, freshNamespace, sleep, storeTracker, useRedis } from "./support/stores";
+
+const redis = useRedis();
+
+/** A lock held until `release()` is called, to make the next caller meet a busy lock. */
+function holdOpen(store: Store, resource: string, namespace: string) {
+  let release!: () => void;
+  let entered!: (lock: LockedContext) => void;
+  const inside = new Promise<LockedContext>((resolve) => (entered = resolve));
+  const done = withLock(store, resource, { ttlMs: 2000, namespace }, async (lock) => {
+    entered(lock);
+    await new Promise<void>((resolve) => (release = resolve));
+    return "first";
+  });
+  return { inside, release: () => release(), done };
+}
+
+describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
+  const open = storeTracker();
+
+  it("runs the function under the lock, hands it a fencing token and releases", async () => {
+    const store = open(kind);
+    const namespace = freshNamespace();
+    const result = await withLock(store, "send-email:u1", { namespace }, async (lock) => {
+      expect(lock.locked).toBe(true);
+      expect(lock.signal.aborted).toBe(false);
+      return `sent with ${lock.fencingToken}`;
+    });
+    expect(result.status).toBe("ran");
+    if (result.status !== "ran") return;
+    expect(result.value).toBe(`sent with ${result.lock.fencingToken}`);
+    expect(Number.isSafeInteger(result.lock.fencingToken)).toBe(true);
+    expect(result.released).toBe(true);
+    expect(await store.get(lockKeys(namespace, "lock", "send-email:u1").lock)).toBeUndefined();
+  });
+
+  it("returns busy without running the function while another holder has the lock", async () => {
+    const store = open(kind);
+    const namespace = freshNamespace();
+    const first = holdOpen(store, "r", namespace);
+    await first.inside;
+    let ran = false;
+    const second = await withLock(store, "r", { namespace }, () => {
+      ran = true;
+    });
+    expect(ran).toBe(false);
+    expect(second).toMatchObject({ status: "busy", resource: "r" });
+    if (second.status === "busy") {
+      expect(second.retryAfterMs).toBeGreaterThan(0);
+      expect(second.retryAfterMs).toBeLessThanOrEqual(2000);
+    }
+    first.release();
+    expect(await first.done).toMatchObject({ status: "ran", value: "first", released: true });
+  });
+
+  it("waits for a busy lock with waitMs and gets a larger fencing token", async () => {
+    const store = open(kind);
+    const namespace = freshNamespace();
+    const first = holdOpen(store, "r", namespace);
+    const firstLock = await first.inside;
+    const second = withLock(
+      store,
+      "r",
+      { namespace, waitMs: 5000, retryMaxMs: 50 },
+      (lock) => lock.fencingToken,
+    );
+    setTimeout(first.release, 100);
+    const result = await second;
+    expect(result.status).toBe("ran");
+    if (result.status === "ran") expect(result.value).toBeGreaterThan(firstLock.fencingToken);
+  });
+
+  it("rethrows the function's error and still releases", async () => {
+    const store = open(kind);
+    const namespace = freshNamespace();
+    const boom = new Error("smtp refused");
+    await expect(
+      withLock(store, "r", { namespace }, () => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    const next = await withLock(store, "r", { namespace }, () => "free again");
+    expect(next).toMatchObject({ status: "ran", value: "free again" });
+  });
+
+  it("stops waiting as soon as the caller's signal aborts, leaving no lock behind", async () => {
+    const store = open(kind);
+    const namespace = freshNamespace();
+    const first = holdOpen(store, "r", namespace);
+    await first.inside;
+    const controller = new AbortController();
+    let ran = false;
+    const started = performance.now();
+    const waiting = withLock(store, "r", { namespace, waitMs: 30_000, signal: controller.signal }, () => {
+      ran = true;
+    });
+    setTimeout(() => controller.abort(new Error("client cancelled")), 50);
+    await expect(waiting).rejects.toThrow("client cancelled");
+    // Bounded: far below the 30 s it would otherwise wait.
+    expect(performance.now() - started).toBeLessThan(5000);
+    first.release();
+    await first.done;
+    expect(ran).toBe(false);
+    expect(await withLock(store, "r", { namespace }, () => "free")).toMatchObject({ status: "ran" });
+  });
+
+  it("does not run the function for a caller that was already cancelled", async () => {
+    const store = open(kind);
+    let ran = false;
+    const call = withLock(
+      store,
+      "r",
+      { namespace: freshNamespace(), signal: AbortSignal.abort("gone") },
+      () => {
+        ran = true;
+      },
+    );
+    await expect(call).rejects.toBe("gone");
+    expect(ran).toBe(false);
+  });
+
+  it("fires the function's signal when the caller's signal aborts while it runs", async () => {
+    const store = open(kind);
+    const controller = new AbortController();
+    const result = await withLock(
+      store,
+      "r",
+      { namespace: freshNamespace(), signal: controller.signal },
+      (lock) => {
+        controller.abort("request cancelled");
+        return { aborted: lock.signal.aborted, reason: lock.signal.reason };
+      },
+    );
+    expect(result).toMatchObject({ status: "ran", value: { aborted: true, reason: "request cancelled" } });
+  });
+
+  it("keeps fencing tokens growing even when the counter is lost (expired or evicted)", async () => {
+    const store = open(kind);
+    const namespace = freshNamespace();
+    const { fence } = lockKeys(namespace, "lock", "r");
+    const tokens: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      if (i === 10) {
+        expect(await store.delete(fence)).toBe(true);
+        // A counter is lost by expiry (7 days) or eviction (after much churn), never within the
+        // millisecond of its last use: the in-process twin's time floor has millisecond resolution.
+        await sleep(2);
+      }
+      const result = await withLock(store, "r", { namespace }, (lock) => lock.fencingToken);
+      if (result.status === "ran") tokens.push(result.value);
+    }
+    expect(tokens).toHaveLength(20);
+    for (let i = 1; i < tokens.length; i++) expect(tokens[i]).toBeGreaterThan(tokens[i - 1] as number);
+  });
+});
