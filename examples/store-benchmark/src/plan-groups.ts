@@ -1,0 +1,23 @@
+import type { BenchContext } from "./context";
+import type { Group, Unavailable } from "./plan";
+import { hitPathGroups } from "./workloads/cache-hit-path";
+import { lockGroups } from "./workloads/lock";
+import { ratelimitGroups } from "./workloads/ratelimit";
+import { toolCallGroups } from "./workloads/tool-calls";
+
+/** The throughput groups of the workloads asked for, in the order they run (the stampede runs last). */
+export async function planGroups(ctx: BenchContext, unavailable: Unavailable[]): Promise<Group[]> {
+  const { workloads } = ctx.options;
+  const groups: Group[] = [];
+  if (workloads.includes("hit-path")) groups.push(...hitPathGroups(ctx));
+  if (workloads.includes("tool-calls")) groups.push(...toolCallGroups(ctx));
+  if (workloads.includes("ratelimit")) groups.push(...(await ratelimitGroups(ctx, unavailable)));
+  if (workloads.includes("lock")) groups.push(...(await lockGroups(ctx, unavailable)));
+  return groups;
+}
+
+/** Planned measuring time, for the progress display's ETA. */
+export function plannedMs(groups: readonly Group[], options: BenchContext["options"]): number {
+  const perLine = options.warmupMs + options.repetitions * options.durationMs;
+  return groups.reduce((sum, g) => sum + g.subjects.length * perLine, 0);
+}
