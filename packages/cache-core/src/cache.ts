@@ -7,6 +7,7 @@ import { freshUntil, payloadStart } from "./envelope";
 import { InvalidOptionError, UnsupportedError } from "./errors";
 import { Generations } from "./generations";
 import { nonNegative, type ResolvedOptions, resolveOptions } from "./resolve-options";
+import { SharedReads } from "./shared-reads";
 import { type CacheStats, snapshotStats } from "./stats";
 import type { Store } from "./store";
 import { Telemetry } from "./telemetry";
@@ -64,6 +65,7 @@ class ToolCache implements Cache {
   /** Undefined when the store runs no scripts: entries then carry an empty generation token. */
   readonly #gens: Generations | undefined;
   readonly #fill: CacheFill;
+  readonly #reads: SharedReads;
 
   constructor(options: ResolvedOptions) {
     this.#o = options;
@@ -76,6 +78,7 @@ class ToolCache implements Cache {
     this.#layout = new KeyLayout(options);
     this.#tel = new Telemetry(options.logger, options.onEvent, options.clock);
     this.#fill = new CacheFill(options, this.#tel);
+    this.#reads = new SharedReads(options.store, options.bound);
     const ttl = [options.generationTtlMs];
     this.#gens = options.store.capabilities.scripts
       ? new Generations(
@@ -129,12 +132,11 @@ class ToolCache implements Cache {
     const now = this.#o.clock.now();
     let token = this.#gens === undefined ? "" : this.#gens.current(resolved.genKeys, now);
     // In-process stores answer synchronously: no promise, no deadline (a synchronous call cannot hang).
+    // Others are read once per key at a time: concurrent hits share one round trip.
     let reading: string | undefined | Promise<string | undefined>;
     try {
       reading =
-        this.store.getSync !== undefined
-          ? this.store.getSync(storageKey)
-          : this.#o.bound(this.store.get(storageKey), "get");
+        this.store.getSync !== undefined ? this.store.getSync(storageKey) : this.#reads.get(storageKey);
     } catch (error) {
       reading = Promise.reject(error);
     }

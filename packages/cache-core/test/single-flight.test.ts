@@ -1,3 +1,5 @@
+import { createCache, type Store } from "@mcp-persist/cache-core";
+import { memoryStore } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
 import { deferred, setup, upstream } from "./support";
 
@@ -88,5 +90,42 @@ describe("single-flight", () => {
     const second = await cache.wrap("err", f.fn);
     expect(first.map((r) => r.n)).toEqual(Array(10).fill(1));
     expect(second.n).toBe(2);
+  });
+});
+
+describe("concurrent hits on one key share one store read", () => {
+  it("sends one GET for 50 concurrent hits, and one per hit when they do not overlap", async () => {
+    const inner = memoryStore();
+    let gets = 0;
+    // An asynchronous store (no getSync), like the Redis stores.
+    const store: Store = {
+      name: "counting",
+      capabilities: inner.capabilities,
+      get: (key) => {
+        gets++;
+        return inner.get(key);
+      },
+      set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
+      delete: (key) => inner.delete(key),
+      run: (script, keys, args) => inner.run(script, keys, args),
+      ping: () => inner.ping(),
+      close: () => inner.close(),
+    };
+    const cache = createCache({ store, defaultTtlMs: 60_000 });
+    const call = { tool: "search", args: { q: "hot" } };
+    let upstream = 0;
+    const fn = async () => ({ content: [{ type: "text", text: `result ${++upstream}` }] });
+    await cache.wrap(call, fn);
+
+    gets = 0;
+    const results = await Promise.all(Array.from({ length: 50 }, () => cache.wrap(call, fn)));
+    expect(new Set(results.map((r) => r.content[0]?.text))).toEqual(new Set(["result 1"]));
+    expect(gets).toBe(1);
+    expect(cache.stats().tools.search?.hits).toBe(50);
+
+    gets = 0;
+    for (let i = 0; i < 3; i++) await cache.wrap(call, fn);
+    expect(gets).toBe(3);
+    expect(upstream).toBe(1);
   });
 });

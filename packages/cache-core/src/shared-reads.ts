@@ -1,0 +1,34 @@
+import type { Bound } from "./deadline";
+import type { Store } from "./store";
+
+/**
+ * Store reads in flight, by key. Concurrent hits on one hot key (many sessions asking the same
+ * question at once) share one GET instead of sending one each: the answer each would have got, for
+ * one round trip. A read leaves the map as soon as it settles, so nothing is cached here, and every
+ * caller still checks the entry's generations and freshness itself.
+ */
+export class SharedReads {
+  readonly #reads = new Map<string, Promise<string | undefined>>();
+  readonly #store: Store;
+  readonly #bound: Bound;
+
+  constructor(store: Store, bound: Bound) {
+    this.#store = store;
+    this.#bound = bound;
+  }
+
+  /** The bounded `store.get(key)` already in flight, or a new one. */
+  get(key: string): Promise<string | undefined> {
+    let reading = this.#reads.get(key);
+    if (reading === undefined) {
+      reading = this.#bound(this.#store.get(key), "get");
+      this.#reads.set(key, reading);
+      const settled = reading;
+      const forget = () => {
+        if (this.#reads.get(key) === settled) this.#reads.delete(key);
+      };
+      settled.then(forget, forget);
+    }
+    return reading;
+  }
+}
