@@ -1,4 +1,4 @@
-export type { RedisClientAdapter } from "./redis/client-adapter";
+export type { RedisClientAdapter, ScriptCall } from "./redis/client-adapter";
 export { createRedisStore, type RedisStore, type RedisStoreParts } from "./redis/create-redis-store";
 export { RedisTimeoutError, StoreCommandError, StoreUnavailableError } from "./redis/errors";
 export {

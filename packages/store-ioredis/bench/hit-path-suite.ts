@@ -30,10 +30,18 @@ export async function hitPathBenchmarks(
   release: () => Promise<void>,
 ) {
   const cache = createCache({ store, defaultTtlMs: 3_600_000, namespace: "bench" });
-  await client.set(rawKey, JSON.stringify(result));
-  await cache.wrap(call, () => result);
-  const viaCache = () => cache.wrap(call, () => result);
-  const viaClient = async () => JSON.parse(String(await client.get(rawKey))) as unknown;
+  // 50 distinct keys, so the 50 concurrent calls of an iteration are 50 reads on both sides: the
+  // cache shares one GET between concurrent hits on a single key, which would flatter it here.
+  const calls = Array.from({ length: 50 }, (_, i) => ({ ...call, args: { ...call.args, page: i } }));
+  const rawKeys = calls.map((_, i) => `${rawKey}:${i}`);
+  for (let i = 0; i < calls.length; i++) {
+    await client.set(rawKeys[i] as string, JSON.stringify(result));
+    await cache.wrap(calls[i] as typeof call, () => result);
+  }
+  let next = 0;
+  const viaCache = () => cache.wrap(calls[next++ % 50] as typeof call, () => result);
+  const viaClient = async () =>
+    JSON.parse(String(await client.get(rawKeys[next++ % 50] as string))) as unknown;
   afterAll(release);
 
   describe(`${label} hit path, concurrency 1`, () => {

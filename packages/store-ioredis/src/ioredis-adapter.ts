@@ -19,13 +19,13 @@ export function ioredisAdapter<C extends IoredisClient>(client: C): RedisClientA
     get: (key) => client.get(key),
     set: (key, value, ttlMs) => client.set(key, value, "PX", ttlMs),
     del: (key) => client.del(key),
-    async evalScript(command, body, keys, args, signal) {
+    async evalScript(command, body, keys, args, call) {
       // The client's keyPrefix goes on KEYS exactly as on GET/SET/DEL, never on ARGV.
       const script = new OnceWrittenScript(
         command,
         [body, keys.length, ...keys, ...args],
         client.options.keyPrefix,
-        signal,
+        call,
       );
       client.sendCommand(script);
       const reply: unknown = await script.promise;

@@ -14,28 +14,28 @@ const NOT_RUN = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
  * twice, a lock would be taken twice. Client settings cannot rule that out for a client the
  * application hands in, so the command itself refuses: ioredis asks it for its bytes on each
  * write (`toWritable`, the hook its own `Script` class uses), and after the first write, or once
- * the store has given up on the call (`signal`), it answers with a PING and marks itself
- * `substituted`. Re-sending after a Cluster redirect is allowed: the server refused it unrun.
+ * the store has settled the call (`call.settled`: it gave up on it), it answers with a PING and
+ * marks itself `substituted`. Re-sending after a Cluster redirect is allowed: the server refused it unrun.
  */
 export class OnceWrittenScript extends Command {
   /** True when a write was replaced by a PING: the reply is not the script's. */
   substituted = false;
   #written = false;
   #refusedUnrun = false;
-  readonly #signal: AbortSignal;
+  readonly #call: { readonly settled: boolean };
 
   constructor(
     name: "eval" | "evalsha",
     args: (string | number)[],
     keyPrefix: string | undefined,
-    signal: AbortSignal,
+    call: { readonly settled: boolean },
   ) {
     super(name, args, { keyPrefix, replyEncoding: "utf8" });
-    this.#signal = signal;
+    this.#call = call;
   }
 
   override toWritable(socket: object): string | Buffer {
-    if (!this.#signal.aborted && (!this.#written || this.#refusedUnrun)) {
+    if (!this.#call.settled && (!this.#written || this.#refusedUnrun)) {
       this.#written = true;
       this.#refusedUnrun = false;
       return super.toWritable(socket);
@@ -52,15 +52,19 @@ export class OnceWrittenScript extends Command {
 
 // ioredis assigns `reject` in Command's constructor, and a Cluster wraps it again to retry; an
 // accessor sees every assignment, so whichever function ends up rejecting reports to noteRejection.
-const rejectors = new WeakMap<OnceWrittenScript, (error: Error) => void>();
+// The wrapped function is kept under a symbol on the command itself: not in a class field, which
+// does not exist yet while Command's constructor runs, and not in a WeakMap, whose entries made
+// every script call costlier for the garbage collector.
+const REJECT = Symbol("reject");
+type Rejecting = OnceWrittenScript & { [REJECT]?: (error: Error) => void };
 Object.defineProperty(OnceWrittenScript.prototype, "reject", {
-  get(this: OnceWrittenScript) {
-    return rejectors.get(this);
+  get(this: Rejecting) {
+    return this[REJECT];
   },
-  set(this: OnceWrittenScript, reject: (error: Error) => void) {
-    rejectors.set(this, (error: Error) => {
+  set(this: Rejecting, reject: (error: Error) => void) {
+    this[REJECT] = (error: Error) => {
       this.noteRejection(error);
       reject(error);
-    });
+    };
   },
 });

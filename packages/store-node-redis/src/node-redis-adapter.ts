@@ -1,6 +1,6 @@
 import type { RedisClientAdapter } from "@mcp-persist/cache-core/redis";
 import { ErrorReply } from "redis";
-import type { NodeRedisClient } from "./node-redis-client";
+import type { NodeRedisClient, NodeRedisScriptCommands } from "./node-redis-client";
 
 /**
  * Maps the store's few commands onto a node-redis client or cluster. node-redis never re-sends a
@@ -8,6 +8,10 @@ import type { NodeRedisClient } from "./node-redis-client";
  * out is a queued one: scripts carry an abort signal, which takes them out of the queue unwritten.
  */
 export function nodeRedisAdapter<C extends NodeRedisClient>(client: C): RedisClientAdapter<C> {
+  // withCommandOptions builds a view of the client; calls that share a signal (the store shares
+  // one among calls due in the same millisecond) share the view too.
+  let viewSignal: AbortSignal | undefined;
+  let view: NodeRedisScriptCommands = client;
   return {
     client,
     isReady: () => client.isReady,
@@ -30,10 +34,14 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(client: C): RedisCli
     },
     set: (key, value, ttlMs) => client.set(key, value, { expiration: { type: "PX", value: ttlMs } }),
     del: (key) => client.del(key),
-    evalScript(command, body, keys, args, abortSignal) {
-      const scripts = client.withCommandOptions({ abortSignal });
+    evalScript(command, body, keys, args, call) {
+      const abortSignal = call.signal;
+      if (abortSignal !== viewSignal) {
+        view = client.withCommandOptions({ abortSignal });
+        viewSignal = abortSignal;
+      }
       const options = { keys: [...keys], arguments: [...args] };
-      return command === "eval" ? scripts.eval(body, options) : scripts.evalSha(body, options);
+      return command === "eval" ? view.eval(body, options) : view.evalSha(body, options);
     },
     ping: () => client.ping(),
     isReplyError: (error) => error instanceof ErrorReply,

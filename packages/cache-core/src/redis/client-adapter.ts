@@ -28,7 +28,7 @@ export interface RedisClientAdapter<Client> {
   /**
    * EVALSHA (`command` "evalsha", `body` the SHA1) or EVAL (`body` the Lua source).
    * Must write the command at most once — never re-send it after a reconnect or a failover, and
-   * never write it after `signal` has aborted (the store gave up on it): a script that is not
+   * never write it once `call.settled` (the store gave up on it): a script that is not
    * idempotent (a counter, a lock) would otherwise apply twice or after its caller was told it
    * failed. Re-sending after a Cluster redirect (MOVED, ASK) is fine: the server did not run it.
    */
@@ -37,7 +37,7 @@ export interface RedisClientAdapter<Client> {
     body: string,
     keys: readonly string[],
     args: readonly string[],
-    signal: AbortSignal,
+    call: ScriptCall,
   ): Promise<unknown>;
   /** PING. */
   ping(): Promise<unknown>;
@@ -45,4 +45,18 @@ export interface RedisClientAdapter<Client> {
   isReplyError(error: unknown): boolean;
   /** Draining close: pending replies are read, then the connection ends (ioredis `quit`, node-redis `close`). */
   quit(): Promise<void>;
+}
+
+/** The store call a script is sent for, as the adapter sees it. */
+export interface ScriptCall {
+  /**
+   * True once the store has settled the call (answered, failed, or timed out): from then on the
+   * script must not be written. Reading it costs nothing; check it right before each write.
+   */
+  readonly settled: boolean;
+  /**
+   * Aborted when the call times out, for a client whose queue takes an `AbortSignal`. Created on
+   * first read (an AbortController is costly): read it only if the client needs one.
+   */
+  readonly signal: AbortSignal;
 }

@@ -4,8 +4,8 @@ import type { Store, StoreCapabilities } from "../store";
 import { assertTtlMs } from "../ttl";
 import type { RedisClientAdapter } from "./client-adapter";
 import { DeadlineQueue } from "./deadline-queue";
-import { RedisTimeoutError, StoreUnavailableError } from "./errors";
-import { mapRedisError } from "./map-redis-error";
+import { StoreUnavailableError } from "./errors";
+import { type CallOwner, PendingCall, type Send } from "./pending-call";
 import { Readiness } from "./readiness";
 import { resolveTimeoutMs } from "./redis-store-options";
 import { ScriptRegistry } from "./script-registry";
@@ -52,9 +52,6 @@ export function createRedisStore<Client>(parts: RedisStoreParts<Client>): RedisS
   return new SharedRedisStore(parts, resolveTimeoutMs(parts.package, parts.timeoutMs));
 }
 
-/** Sends one command through the adapter; `signal` is set for scripts. */
-type Send<T> = (signal: AbortSignal | undefined) => Promise<T>;
-
 const toUndefined = (value: string | null): string | undefined => value ?? undefined;
 const removed = (count: number): boolean => count > 0;
 
@@ -64,10 +61,9 @@ class SharedRedisStore<Client> implements RedisStore<Client> {
   readonly client: Client;
   readonly #pkg: string;
   readonly #adapter: RedisClientAdapter<Client>;
-  readonly #timeoutMs: number;
   readonly #ownsClient: boolean;
   readonly #readiness: Readiness;
-  readonly #deadlines: DeadlineQueue;
+  readonly #owner: CallOwner;
   readonly #scripts = new ScriptRegistry();
   #closing: Promise<void> | undefined;
   #inFlight = 0;
@@ -79,10 +75,19 @@ class SharedRedisStore<Client> implements RedisStore<Client> {
     this.client = parts.adapter.client;
     this.#pkg = parts.package;
     this.#adapter = parts.adapter;
-    this.#timeoutMs = timeoutMs;
     this.#ownsClient = parts.ownsClient;
     this.#readiness = new Readiness(parts.adapter);
-    this.#deadlines = new DeadlineQueue(timeoutMs);
+    const adapter = parts.adapter;
+    // What each PendingCall reads from the store: one shared object, not fields copied per call.
+    this.#owner = {
+      pkg: parts.package,
+      timeoutMs,
+      deadlines: new DeadlineQueue(timeoutMs),
+      isReplyError: (error) => adapter.isReplyError(error),
+      ended: () => {
+        if (--this.#inFlight === 0) this.#drained?.();
+      },
+    };
   }
 
   // get and delete are the cache's hot path: no async wrapper, one promise per call.
@@ -109,8 +114,7 @@ class SharedRedisStore<Client> implements RedisStore<Client> {
     args: readonly ScriptArg[],
   ): Promise<R> {
     const argv = args.map(String);
-    const send: Send<unknown> = (signal) =>
-      this.#scripts.run(this.#adapter, script, keys, argv, signal as AbortSignal);
+    const send: Send<unknown> = (call) => this.#scripts.run(this.#adapter, script, keys, argv, call);
     return this.#call("run", send, (reply) => toScriptReply(reply, this.#pkg, script.name) as R, script.name);
   }
 
@@ -138,14 +142,10 @@ class SharedRedisStore<Client> implements RedisStore<Client> {
     if (this.#closing !== undefined) throw new StoreClosedError(this.#pkg, this.name, operation);
   }
 
-  #ended(): void {
-    if (--this.#inFlight === 0) this.#drained?.();
-  }
-
   /**
    * One bounded call: sends once the client is ready (waiting only while it starts), rejects
-   * after `timeoutMs` whatever the client does, and for scripts aborts `signal` then, so the
-   * adapter never writes the script late. `map` turns the reply into the result (a throw rejects).
+   * after `timeoutMs` whatever the client does, and marks the call settled then, so the adapter
+   * never writes a script late. `map` turns the reply into the result (a throw rejects).
    */
   #call<T, R>(operation: string, send: Send<T>, map: (value: T) => R, script?: string): Promise<R> {
     if (this.#closing !== undefined)
@@ -157,43 +157,10 @@ class SharedRedisStore<Client> implements RedisStore<Client> {
     }
     this.#inFlight++;
     return new Promise<R>((resolve, reject) => {
-      const controller = script === undefined ? undefined : new AbortController();
-      let cancelWait: (() => void) | undefined;
-      const deadline = this.#deadlines.add(() => {
-        this.#ended();
-        cancelWait?.();
-        controller?.abort();
-        reject(new RedisTimeoutError(this.#pkg, operation, this.#timeoutMs));
-      });
-      const settled = (): boolean => {
-        if (deadline.done) return true;
-        deadline.done = true;
-        this.#ended();
-        cancelWait?.();
-        return false;
-      };
-      const fail = (error: unknown) => {
-        if (settled()) return;
-        const isReply = this.#adapter.isReplyError(error);
-        reject(mapRedisError(error, { pkg: this.#pkg, operation, script, isReply }));
-      };
-      const start = () => {
-        cancelWait = undefined;
-        try {
-          send(controller?.signal).then((value) => {
-            if (settled()) return;
-            try {
-              resolve(map(value));
-            } catch (error) {
-              reject(error);
-            }
-          }, fail);
-        } catch (error) {
-          fail(error);
-        }
-      };
-      if (state === "ready") start();
-      else cancelWait = this.#readiness.whenReady(start);
+      const call = new PendingCall(this.#owner, operation, script, map, resolve, reject);
+      this.#owner.deadlines.add(call);
+      if (state === "ready") call.start(send);
+      else call.cancelWait = this.#readiness.whenReady(() => call.start(send));
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { Script } from "../script";
-import type { RedisClientAdapter } from "./client-adapter";
+import type { RedisClientAdapter, ScriptCall } from "./client-adapter";
 
 /**
  * The scripts this store has seen the server accept, by SHA1. A script not in it goes out as EVAL
@@ -14,11 +14,11 @@ export class ScriptRegistry {
     script: Script,
     keys: readonly string[],
     args: readonly string[],
-    signal: AbortSignal,
+    call: ScriptCall,
   ): Promise<unknown> {
     if (this.#loaded.has(script.sha1)) {
       try {
-        return await adapter.evalScript("evalsha", script.sha1, keys, args, signal);
+        return await adapter.evalScript("evalsha", script.sha1, keys, args, call);
       } catch (error) {
         if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
         // The server lost its script cache (SCRIPT FLUSH, restart, failover), or this Cluster node
@@ -26,7 +26,7 @@ export class ScriptRegistry {
         this.#loaded.delete(script.sha1);
       }
     }
-    const reply = await adapter.evalScript("eval", script.lua, keys, args, signal);
+    const reply = await adapter.evalScript("eval", script.lua, keys, args, call);
     this.#loaded.add(script.sha1);
     return reply;
   }
