@@ -20,6 +20,10 @@ export function packageProject(name: string, overrides: ViteUserConfig["test"] =
       name,
       include: ["test/**/*.test.ts"],
       benchmark: { include: ["bench/**/*.bench.ts"] },
+      // Tests start real redis-servers, Clusters and child processes on a shared 2-core machine:
+      // these are guards against hangs, not expectations of speed.
+      testTimeout: 20_000,
+      hookTimeout: 60_000,
       ...overrides,
     },
   };
