@@ -11,4 +11,7 @@ export default defineConfig({
   platform: "node",
   splitting: false,
   treeshake: true,
+  // Class names survive bundling: errors set `name` from their class, and `instanceof` across the
+  // ESM and CJS builds matches classes by name (see McpPersistError's Symbol.hasInstance).
+  keepNames: true,
 });

@@ -1,4 +1,4 @@
 import { defineProject } from "vitest/config";
 import { packageProject } from "../../vitest.shared.ts";
 
-export default defineProject(packageProject("store-ioredis"));
+export default defineProject(packageProject("store-ioredis", { globalSetup: ["test/global-setup.ts"] }));

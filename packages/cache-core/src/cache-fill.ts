@@ -58,13 +58,20 @@ export class CacheFill {
    * Joins the call running `fn` for this key, or starts one. Its result is stored when `token`
    * is known (a failed store read leaves it undefined: the store looks down, so skip the write).
    * `stale` stands in if `fn` fails and stale-if-error is on.
+   *
+   * Counting, one rule whatever the timing: a caller that joins a running call is `coalesced`;
+   * one that starts it after finding no usable entry (`missed`) is the one `miss`. Callers that
+   * waited on a store read (generations not cached, or an asynchronous store) arrive here
+   * together, after the first has started the call, and are counted exactly like callers that
+   * found it running before reading the store.
    */
-  run<T>(call: Call<T>, fn: Fn<T>, token: string | undefined, stale: unknown): Promise<T> {
+  run<T>(call: Call<T>, fn: Fn<T>, token: string | undefined, stale: unknown, missed: boolean): Promise<T> {
     const running = this.#flights.get(call.key) ?? this.#refreshing.get(call.key);
     if (running !== undefined) {
       this.#tel.coalesced(call.tool, call.key);
       return running as Promise<T>;
     }
+    if (missed) this.#tel.miss(call.tool, call.key);
     return this.#fly(call, fn, token, stale, this.#flights);
   }
 
@@ -73,10 +80,7 @@ export class CacheFill {
    * refresh it with one background call; without, wait for `fn` and keep it as the fallback.
    */
   serveStale<T>(call: Call<T>, fn: Fn<T>, token: string, stale: T): Promise<T> {
-    if (!this.#o.staleWhileRevalidate) {
-      this.#tel.miss(call.tool, call.key);
-      return this.run(call, fn, token, stale);
-    }
+    if (!this.#o.staleWhileRevalidate) return this.run(call, fn, token, stale, true);
     this.#tel.stale(call.tool, call.key, "revalidate");
     if (!this.#flights.has(call.key) && !this.#refreshing.has(call.key)) {
       this.#fly(call, fn, token, NO_STALE, this.#refreshing).catch((error: unknown) =>

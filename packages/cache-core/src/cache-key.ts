@@ -3,6 +3,7 @@ import { rememberBounded } from "./bounded-map";
 import { copyJson, plainJsonHash, sameJson } from "./json-identity";
 import { Counters } from "./stats";
 import type { Labelled } from "./telemetry";
+import type { ToolDefaults } from "./tool-policy";
 
 /** A tool call as the cache keys it: the key is built with `toolKey` from `@mcp-persist/keys`. */
 export interface ToolCall {
@@ -37,9 +38,11 @@ interface MemoEntry extends ResolvedKey {
 }
 
 /** Per-tool state, made once per tool label. */
-export interface ToolState extends Labelled {
+export interface ToolState extends Labelled, ToolDefaults {
   /** Generation keys every entry of this tool depends on: the namespace's, then the tool's. */
   readonly genKeys: readonly string[];
+  /** Why this tool's name cannot be part of a key (e.g. it is empty): its calls bypass. */
+  readonly keyError: unknown;
   /** Resolved calls by the structural hash of their arguments, scope and version. */
   readonly memo: Map<number, MemoEntry>;
 }
@@ -73,9 +76,12 @@ export class KeyLayout {
   readonly #tools = new Map<string, ToolState>();
   readonly #strings = new Map<string, string>();
   readonly #scopeGenKeys = new Map<string, string>();
+  readonly #defaults: (tool: string | undefined) => ToolDefaults;
 
-  constructor(options: KeyLayoutOptions) {
+  /** @param defaults a tool's policy defaults, asked once per tool label. */
+  constructor(options: KeyLayoutOptions, defaults: (tool: string | undefined) => ToolDefaults) {
     this.#options = options;
+    this.#defaults = defaults;
     this.#prefix = toolPrefix({ namespace: options.namespace });
     this.namespaceGenKey = `${this.#prefix}~g:ns`;
   }
@@ -85,16 +91,42 @@ export class KeyLayout {
     return this.#tools;
   }
 
+  /** The state of a tool label; never throws (a name that cannot be keyed gets a `keyError`). */
   tool(name: string | undefined): ToolState {
     const label = name ?? UNLABELLED;
     let state = this.#tools.get(label);
     if (state === undefined) {
-      const genKeys =
-        name === undefined ? [this.namespaceGenKey] : [this.namespaceGenKey, this.toolGenKey(name)];
-      state = { name: label, counters: new Counters(), genKeys, memo: new Map() };
+      let genKeys: readonly string[] = [this.namespaceGenKey];
+      let keyError: unknown;
+      try {
+        if (name !== undefined) genKeys = [this.namespaceGenKey, this.toolGenKey(name)];
+      } catch (error) {
+        keyError = error;
+      }
+      const { policy, requireScope } = this.#defaults(name);
+      state = {
+        name: label,
+        counters: new Counters(),
+        genKeys,
+        keyError,
+        memo: new Map(),
+        policy,
+        requireScope,
+      };
       this.#tools.set(label, state);
     }
     return state;
+  }
+
+  /**
+   * Where a `wrap` key lives, and what can invalidate it.
+   * @throws whatever makes the key impossible to build (a `KeyError` from `@mcp-persist/keys`).
+   */
+  resolve(key: CacheKey, tool: ToolState): ResolvedKey {
+    if (tool.keyError !== undefined) throw tool.keyError;
+    return typeof key === "string"
+      ? { key: this.stringKey(key), genKeys: tool.genKeys }
+      : this.callKey(key, tool);
   }
 
   /** @throws {KeyError} for an empty key. */

@@ -73,20 +73,47 @@ export interface CacheOptions {
   clock?: Clock;
   /** Called synchronously with every {@link CacheEvent}; keep it cheap. @default none */
   onEvent?: (event: CacheEvent) => void;
+  /**
+   * Every call must carry a caller scope to be cached: a tool call without `scope` (and any string
+   * key) goes around the cache (bypass "no-scope") instead of sharing one caller's result with
+   * another. Turn it on when most tools answer per caller; open public tools with
+   * `tools: { search_docs: { requireScope: false } }`. A tool's or a call's own setting wins.
+   * @default false
+   */
+  requireScope?: boolean;
+  /**
+   * Defaults per tool, by tool name (a string key's `tool` label counts too): TTL, grace window,
+   * and whether a caller scope is required. A call's own options win over these, and these over
+   * the cache's. `{ get_profile: { requireScope: true, ttlMs: 30_000 } }`
+   * @default {}
+   */
+  tools?: Readonly<Record<string, ToolPolicy>>;
+}
+
+/** Per-tool defaults in `createCache({ tools })`; each falls back to the cache's own option. */
+export interface ToolPolicy {
+  /** TTL in ms for this tool's entries. @default the cache's defaultTtlMs */
+  ttlMs?: number;
+  /** Grace window in ms for this tool's entries. @default the cache's staleTtlMs */
+  staleTtlMs?: number;
+  /** This tool's results depend on the caller: never cache a call without a scope. @default the cache's requireScope */
+  requireScope?: boolean;
 }
 
 /** Options of one `cache.wrap()` call. */
 export interface WrapOptions<T> {
-  /** TTL in ms for this call's entry. @default the cache's defaultTtlMs */
+  /** TTL in ms for this call's entry. @default the tool's `ttlMs`, else the cache's defaultTtlMs */
   ttlMs?: number;
-  /** Grace window in ms for this call's entry. @default the cache's staleTtlMs */
+  /** Grace window in ms for this call's entry. @default the tool's `staleTtlMs`, else the cache's */
   staleTtlMs?: number;
   /** Go around the cache: call `fn`, store nothing (counted as bypass "policy"). @default false */
   bypass?: boolean;
   /**
    * The result depends on the caller: without a `scope` on the tool call (or with a string key),
    * go around the cache (bypass "no-scope") rather than risk serving one caller's result to another.
-   * @default false
+   * Prefer setting it once per tool (`createCache({ tools })`) or per cache, so that no call site
+   * can forget it; `false` here opens one call on a cache or tool that requires a scope.
+   * @default the tool's `requireScope`, else the cache's (false)
    */
   requireScope?: boolean;
   /** Replaces the cache's `isError` predicate for this call. */

@@ -1,16 +1,18 @@
-import { type CallerScope, KeyError } from "@mcp-persist/keys";
+import { type CallerScope, describeValue, KeyError } from "@mcp-persist/keys";
 import { CacheFill, callOf, NO_STALE, type Policy } from "./cache-fill";
 import { type CacheKey, KeyLayout, type ResolvedKey, type ToolState } from "./cache-key";
 import type { CacheOptions, WrapOptions } from "./cache-options";
+import { boolean, nonNegative } from "./check-option";
 import { boundedCall } from "./deadline";
 import { freshUntil, payloadStart } from "./envelope";
 import { InvalidOptionError, UnsupportedError } from "./errors";
 import { Generations } from "./generations";
-import { nonNegative, type ResolvedOptions, resolveOptions } from "./resolve-options";
+import { type ResolvedOptions, resolveOptions } from "./resolve-options";
 import { SharedReads } from "./shared-reads";
 import { type CacheStats, snapshotStats } from "./stats";
 import type { Store } from "./store";
 import { Telemetry } from "./telemetry";
+import { toolDefaults } from "./tool-policy";
 import { assertTtlMs } from "./ttl";
 import { type WarmEntry, type WarmResult, warmEntries } from "./warm";
 
@@ -43,6 +45,15 @@ export interface Cache {
 
 function noop(): void {}
 
+/** The `KeyError` code, when that is what was thrown (logged; anything else is logged as is). */
+function keyErrorCode(error: unknown): string | undefined {
+  try {
+    return error instanceof KeyError ? error.code : undefined;
+  } catch {
+    return undefined; // a Proxy thrown from a getter in the arguments: nothing to add
+  }
+}
+
 /**
  * Creates a cache-aside cache for tool results on any {@link Store}.
  *
@@ -59,7 +70,6 @@ export function createCache(options: CacheOptions): Cache {
 class ToolCache implements Cache {
   readonly store: Store;
   readonly #o: ResolvedOptions;
-  readonly #defaults: Policy<unknown>;
   readonly #layout: KeyLayout;
   readonly #tel: Telemetry;
   /** Undefined when the store runs no scripts: entries then carry an empty generation token. */
@@ -69,13 +79,8 @@ class ToolCache implements Cache {
 
   constructor(options: ResolvedOptions) {
     this.#o = options;
-    this.#defaults = {
-      ttlMs: options.defaultTtlMs,
-      staleTtlMs: options.staleTtlMs,
-      isError: options.isError,
-    };
     this.store = options.store;
-    this.#layout = new KeyLayout(options);
+    this.#layout = new KeyLayout(options, toolDefaults(options));
     this.#tel = new Telemetry(options.logger, options.onEvent, options.clock);
     this.#fill = new CacheFill(options, this.#tel);
     this.#reads = new SharedReads(options.store, options.bound);
@@ -95,27 +100,29 @@ class ToolCache implements Cache {
     if (isCall && typeof key?.tool !== "string") {
       throw new InvalidOptionError(
         PKG,
-        `wrap() takes a string key or { tool, args, scope? }, got ${String(key)}`,
+        `wrap() takes a string key or { tool, args, scope? }, got ${describeValue(key)}`,
       );
     }
     const tool = this.#layout.tool(isCall ? key.tool : options?.tool);
+    // The call's own setting, else its tool's, else the cache's: set once per tool or per cache,
+    // no call site can forget it.
+    let requireScope = tool.requireScope;
+    let policy: Policy<T> = tool.policy;
     if (options !== undefined) {
       if (options.bypass === true) return this.#bypass(tool, "policy", fn);
-      if (options.requireScope === true && (!isCall || key.scope === undefined)) {
-        return this.#bypass(tool, "no-scope", fn);
-      }
+      if (options.requireScope !== undefined) requireScope = boolean("requireScope", options.requireScope);
+      policy = this.#policy(options, policy);
     }
-    const policy = options === undefined ? this.#defaults : this.#policy(options);
+    if (requireScope && (!isCall || key.scope === undefined)) return this.#bypass(tool, "no-scope", fn);
     let resolved: ResolvedKey;
     try {
-      resolved = isCall
-        ? this.#layout.callKey(key, tool)
-        : { key: this.#layout.stringKey(key), genKeys: tool.genKeys };
+      resolved = this.#layout.resolve(key, tool);
     } catch (error) {
-      if (!(error instanceof KeyError)) throw error;
+      // Bad arguments, a scope that is not one, an empty tool name, or anything else that keeps a
+      // key from being built: the cache is an optimisation, so the call goes on without it.
       this.#tel.warn(
         "unkeyable",
-        { tool: tool.name, code: error.code, err: error },
+        { tool: tool.name, code: keyErrorCode(error), err: error },
         "cache bypassed: the call cannot be keyed",
       );
       return this.#bypass(tool, "unkeyable", fn);
@@ -148,7 +155,7 @@ class ToolCache implements Cache {
         token = await (this.#gens as Generations).fetch(resolved.genKeys);
       } catch (error) {
         this.#tel.storeError(tool, "generation", error);
-        return this.#fill.run(callOf(resolved, tool, policy), fn, undefined, NO_STALE);
+        return this.#fill.run(callOf(resolved, tool, policy), fn, undefined, NO_STALE, false);
       }
     }
     let envelope: string | undefined;
@@ -156,7 +163,7 @@ class ToolCache implements Cache {
       envelope = typeof reading === "object" ? await reading : reading;
     } catch (error) {
       this.#tel.storeError(tool, "get", error);
-      return this.#fill.run(callOf(resolved, tool, policy), fn, undefined, NO_STALE);
+      return this.#fill.run(callOf(resolved, tool, policy), fn, undefined, NO_STALE, false);
     }
 
     if (envelope !== undefined) {
@@ -173,8 +180,7 @@ class ToolCache implements Cache {
         }
       }
     }
-    this.#tel.miss(tool, storageKey);
-    return this.#fill.run(callOf(resolved, tool, policy), fn, token, NO_STALE);
+    return this.#fill.run(callOf(resolved, tool, policy), fn, token, NO_STALE, true);
   }
 
   async delete(key: CacheKey): Promise<boolean> {
@@ -210,14 +216,15 @@ class ToolCache implements Cache {
     return snapshotStats(this.#layout.tools.values());
   }
 
-  /** The per-call policy, checked: a bad TTL is a typed error at the call site, hit or miss. */
-  #policy<T>(options: WrapOptions<T>): Policy<T> {
+  /** The per-call policy over the tool's, checked: a bad TTL is a typed error at the call site, hit or miss. */
+  #policy<T>(options: WrapOptions<T>, defaults: Policy<T>): Policy<T> {
     const { ttlMs, staleTtlMs, isError } = options;
+    if (ttlMs === undefined && staleTtlMs === undefined && isError === undefined) return defaults;
     if (ttlMs !== undefined) assertTtlMs(ttlMs, PKG);
     return {
-      ttlMs: ttlMs ?? this.#o.defaultTtlMs,
-      staleTtlMs: staleTtlMs === undefined ? this.#o.staleTtlMs : nonNegative("staleTtlMs", staleTtlMs),
-      isError: isError ?? this.#o.isError,
+      ttlMs: ttlMs ?? defaults.ttlMs,
+      staleTtlMs: staleTtlMs === undefined ? defaults.staleTtlMs : nonNegative("staleTtlMs", staleTtlMs),
+      isError: isError ?? defaults.isError,
     };
   }
 

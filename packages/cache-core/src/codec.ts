@@ -1,3 +1,4 @@
+import { describeValue } from "@mcp-persist/keys";
 import { CodecError } from "./errors";
 
 /**
@@ -25,11 +26,18 @@ const TEXT_RESULT = 109; // "m": an MCP result with one text item, stored as the
  *
  * The commonest MCP tool result, `{ content: [{ type: "text", text }] }` and nothing else, is
  * stored as `m` + the text: decoding it is one slice, no parse.
+ *
+ * Whatever it is given, the text it writes is well-formed Unicode (the `Store` contract): lone
+ * surrogates in strings are written as JSON escapes.
  */
 export const defaultCodec: Codec = {
   encode(value) {
-    if (isTextResult(value)) return `m${value.content[0].text}`;
+    // A lone surrogate (text cut mid-emoji) cannot go out bare: Redis keeps UTF-8 bytes and would
+    // hand back U+FFFD. Such text takes the JSON path, whose escapes ("\ud83d") keep it exactly.
+    if (isTextResult(value) && isWellFormed(value.content[0].text)) return `m${value.content[0].text}`;
     let tagged = false;
+    // Our own refusal, kept aside: what a toJSON threw may not even survive `instanceof`.
+    let refused: CodecError | undefined;
     // JSON.stringify has already applied toJSON (a Date is a string by now): `this[key]` is the
     // original value.
     function replacer(this: Record<string, unknown>, key: string, json: unknown): unknown {
@@ -52,9 +60,10 @@ export const defaultCodec: Codec = {
           return { [TAG]: "u" };
         case "function":
         case "symbol":
-          throw new CodecError(
+          refused = new CodecError(
             `cannot encode a ${typeof json} (at key ${JSON.stringify(key)}); return data only`,
           );
+          throw refused;
         case "object":
           if (json instanceof Map) {
             tagged = true;
@@ -77,8 +86,8 @@ export const defaultCodec: Codec = {
     try {
       text = JSON.stringify(value, replacer);
     } catch (error) {
-      if (error instanceof CodecError) throw error;
-      throw new CodecError(`cannot encode the value: ${String(error)}`, { cause: error });
+      if (refused !== undefined) throw refused;
+      throw new CodecError(`cannot encode the value: ${describeValue(error)}`, { cause: error });
     }
     return (tagged ? "t" : "j") + text;
   },
@@ -90,11 +99,16 @@ export const defaultCodec: Codec = {
       if (kind === PLAIN) return JSON.parse(text.slice(1));
       if (kind === TAGGED) return revive(JSON.parse(text.slice(1)));
     } catch (error) {
-      throw new CodecError(`cannot decode a stored value: ${String(error)}`, { cause: error });
+      throw new CodecError(`cannot decode a stored value: ${describeValue(error)}`, { cause: error });
     }
     throw new CodecError("cannot decode a stored value: it was not written by the default codec");
   },
 };
+
+/** `String.prototype.isWellFormed` (Node 20+; not in the ES2023 typings this project compiles against). */
+function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
 
 /** Exactly `{ content: [{ type: "text", text: string }] }`: plain objects, no other members. */
 function isTextResult(value: unknown): value is { content: [{ type: "text"; text: string }] } {

@@ -1,8 +1,15 @@
+import { describeValue } from "@mcp-persist/keys";
+
+/** `Symbol.for`: the same symbol in every copy of the package, unlike the classes themselves. */
+const ERROR_FAMILY = Symbol.for("@mcp-persist/cache-core/McpPersistError");
+
 /**
  * Every error this project raises on purpose: a stable `code` to branch on, and a message that
  * names the package that raised it and says what to do.
  */
 export class McpPersistError extends Error {
+  /** @internal Marks this family of classes in every copy of the package. */
+  static readonly [ERROR_FAMILY] = true;
   /** Stable, documented identifier, e.g. `ERR_INVALID_TTL`. */
   readonly code: string;
   /** The npm package that raised the error, e.g. `@mcp-persist/store-lru`. */
@@ -14,6 +21,33 @@ export class McpPersistError extends Error {
     this.code = code;
     this.package = pkg;
   }
+
+  /**
+   * `instanceof` that also holds across copies of this package: its ESM and CommonJS builds
+   * loaded side by side (one dependency `import`s it, another `require`s it) or two installs.
+   * `error instanceof StoreTimeoutError` is true when the error's prototype chain holds that
+   * class, or a class of the same name from this family; unrelated classes never match.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstanceAcrossCopies(this, value, ERROR_FAMILY);
+  }
+}
+
+/** Is `cls`, or its namesake from another copy of the package (marked `family`), on `value`'s chain? */
+function isInstanceAcrossCopies(
+  cls: { name: string; prototype: unknown },
+  value: unknown,
+  family: symbol,
+): boolean {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
+  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    if (proto === cls.prototype) return true;
+    const ctor: unknown = Object.hasOwn(proto, "constructor") ? proto.constructor : undefined;
+    if (typeof ctor === "function" && Reflect.get(ctor, family) === true && ctor.name === cls.name) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** A TTL that is not a positive, finite number of milliseconds. Code `ERR_INVALID_TTL`. */
@@ -22,15 +56,15 @@ export class InvalidTtlError extends McpPersistError {
     super(
       "ERR_INVALID_TTL",
       pkg,
-      `${name} must be a positive finite number of milliseconds, got ${describe(value)}`,
+      `${name} must be a positive finite number of milliseconds, got ${describeValue(value)}`,
     );
   }
 }
 
 /** An option outside its documented range. Code `ERR_INVALID_OPTION`. */
 export class InvalidOptionError extends McpPersistError {
-  constructor(pkg: string, message: string) {
-    super("ERR_INVALID_OPTION", pkg, message);
+  constructor(pkg: string, message: string, options?: ErrorOptions) {
+    super("ERR_INVALID_OPTION", pkg, message, options);
   }
 }
 
@@ -98,10 +132,4 @@ export class UnsupportedError extends McpPersistError {
   constructor(pkg: string, message: string) {
     super("ERR_UNSUPPORTED", pkg, message);
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "bigint") return `${value}n`;
-  return String(value);
 }

@@ -1,6 +1,9 @@
+// The one total printer for error messages, from @mcp-persist/keys: stores and capabilities that
+// depend on cache-core alone print values with it too.
+export { describeValue } from "@mcp-persist/keys";
 export { type Cache, createCache } from "./cache";
 export type { CacheKey, ToolCall } from "./cache-key";
-export { type CacheOptions, isErrorResult, type WrapOptions } from "./cache-options";
+export { type CacheOptions, isErrorResult, type ToolPolicy, type WrapOptions } from "./cache-options";
 export { type Clock, systemClock } from "./clock";
 export { type Codec, defaultCodec } from "./codec";
 export { withDeadline } from "./deadline";
@@ -29,6 +32,6 @@ export {
 export { runLocalScript } from "./run-local-script";
 export { defineScript, type Script, type ScriptArg, type ScriptDefinition, type ScriptReply } from "./script";
 export type { CacheStats, ToolStats } from "./stats";
-export type { Store, StoreCapabilities } from "./store";
+export type { RunOptions, Store, StoreCapabilities } from "./store";
 export { assertTtlMs } from "./ttl";
 export type { WarmEntry, WarmResult } from "./warm";

@@ -3,6 +3,7 @@ import { InvalidOptionError, StoreClosedError, WrongTypeError } from "./errors";
 import { createLocalContext, type LocalKeyspace } from "./local-context";
 import { runLocalScript } from "./run-local-script";
 import type { Store, StoreCapabilities } from "./store";
+import { tieredKeyspace } from "./tiered-keyspace";
 import { assertTtlMs } from "./ttl";
 
 /** What {@link createLocalStore} needs from an in-process store. */
@@ -13,6 +14,13 @@ export interface LocalStoreParts {
   package: string;
   /** Where entries live. */
   keyspace: LocalKeyspace;
+  /**
+   * Where keys written by scripts live (generation counters, locks, rate-limit windows), apart
+   * from `keyspace`, so that evicting entries never drops them. Give it a bound of its own.
+   * Reads and deletes see both as one keyspace (see `tieredKeyspace`).
+   * @default keyspace (one keyspace for everything: what it evicts, it evicts from both)
+   */
+  state?: LocalKeyspace;
   /** The clock scripts read (`ctx.now()`); must be the one the keyspace expires entries by. */
   clock: Clock;
   /** Releases the keyspace; runs once, on the first `close()`. */
@@ -27,9 +35,13 @@ const LOCAL: StoreCapabilities = Object.freeze({ scripts: true, shared: false, s
  * stores differ only in their keyspace, so they are written once, here.
  */
 export function createLocalStore(parts: LocalStoreParts): Store {
-  const { name, keyspace } = parts;
+  const { name } = parts;
   const pkg = parts.package;
-  const ctx = createLocalContext(keyspace, parts.clock);
+  const { entries: keyspace, scripts } =
+    parts.state === undefined
+      ? { entries: parts.keyspace, scripts: parts.keyspace }
+      : tieredKeyspace(parts.keyspace, parts.state);
+  const ctx = createLocalContext(scripts, parts.clock);
   let closed = false;
   const ensureOpen = (operation: string): void => {
     if (closed) throw new StoreClosedError(pkg, name, operation);

@@ -1,5 +1,7 @@
-import type { CacheOptions } from "./cache-options";
+import { describeValue } from "@mcp-persist/keys";
+import type { CacheOptions, ToolPolicy } from "./cache-options";
 import { isErrorResult } from "./cache-options";
+import { boolean, fraction, nonNegative, positive } from "./check-option";
 import { type Clock, systemClock } from "./clock";
 import { type Codec, defaultCodec } from "./codec";
 import { type Bound, storeBound } from "./deadline";
@@ -7,6 +9,7 @@ import { InvalidOptionError } from "./errors";
 import type { CacheEvent } from "./events";
 import { type Logger, silentLogger } from "./logger";
 import type { Store } from "./store";
+import { resolveToolPolicies } from "./tool-policy";
 import { assertTtlMs } from "./ttl";
 
 const PKG = "@mcp-persist/cache-core";
@@ -34,6 +37,9 @@ export interface ResolvedOptions {
   logger: Logger;
   clock: Clock;
   onEvent: ((event: CacheEvent) => void) | undefined;
+  requireScope: boolean;
+  /** Checked per-tool policies, by tool name. */
+  tools: ReadonlyMap<string, ToolPolicy>;
 }
 
 /** @throws {InvalidTtlError | InvalidOptionError} naming the option and what it got. */
@@ -44,7 +50,10 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
   assertTtlMs(options.defaultTtlMs, PKG, "defaultTtlMs");
   const namespace = options.namespace ?? "mcp";
   if (typeof namespace !== "string" || namespace.length === 0) {
-    throw new InvalidOptionError(PKG, `namespace must be a non-empty string, got ${String(namespace)}`);
+    throw new InvalidOptionError(
+      PKG,
+      `namespace must be a non-empty string, got ${describeValue(namespace)}`,
+    );
   }
   const opTimeoutMs = positive("opTimeoutMs", options.opTimeoutMs ?? 250);
   return {
@@ -68,30 +77,7 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
     onEvent: options.onEvent,
+    requireScope: boolean("requireScope", options.requireScope ?? false),
+    tools: resolveToolPolicies(options.tools),
   };
-}
-
-/** Checks a per-call or per-cache grace window. */
-export function nonNegative(name: string, value: number): number {
-  if (typeof value !== "number" || !(value >= 0) || value === Number.POSITIVE_INFINITY) {
-    throw new InvalidOptionError(PKG, `${name} must be a finite number ≥ 0, got ${String(value)}`);
-  }
-  return value;
-}
-
-function positive(name: string, value: number): number {
-  if (typeof value !== "number" || !(value > 0) || value === Number.POSITIVE_INFINITY) {
-    throw new InvalidOptionError(PKG, `${name} must be a positive finite number, got ${String(value)}`);
-  }
-  return value;
-}
-
-function fraction(name: string, value: number): number {
-  if (typeof value !== "number" || !(value >= 0 && value < 1)) {
-    throw new InvalidOptionError(
-      PKG,
-      `${name} must be a fraction from 0 (inclusive) to 1 (exclusive), got ${String(value)}`,
-    );
-  }
-  return value;
 }

@@ -1,3 +1,4 @@
+import { describeValue } from "@mcp-persist/keys";
 import { ScriptError } from "./errors";
 import { LocalCommandError, type LocalContext } from "./local-context";
 import type { Script, ScriptArg, ScriptReply } from "./script";
@@ -21,10 +22,19 @@ export function runLocalScript<R extends ScriptReply>(
   try {
     result = script.local(ctx, keys, argv);
   } catch (error) {
-    const message = error instanceof LocalCommandError ? error.message : `JS body threw: ${String(error)}`;
-    throw new ScriptError(PKG, script.name, message, { cause: error });
+    throw new ScriptError(PKG, script.name, failure(error), { cause: error });
   }
   return toReply(result, script.name) as R;
+}
+
+/** What went wrong in a JS body; anything may be thrown, even a Proxy that fails `instanceof`. */
+function failure(error: unknown): string {
+  try {
+    if (error instanceof LocalCommandError) return error.message;
+  } catch {
+    // `instanceof` itself threw (a Proxy's getPrototypeOf trap): describe it like any value.
+  }
+  return `JS body threw ${describeValue(error)}`;
 }
 
 function toReply(value: unknown, name: string): ScriptReply {

@@ -20,6 +20,19 @@ export interface StoreCapabilities {
   readonly maxValueBytes?: number;
 }
 
+/** Options of one {@link Store.run} call. */
+export interface RunOptions<R extends ScriptReply = ScriptReply> {
+  /**
+   * Called once with the reply (mapped as `run` resolves it) of a call the store already gave up
+   * on — it rejected with a timeout — when that reply arrives after all: the script ran, late.
+   * A capability that took something in the script (a lock) gives it back here, instead of
+   * leaving it held by a caller that was told it failed. What it throws is dropped.
+   * In-process stores settle every call synchronously and never call it.
+   * @default none: a late reply is dropped
+   */
+  onLateReply?: (reply: R) => void;
+}
+
 /**
  * The storage contract every mcp-persist store implements, in process or on Redis.
  *
@@ -51,11 +64,16 @@ export interface Store {
   /**
    * Runs one script atomically and resolves with its reply. (Redis: EVALSHA, EVAL on NOSCRIPT)
    * Stores that declare `scripts: false` reject with `UnsupportedError`.
+   *
+   * A store that gives up on a call (its deadline passed) cannot take the script back: it may
+   * still run. Such a store must hand the reply, should it arrive after all, to
+   * `options.onLateReply` (see {@link RunOptions}).
    */
   run<R extends ScriptReply>(
     script: Script<R>,
     keys: readonly string[],
     args: readonly ScriptArg[],
+    options?: RunOptions<R>,
   ): Promise<R>;
   /** Round-trip latency in milliseconds (finite, ≥ 0). Rejects when the store is unreachable. (Redis: PING) */
   ping(): Promise<number>;

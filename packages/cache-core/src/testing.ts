@@ -1,4 +1,4 @@
-export type { ConformanceTest, MakeStore } from "./testing/conformance-support";
+export type { ConformanceOptions, ConformanceTest, MakeStore, Outage } from "./testing/conformance-support";
 export { type Fault, type FaultyOperation, faultyStore } from "./testing/faulty-store";
 export { createManualClock, type ManualClock } from "./testing/manual-clock";
 export { memoryStore } from "./testing/memory-store";

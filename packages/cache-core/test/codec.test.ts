@@ -1,6 +1,7 @@
 import { CodecError, defaultCodec } from "@mcp-persist/cache-core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { isWellFormed } from "./support";
 
 const roundTrip = (value: unknown) => defaultCodec.decode(defaultCodec.encode(value));
 
@@ -38,6 +39,49 @@ describe("defaultCodec", () => {
         const value = { content: [{ type: "text", text }] };
         expect(roundTrip(value)).toStrictEqual(value);
       }),
+    );
+  });
+
+  it("writes well-formed text for a one-text result holding a lone surrogate, and reads it back exactly", () => {
+    for (const text of ["café \uD83D", "\uDE00 tail", "a\uD83D\uD83Db", "\uDFFF"]) {
+      const result = { content: [{ type: "text", text }] };
+      const encoded = defaultCodec.encode(result);
+      expect(isWellFormed(encoded), JSON.stringify(encoded)).toBe(true);
+      expect(defaultCodec.decode(encoded)).toStrictEqual(result);
+    }
+    // Well-formed text keeps the shortcut.
+    expect(defaultCodec.encode({ content: [{ type: "text", text: "café 😀" }] })).toBe("mcafé 😀");
+  });
+
+  it("writes well-formed text that decodes to an equal value, for any string (property)", () => {
+    // unit "binary" draws any UTF-16 code unit sequence, lone surrogates included.
+    const anyText = fc.string({ unit: "binary" });
+    const value = fc.oneof(
+      anyText.map((text) => ({ content: [{ type: "text", text }] })),
+      anyText,
+      fc.dictionary(anyText, anyText, { noNullPrototype: true }),
+      fc.anything({
+        stringUnit: "binary",
+        withBigInt: true,
+        withDate: true,
+        withMap: true,
+        withSet: true,
+        withObjectString: false,
+        withNullPrototype: false,
+        withBoxedValues: false,
+        withSparseArray: false,
+        withTypedArray: false,
+        maxDepth: 3,
+      }),
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        fc.pre(!containsInvalidDate(v));
+        const encoded = defaultCodec.encode(v);
+        expect(isWellFormed(encoded)).toBe(true);
+        expect(defaultCodec.decode(encoded)).toStrictEqual(v);
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -1,22 +1,53 @@
+import { once } from "node:events";
+import { connect, createServer, type Socket } from "node:net";
 import { createLocalContext, memoryKeyspace, type Store, systemClock } from "@mcp-persist/cache-core";
-import { memoryStore, storeConformance } from "@mcp-persist/cache-core/testing";
-import { describe, expect, it, test } from "vitest";
+import {
+  type ConformanceOptions,
+  memoryStore,
+  type Outage,
+  storeConformance,
+} from "@mcp-persist/cache-core/testing";
+import { afterAll, beforeAll, describe, expect, it, test } from "vitest";
+
+/** An outage of nothing, for in-process stores under test here: what the kit does around it is tested. */
+function pretendOutage(): Outage & { begun: number; ended: number } {
+  return {
+    begun: 0,
+    ended: 0,
+    begin() {
+      this.begun++;
+    },
+    end() {
+      this.ended++;
+    },
+  };
+}
 
 // The kit passes on the reference store...
-storeConformance(test, () => memoryStore(), { scripts: true, shared: false, serverTime: false });
+storeConformance(
+  test,
+  () => memoryStore(),
+  { scripts: true, shared: false, serverTime: false },
+  { outages: { "a pretend one": pretendOutage() } },
+);
 
 // ...and fails on stores that break the contract: a kit that cannot fail would prove nothing.
 type Registered = { name: string; fn: () => Promise<void> };
 
-function collect(makeStore: () => Store, capabilities = {}): Registered[] {
+function collect(makeStore: () => Store, capabilities = {}, options: ConformanceOptions = {}): Registered[] {
   const registered: Registered[] = [];
-  storeConformance((name, fn) => registered.push({ name, fn }), makeStore, capabilities);
+  storeConformance((name, fn) => registered.push({ name, fn }), makeStore, capabilities, options);
   return registered;
 }
 
-async function failures(makeStore: () => Store): Promise<string[]> {
+/** The names of the tests that fail, among those whose name matches `only` (by default all). */
+async function failures(
+  makeStore: () => Store,
+  { only = /./, options = {} }: { only?: RegExp; options?: ConformanceOptions } = {},
+): Promise<string[]> {
   const failed: string[] = [];
-  for (const { name, fn } of collect(makeStore)) {
+  for (const { name, fn } of collect(makeStore, {}, options)) {
+    if (!only.test(name)) continue;
     try {
       await fn();
     } catch {
@@ -99,6 +130,96 @@ describe("the conformance kit catches broken stores", () => {
     );
     expect(failed).toContain("delete reports whether a live entry was removed");
   }, 20_000);
+
+  describe("close()", () => {
+    const CLOSE_TESTS = /close right after creation|close during an outage/;
+    const afterCreation =
+      "close right after creation, before the first connection, settles and leaves no connection open";
+    const duringOutage =
+      "close during an outage (a pretend one) settles while it lasts, settles started calls, and leaves no connection open";
+
+    // A real loopback server stands for the one a store connects to.
+    const server = createServer((socket) => socket.on("error", () => {}));
+    let port = 0;
+    beforeAll(async () => {
+      server.listen(0, "127.0.0.1");
+      await once(server, "listening");
+      port = (server.address() as { port: number }).port;
+    });
+    const opened: Socket[] = [];
+    afterAll(() => {
+      for (const socket of opened) socket.destroy();
+      server.close();
+    });
+
+    /** A reference store that opens a connection, and closes it on close() unless `leaks`. */
+    function connected(leaks: boolean): () => Store {
+      return () => {
+        const inner = memoryStore();
+        const socket = connect(port, "127.0.0.1").on("error", () => {});
+        opened.push(socket);
+        return {
+          ...inner,
+          close: async () => {
+            await inner.close();
+            if (!leaks) socket.destroy();
+          },
+        };
+      };
+    }
+
+    it("passes a store that closes its connection, and ends each outage it began", async () => {
+      const outage = pretendOutage();
+      const failed = await failures(connected(false), {
+        only: CLOSE_TESTS,
+        options: { outages: { "a pretend one": outage } },
+      });
+      expect(failed).toEqual([]);
+      expect(outage).toMatchObject({ begun: 1, ended: 1 });
+    });
+
+    it("fails a store whose close() never settles, and still ends the outage", async () => {
+      const outage = pretendOutage();
+      const failed = await failures(
+        broken(() => ({ close: () => new Promise<void>(() => {}) })),
+        {
+          only: CLOSE_TESTS,
+          options: { outages: { "a pretend one": outage } },
+        },
+      );
+      expect(failed).toEqual([afterCreation, duringOutage]);
+      expect(outage).toMatchObject({ begun: 1, ended: 1 });
+    });
+
+    it("fails a store that leaves its connection open after close()", async () => {
+      const failed = await failures(connected(true), {
+        only: CLOSE_TESTS,
+        options: { outages: { "a pretend one": pretendOutage() } },
+      });
+      expect(failed).toEqual([afterCreation, duringOutage]);
+    });
+
+    it("fails a store whose calls started during the outage never settle", async () => {
+      let out = false;
+      const outage = { begin: () => void (out = true), end: () => void (out = false) };
+      const failed = await failures(
+        broken((inner) => ({
+          get: (key) => (out ? new Promise<never>(() => {}) : inner.get(key)),
+        })),
+        { only: /close during an outage/, options: { outages: { "a pretend one": outage } } },
+      );
+      expect(failed).toEqual([duringOutage]);
+    });
+
+    it("runs the outage tests only for the outages it is given", () => {
+      const names = (options: ConformanceOptions) =>
+        collect(() => memoryStore(), {}, options)
+          .map((r) => r.name)
+          .filter((name) => name.includes("during an outage"));
+      expect(names({})).toEqual([]);
+      expect(names({ outages: { frozen: pretendOutage(), killed: pretendOutage() } })).toHaveLength(2);
+    });
+  });
 
   it("a store that mixes up strange keys", async () => {
     const failed = await failures(broken((inner) => ({ get: (key) => inner.get(key.replace(/\s/g, "")) })));

@@ -5,7 +5,13 @@ import { KeyLayout } from "../src/cache-key";
 import { plainJsonHash, sameJson } from "../src/json-identity";
 
 const layout = () =>
-  new KeyLayout({ namespace: "mcp", hashTag: false, digestBytes: undefined, maxArgsLength: undefined });
+  new KeyLayout(
+    { namespace: "mcp", hashTag: false, digestBytes: undefined, maxArgsLength: undefined },
+    () => ({
+      policy: { ttlMs: 60_000, staleTtlMs: 0, isError: () => false },
+      requireScope: false,
+    }),
+  );
 
 describe("the tool-call key memo", () => {
   it("gives exactly toolKey's key for any arguments, first time and from the memo (property)", () => {

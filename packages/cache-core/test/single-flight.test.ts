@@ -1,5 +1,5 @@
 import { createCache, type Store } from "@mcp-persist/cache-core";
-import { memoryStore } from "@mcp-persist/cache-core/testing";
+import { createManualClock, memoryStore } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
 import { deferred, setup, upstream } from "./support";
 
@@ -127,5 +127,61 @@ describe("concurrent hits on one key share one store read", () => {
     for (let i = 0; i < 3; i++) await cache.wrap(call, fn);
     expect(gets).toBe(3);
     expect(upstream).toBe(1);
+  });
+});
+
+describe("counting: a call that joins a running fn call is coalesced, never a miss", () => {
+  /** 1000 concurrent cold calls for one key; `warm` first caches the tool's generation counters. */
+  async function stampede(options: { warm: boolean; async: boolean }) {
+    const inner = memoryStore();
+    // Without getSync the store answers asynchronously, like the Redis stores.
+    const store: Store = options.async
+      ? { ...inner, getSync: undefined, get: (key) => inner.get(key) }
+      : inner;
+    const cache = createCache({ store, defaultTtlMs: 60_000 });
+    if (options.warm) await cache.wrap({ tool: "query", args: { sql: "warm-up" } }, () => 0);
+    const release = deferred<void>();
+    let calls = 0;
+    const slow = async () => {
+      calls++;
+      await release.promise;
+      return 1;
+    };
+    const pending = Array.from({ length: 1000 }, () =>
+      cache.wrap({ tool: "query", args: { sql: "x" } }, slow),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release.resolve();
+    await Promise.all(pending);
+    expect(calls).toBe(1);
+    const stats = cache.stats().tools.query;
+    return { misses: (stats?.misses ?? 0) - (options.warm ? 1 : 0), coalesced: stats?.coalesced };
+  }
+
+  for (const async of [false, true]) {
+    const kind = async ? "an asynchronous store" : "an in-process store";
+    it(`counts 1 miss + 999 coalesced whether or not generations were cached (${kind})`, async () => {
+      expect(await stampede({ warm: false, async })).toEqual({ misses: 1, coalesced: 999 });
+      expect(await stampede({ warm: true, async })).toEqual({ misses: 1, coalesced: 999 });
+    });
+  }
+
+  it("counts the same for expired entries served without stale-while-revalidate", async () => {
+    const clock = createManualClock();
+    const cache = createCache({
+      store: memoryStore({ clock }),
+      clock,
+      defaultTtlMs: 1000,
+      staleTtlMs: 10_000,
+      staleWhileRevalidate: false,
+    });
+    await cache.wrap("k", () => 1);
+    clock.advance(1500);
+    const release = deferred<number>();
+    const pending = Array.from({ length: 100 }, () => cache.wrap("k", () => release.promise));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release.resolve(2);
+    expect(new Set(await Promise.all(pending))).toEqual(new Set([2]));
+    expect(cache.stats().tools._).toMatchObject({ misses: 2, coalesced: 99 });
   });
 });

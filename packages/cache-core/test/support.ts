@@ -84,3 +84,8 @@ export function recordingStore(inner: Store) {
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** Whether `text` is well-formed Unicode (no lone surrogate): what a Redis store can keep byte for byte. */
+export function isWellFormed(text: string): boolean {
+  return !/\p{Cs}/u.test(text);
+}

@@ -237,3 +237,70 @@ describe("wrap: what is never cached", () => {
     await expect(cache.wrap(null as never, () => 1)).rejects.toBeInstanceOf(InvalidOptionError);
   });
 });
+
+describe("requireScope per cache and per tool", () => {
+  const profile = (scope?: string) => ({ tool: "get_profile", args: {}, scope });
+
+  it("with createCache({ requireScope: true }), a call site that forgets the scope bypasses, not shares", async () => {
+    const { cache } = setup({ requireScope: true });
+    const alice = await cache.wrap(profile("alice"), async () => "alice's profile");
+    // This call site forgot the scope: it must not be served alice's result, nor store its own.
+    expect(await cache.wrap(profile(), async () => "bob's profile")).toBe("bob's profile");
+    expect(await cache.wrap(profile(), async () => "carol's profile")).toBe("carol's profile");
+    expect(await cache.wrap("plain", async () => "dave's")).toBe("dave's");
+    expect(await cache.wrap(profile("alice"), async () => "WRONG")).toBe(alice);
+    expect(cache.stats().tools.get_profile?.bypass["no-scope"]).toBe(2);
+    expect(cache.stats().tools._?.bypass["no-scope"]).toBe(1);
+  });
+
+  it("with tools: { name: { requireScope: true } }, only that tool requires a scope", async () => {
+    const { cache } = setup({ tools: { get_profile: { requireScope: true } } });
+    await cache.wrap(profile(), async () => "bob's profile");
+    expect(await cache.wrap(profile(), async () => "carol's profile")).toBe("carol's profile");
+    // A string key labelled with the tool follows the tool's policy too.
+    await cache.wrap("me", async () => "erin's", { tool: "get_profile" });
+    expect(await cache.wrap("me", async () => "frank's", { tool: "get_profile" })).toBe("frank's");
+    // Other tools share unscoped results as before.
+    await cache.wrap({ tool: "search", args: {} }, async () => "shared");
+    expect(await cache.wrap({ tool: "search", args: {} }, async () => "WRONG")).toBe("shared");
+    expect(cache.stats().tools.get_profile?.bypass["no-scope"]).toBe(4);
+  });
+
+  it("resolves call over tool over cache: an explicit false opens a public tool on a strict cache", async () => {
+    const { cache } = setup({ requireScope: true, tools: { search: { requireScope: false } } });
+    await cache.wrap({ tool: "search", args: {} }, async () => "shared");
+    expect(await cache.wrap({ tool: "search", args: {} }, async () => "WRONG")).toBe("shared");
+    await cache.wrap({ tool: "status", args: {} }, async () => "up", { requireScope: false });
+    expect(await cache.wrap({ tool: "status", args: {} }, async () => "WRONG", { requireScope: false })).toBe(
+      "up",
+    );
+    expect(await cache.wrap({ tool: "status", args: {} }, async () => "down")).toBe("down");
+  });
+
+  it("takes a per-tool TTL, and a call's own ttlMs over it", async () => {
+    const { cache, clock } = setup({ defaultTtlMs: 60_000, tools: { quotes: { ttlMs: 1000 } } });
+    const f = upstream((n) => n);
+    await cache.wrap({ tool: "quotes", args: {} }, f.fn);
+    await cache.wrap({ tool: "news", args: {} }, f.fn);
+    await cache.wrap({ tool: "quotes", args: { long: true } }, f.fn, { ttlMs: 10_000 });
+    clock.advance(1500);
+    expect(await cache.wrap({ tool: "quotes", args: {} }, f.fn)).toBe(4);
+    expect(await cache.wrap({ tool: "news", args: {} }, f.fn)).toBe(2);
+    expect(await cache.wrap({ tool: "quotes", args: { long: true } }, f.fn, { ttlMs: 10_000 })).toBe(3);
+  });
+
+  it("rejects bad per-tool policies at createCache", () => {
+    const store = memoryStore();
+    const make = (tools: unknown) => () => createCache({ store, defaultTtlMs: 1000, tools: tools as never });
+    expect(make({ t: { ttlMs: 0 } })).toThrow(InvalidTtlError);
+    expect(make({ t: { ttlMs: 0 } })).toThrow("tools.t.ttlMs");
+    expect(make({ t: { staleTtlMs: -1 } })).toThrow(InvalidOptionError);
+    expect(make({ t: { requireScope: "yes" } })).toThrow(InvalidOptionError);
+    expect(make({ t: { requireScop: true } })).toThrow(/unknown option "requireScop"/);
+    expect(make({ t: null })).toThrow(InvalidOptionError);
+    expect(make([])).toThrow(InvalidOptionError);
+    expect(() => createCache({ store, defaultTtlMs: 1000, requireScope: 1 as never })).toThrow(
+      InvalidOptionError,
+    );
+  });
+});

@@ -1,8 +1,7 @@
 import { performance } from "node:perf_hooks";
-import { HealthOptionError } from "./errors";
+import { type ResolvedCheck, resolveCheck } from "./resolve-check";
 import { runWithTimeout } from "./run-with-timeout";
 import type { CheckOutcome, CheckResult, HealthCheck, HealthStatus } from "./types";
-import { describe, keyPart, positiveMs } from "./validate-options";
 
 const STATUSES: readonly unknown[] = ["pass", "warn", "fail"];
 
@@ -23,34 +22,21 @@ export class CheckRunner {
   readonly key: string;
   readonly name: string;
   readonly critical: boolean;
-  readonly #check: HealthCheck;
+  readonly componentId: string | undefined;
+  readonly #check: ResolvedCheck;
   readonly #timeoutMs: number;
-  readonly #warnAfterMs: number | undefined;
   readonly #cacheMs: number;
   #cached: { result: CheckResult; at: number } | undefined;
   #inFlight: Promise<CheckResult> | undefined;
 
   constructor(check: HealthCheck, defaults: { timeoutMs: number; cacheMs: number }, index: number) {
-    if (typeof check !== "object" || check === null || typeof check.run !== "function") {
-      throw new HealthOptionError(
-        `checks[${index}] must be an object with a run() function, got ${describe(check)}`,
-      );
-    }
-    this.#check = check;
-    this.name = keyPart(`checks[${index}].name`, check.name);
-    this.key = `${this.name}:${keyPart(`checks[${index}].measurement`, check.measurement ?? "responseTime")}`;
-    this.critical = check.critical ?? true;
-    this.#timeoutMs = positiveMs(`checks[${index}].timeoutMs`, check.timeoutMs ?? defaults.timeoutMs);
+    this.#check = resolveCheck(`checks[${index}]`, check, defaults.timeoutMs);
+    this.key = this.#check.key;
+    this.name = this.#check.name;
+    this.critical = this.#check.critical;
+    this.componentId = this.#check.componentId;
+    this.#timeoutMs = this.#check.timeoutMs ?? defaults.timeoutMs;
     this.#cacheMs = defaults.cacheMs;
-    if (check.warnAfterMs !== undefined) {
-      const warnAfterMs = positiveMs(`checks[${index}].warnAfterMs`, check.warnAfterMs);
-      if (warnAfterMs >= this.#timeoutMs) {
-        throw new HealthOptionError(
-          `checks[${index}].warnAfterMs (${warnAfterMs}) must be below its timeoutMs (${this.#timeoutMs}), or it can never warn`,
-        );
-      }
-      this.#warnAfterMs = warnAfterMs;
-    }
   }
 
   /** The cached result if fresh, else the run in flight, else a new run. Never rejects. */
@@ -75,9 +61,10 @@ export class CheckRunner {
       const elapsed = performance.now() - started;
       status = outcome?.status ?? "pass";
       output = outcome?.output;
-      if (status === "pass" && this.#warnAfterMs !== undefined && elapsed > this.#warnAfterMs) {
+      const { warnAfterMs } = this.#check;
+      if (status === "pass" && warnAfterMs !== undefined && elapsed > warnAfterMs) {
         status = "warn";
-        output = `responded in ${Math.round(elapsed)} ms, above warnAfterMs (${this.#warnAfterMs} ms)`;
+        output = `responded in ${Math.round(elapsed)} ms, above warnAfterMs (${warnAfterMs} ms)`;
       }
     } catch (error) {
       status = "fail";

@@ -12,7 +12,14 @@ import { createFetchHandler, handleFetchRequest } from "./fetch-handler";
 import { type HealthListenOptions, type HealthServer, listenHealth } from "./listen";
 import { createNodeHandler, handleNodeRequest, type NodeHealthHandler } from "./node-handler";
 import type { HealthCheck, HealthReport } from "./types";
-import { describe, httpPath, nonNegativeMs, positiveMs } from "./validate-options";
+import {
+  describe,
+  httpPath,
+  nonNegativeMs,
+  optionalString,
+  optionsObject,
+  positiveMs,
+} from "./validate-options";
 
 /** Anything that knows whether the process is shutting down, e.g. `@mcp-persist/shutdown`. */
 export interface ShutdownState {
@@ -22,11 +29,15 @@ export interface ShutdownState {
 export interface HealthOptions extends ReportMetadata {
   /** The dependencies `/readyz` and `/health` probe. `/livez` never runs them. @default [] */
   checks?: HealthCheck[];
-  /** Default per-check timeout in ms (a check's own `timeoutMs` wins). @default 500 */
+  /**
+   * Default per-check timeout in ms (a check's own `timeoutMs` wins). At most 2147483647, the
+   * longest delay Node's timers hold.
+   * @default 500
+   */
   timeoutMs?: number;
   /**
    * How long a check's result is reused, in ms. Concurrent probes always share one run in
-   * flight; 0 turns only the reuse off.
+   * flight; 0 turns only the reuse off. At most 2147483647.
    * @default 1000
    */
   cacheMs?: number;
@@ -59,13 +70,25 @@ export interface Health {
   listen(options?: HealthListenOptions): Promise<HealthServer>;
 }
 
+const HEALTH_OPTIONS: readonly string[] = [
+  "checks",
+  "timeoutMs",
+  "cacheMs",
+  "shutdown",
+  "paths",
+  "version",
+  "releaseId",
+  "serviceId",
+  "description",
+] satisfies (keyof HealthOptions)[];
+
 function buildRunners(checks: unknown, defaults: { timeoutMs: number; cacheMs: number }): CheckRunner[] {
   if (!Array.isArray(checks)) throw new HealthOptionError(`checks must be an array, got ${describe(checks)}`);
   const seen = new Set<string>();
   return checks.map((check: HealthCheck, index) => {
     const runner = new CheckRunner(check, defaults, index);
     // Same key and same componentId would be two indistinguishable entries in the report.
-    const identity = `${runner.key} ${check.componentId ?? ""}`;
+    const identity = `${runner.key} ${runner.componentId ?? ""}`;
     if (seen.has(identity)) {
       throw new HealthOptionError(
         `checks[${index}] repeats the key "${runner.key}" with the same componentId; give each a distinct componentId`,
@@ -76,7 +99,8 @@ function buildRunners(checks: unknown, defaults: { timeoutMs: number; cacheMs: n
   });
 }
 
-function buildPaths(paths: HealthOptions["paths"] = {}): { live: string; ready: string; health: string } {
+function buildPaths(value: unknown): { live: string; ready: string; health: string } {
+  const paths = value === undefined ? {} : optionsObject("paths", value, ["live", "ready", "health"]);
   const resolved = {
     live: httpPath("paths.live", paths.live ?? "/livez"),
     ready: httpPath("paths.ready", paths.ready ?? "/readyz"),
@@ -88,21 +112,47 @@ function buildPaths(paths: HealthOptions["paths"] = {}): { live: string; ready: 
   return resolved;
 }
 
-/** Liveness, readiness and `application/health+json` endpoints over a set of checks. */
-export function createHealth(options: HealthOptions = {}): Health {
-  const defaults = {
-    timeoutMs: positiveMs("timeoutMs", options.timeoutMs ?? 500),
-    cacheMs: nonNegativeMs("cacheMs", options.cacheMs ?? 1000),
+function buildMetadata(options: Record<string, unknown>): ReportMetadata {
+  return {
+    version: optionalString("version", options.version),
+    releaseId: optionalString("releaseId", options.releaseId),
+    serviceId: optionalString("serviceId", options.serviceId),
+    description: optionalString("description", options.description),
   };
-  const runners = buildRunners(options.checks ?? [], defaults);
-  const paths = buildPaths(options.paths);
+}
+
+function shutdownState(value: unknown): ShutdownState | undefined {
+  if (value === undefined) return undefined;
+  if (typeof (value as Partial<ShutdownState> | null)?.isShuttingDown !== "function") {
+    throw new HealthOptionError(
+      `shutdown must have an isShuttingDown() method (an @mcp-persist/shutdown instance fits), got ${describe(value)}`,
+    );
+  }
+  return value as ShutdownState;
+}
+
+/**
+ * Liveness, readiness and `application/health+json` endpoints over a set of checks. Every
+ * option is checked here, so a bad one fails at startup with a `HealthOptionError`, never at
+ * the first probe.
+ */
+export function createHealth(options: HealthOptions = {}): Health {
+  const given = optionsObject("createHealth() options", options, HEALTH_OPTIONS);
+  const defaults = {
+    timeoutMs: positiveMs("timeoutMs", given.timeoutMs ?? 500),
+    cacheMs: nonNegativeMs("cacheMs", given.cacheMs ?? 1000),
+  };
+  const runners = buildRunners(given.checks ?? [], defaults);
+  const paths = buildPaths(given.paths);
+  const metadata = buildMetadata(given);
+  const shutdown = shutdownState(given.shutdown);
   let marked = false;
-  const isShuttingDown = () => marked || options.shutdown?.isShuttingDown() === true;
+  const isShuttingDown = () => marked || shutdown?.isShuttingDown() === true;
 
   const report = async (): Promise<HealthReport> => {
-    if (isShuttingDown()) return shuttingDownReport(options);
+    if (isShuttingDown()) return shuttingDownReport(metadata);
     return buildReport(
-      options,
+      metadata,
       await Promise.all(runners.map(async (runner) => [runner.key, await runner.result()] as const)),
     );
   };

@@ -1,6 +1,7 @@
 import { HealthOptionError } from "./errors";
+import { CHECK_FIELDS, resolveCheck } from "./resolve-check";
 import type { HealthCheck } from "./types";
-import { describe } from "./validate-options";
+import { describe, optionsObject } from "./validate-options";
 
 /**
  * Anything with a `ping()`: an mcp-persist `Store` (`Promise<number>`), an ioredis client or
@@ -32,10 +33,16 @@ export function redisCheck(target: Pingable, options: RedisCheckOptions = {}): H
       `redisCheck() needs a Store or a Redis client with a ping() method, got ${describe(target)}`,
     );
   }
-  return {
-    ...options,
-    name: options.name ?? "redis",
-    componentType: options.componentType ?? "datastore",
+  const given = optionsObject("redisCheck() options", options, REDIS_CHECK_OPTIONS);
+  const check: HealthCheck = {
+    ...given,
+    name: (given.name as string | undefined) ?? "redis",
+    componentType: (given.componentType as string | undefined) ?? "datastore",
     run: () => target.ping(),
   };
+  // Checked now, with no default timeout yet: createHealth checks it again once it has one.
+  resolveCheck("redisCheck() options", check);
+  return check;
 }
+
+const REDIS_CHECK_OPTIONS = CHECK_FIELDS.filter((field) => field !== "run");

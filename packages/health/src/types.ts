@@ -35,6 +35,7 @@ export interface HealthCheck {
   /**
    * How long one run may take before it counts as failed. Keep it below your probe's timeout
    * (Kubernetes: `timeoutSeconds`, default 1 s) so the probe gets an answer, not a timeout.
+   * At most 2147483647, the longest delay Node's timers hold.
    * @default the createHealth `timeoutMs` (500)
    */
   timeoutMs?: number;

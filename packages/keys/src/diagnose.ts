@@ -1,3 +1,4 @@
+import { className } from "./describe-value";
 import type { KeyErrorCode } from "./errors";
 import { formatPath } from "./errors";
 
@@ -9,15 +10,16 @@ export interface Failure {
 
 /**
  * Finds why `canonicalize` gave up, and where. Runs only after a failure, so it can afford what
- * the hot path avoids: a list of ancestors (to tell a cycle from deep data) and a path.
+ * the hot path avoids: the set of ancestors (to tell a cycle from deep data) and a path.
  * It walks the value in the writer's order and reports the first problem met; if there is none
  * but the value was still refused, the canonical form was too long.
  */
 export function diagnose(value: unknown, maxDepth: number, maxLength: number): Failure {
   const path: (string | number)[] = [];
-  const ancestors: object[] = [];
-  // Each visited value writes at least one character: past maxLength visits, the answer is known,
-  // and a value built from shared references cannot make this walk explode.
+  const ancestors = new Set<object>();
+  // The writer charges at least one character for every value it visits, so past maxLength
+  // visits the answer is known, and a value built from shared references (of any container
+  // type) cannot make this walk explode. Every loop below stops once it has run out.
   let budget = maxLength;
 
   const visit = (node: unknown): Failure | undefined => {
@@ -26,14 +28,14 @@ export function diagnose(value: unknown, maxDepth: number, maxLength: number): F
       return fail("KEY_UNSUPPORTED_TYPE", `a ${typeof node} is not serialisable; pass plain data`);
     }
     if (typeof node !== "object" || node === null) return undefined;
-    if (ancestors.includes(node)) {
+    if (ancestors.has(node)) {
       return fail("KEY_CYCLE", "the value is cyclic (it contains itself); pass acyclic data");
     }
-    if (ancestors.length >= maxDepth)
+    if (ancestors.size >= maxDepth)
       return fail("KEY_TOO_DEEP", `nesting is deeper than maxDepth (${maxDepth})`);
-    ancestors.push(node);
+    ancestors.add(node);
     const found = visitChildren(node);
-    ancestors.pop();
+    ancestors.delete(node);
     return found;
   };
 
@@ -47,7 +49,7 @@ export function diagnose(value: unknown, maxDepth: number, maxLength: number): F
   const visitChildren = (node: object): Failure | undefined => {
     if (Array.isArray(node)) {
       // The writer refuses such an array outright, before looking inside.
-      if (node.length > maxLength) return undefined;
+      if (node.length > budget) return undefined;
       for (let index = 0; index < node.length && budget >= 0; index++) {
         const found = step(index, node[index]);
         if (found) return found;
@@ -56,7 +58,11 @@ export function diagnose(value: unknown, maxDepth: number, maxLength: number): F
     }
     const proto = Object.getPrototypeOf(node);
     if (proto === Object.prototype || proto === null) {
-      for (const key of Object.keys(node).sort()) {
+      const keys = Object.keys(node);
+      if (keys.length > budget) return undefined;
+      keys.sort();
+      for (let index = 0; index < keys.length && budget >= 0; index++) {
+        const key = keys[index] as string;
         const found = step(key, (node as Record<string, unknown>)[key]);
         if (found) return found;
       }
@@ -65,6 +71,7 @@ export function diagnose(value: unknown, maxDepth: number, maxLength: number): F
     if (node instanceof Map) {
       let index = 0;
       for (const [key, member] of node) {
+        if (budget < 0) return undefined;
         const found = step(index, key) ?? step(index, member);
         if (found) return found;
         index++;
@@ -74,6 +81,7 @@ export function diagnose(value: unknown, maxDepth: number, maxLength: number): F
     if (node instanceof Set) {
       let index = 0;
       for (const member of node) {
+        if (budget < 0) return undefined;
         const found = step(index++, member);
         if (found) return found;
       }
@@ -82,8 +90,10 @@ export function diagnose(value: unknown, maxDepth: number, maxLength: number): F
     if (node instanceof Date || node instanceof RegExp || ArrayBuffer.isView(node)) return undefined;
     const toJSON = (node as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === "function") return visit(toJSON.call(node));
-    const kind = (proto as { constructor?: { name?: string } }).constructor?.name || "object";
-    return fail("KEY_UNSUPPORTED_TYPE", `a ${kind} instance is not serialisable; pass plain data`);
+    return fail(
+      "KEY_UNSUPPORTED_TYPE",
+      `a ${className(node) ?? "non-plain object"} instance is not serialisable; pass plain data`,
+    );
   };
 
   const fail = (code: KeyErrorCode, reason: string): Failure => {
@@ -94,7 +104,9 @@ export function diagnose(value: unknown, maxDepth: number, maxLength: number): F
   return (
     visit(value) ?? {
       code: "KEY_TOO_LARGE",
-      message: `cannot build a key: the canonical form is longer than maxLength (${maxLength} characters)`,
+      message:
+        `cannot build a key: the value is larger than maxLength (${maxLength}) allows; every character ` +
+        "written counts, and so does each object member left out as undefined and each repeat of a shared reference",
       path: [],
     }
   );

@@ -1,7 +1,8 @@
 import { canonicalize } from "./canonicalize";
+import { describeValue } from "./describe-value";
 import { argsDigest, DEFAULT_DIGEST_BYTES, digest } from "./digest";
 import { KeyError } from "./errors";
-import { keySegment } from "./segment";
+import { keySegment, MAX_SEGMENT_LENGTH } from "./segment";
 
 /**
  * Who is calling. Tools whose results depend on the caller must be keyed on it, or one user
@@ -39,13 +40,32 @@ export interface ToolKeyOptions extends ToolPrefixOptions {
 /** The segment standing for "no caller scope": never a hex digest, so it cannot collide with one. */
 export const SHARED_SCOPE = "_";
 
+/** Bytes of SHA-256 kept for a caller scope: 32 hex characters, whatever `digestBytes` is. */
+const SCOPE_DIGEST_BYTES = DEFAULT_DIGEST_BYTES;
+
+/**
+ * The longest key `toolKey` can return, in characters: 402. Namespace, tool and version at
+ * `MAX_SEGMENT_LENGTH` (100) with their `:` (3 × 101), a hash-tagged scope digest (`{` 32 hex `}`)
+ * and its `:`, then the argument digest at `digestBytes: 32` (64 hex). With the default 16-byte
+ * digest the bound is 370. Every character is ASCII, so it is also the length in bytes.
+ */
+export const MAX_TOOL_KEY_LENGTH = 3 * (MAX_SEGMENT_LENGTH + 1) + (2 * SCOPE_DIGEST_BYTES + 2) + 1 + 2 * 32;
+
 /**
  * The cache key of one tool call: `mcp:search_docs:v1:<scope>:<args digest>`, where `<scope>` is
  * a digest of the caller identity (or `_` when shared). The readable prefix lets a whole tool or
- * namespace be found and invalidated; the length is bounded whatever the arguments.
- * @throws {KeyError} for bad arguments, segments or scope.
+ * namespace be found and invalidated; the length is at most `MAX_TOOL_KEY_LENGTH`, whatever the
+ * arguments and names.
+ * @throws {KeyError} for bad arguments, segments (a missing `tool` included), scope or options.
  */
 export function toolKey(options: ToolKeyOptions): string {
+  checkOptions(options, "toolKey", "{ tool, args, scope? }");
+  if (options.tool === undefined) {
+    throw new KeyError(
+      "KEY_INVALID_SEGMENT",
+      "toolKey() needs a tool name: pass { tool, args }, or use toolPrefix() for a namespace prefix",
+    );
+  }
   const args = argsDigest(options.args, {
     digestBytes: options.digestBytes,
     maxLength: options.maxArgsLength,
@@ -61,8 +81,10 @@ export function toolKey(options: ToolKeyOptions): string {
 /**
  * The readable head of keys: `mcp:` for a namespace, `mcp:search_docs:v1:` for a tool.
  * Ends with `:` so one tool's prefix is never the prefix of another tool's keys.
+ * @throws {KeyError} for a bad segment or options that are not an object.
  */
 export function toolPrefix(options: ToolPrefixOptions = {}): string {
+  checkOptions(options, "toolPrefix", "{ namespace?, tool?, version? }");
   const namespace = `${keySegment(options.namespace ?? "mcp")}:`;
   if (options.tool === undefined) return namespace;
   return `${namespace}${keySegment(options.tool)}:${keySegment(options.version ?? "v1")}:`;
@@ -72,19 +94,19 @@ export function toolPrefix(options: ToolPrefixOptions = {}): string {
 export function scopeDigest(scope: CallerScope): string {
   if (typeof scope === "string") {
     if (scope.length === 0) throw invalidScope("an empty string");
-    return digest(`s${scope}`, DEFAULT_DIGEST_BYTES);
+    return digest(`s${scope}`, SCOPE_DIGEST_BYTES);
   }
-  if (scope === null || typeof scope !== "object") throw invalidScope(typeof scope);
+  if (scope === null || typeof scope !== "object") throw invalidScope(describeValue(scope));
   let present = 0;
   for (const part of ["user", "tenant", "session", "client"] as const) {
     const value = scope[part];
     if (value === undefined) continue;
     if (typeof value !== "string" || value.length === 0)
-      throw invalidScope(`${part} = ${JSON.stringify(value)}`);
+      throw invalidScope(`${part} = ${describeValue(value)}`);
     present++;
   }
   if (present === 0) throw invalidScope("an object with no user, tenant, session or client");
-  return digest(`o${canonicalize(scope)}`, DEFAULT_DIGEST_BYTES);
+  return digest(`o${canonicalize(scope)}`, SCOPE_DIGEST_BYTES);
 }
 
 function invalidScope(got: string): KeyError {
@@ -93,4 +115,13 @@ function invalidScope(got: string): KeyError {
     `scope must be a non-empty string or an object with non-empty string user/tenant/session/client, got ${got}. ` +
       "When the caller is unknown, do not cache per-caller results.",
   );
+}
+
+function checkOptions(options: unknown, fn: string, shape: string): void {
+  if (typeof options !== "object" || options === null) {
+    throw new KeyError(
+      "KEY_INVALID_OPTION",
+      `${fn}() takes an options object ${shape}, got ${describeValue(options)}`,
+    );
+  }
 }

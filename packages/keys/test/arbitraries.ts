@@ -1,7 +1,7 @@
 import fc from "fast-check";
 
 /** Strings of any UTF-16 code unit, lone surrogates and control characters included. */
-const anyString = fc.string({
+export const anyString = fc.string({
   unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
 });
 

@@ -5,6 +5,7 @@ import {
   keySegment,
   loadLogId,
   logId,
+  MAX_TOOL_KEY_LENGTH,
   scopeDigest,
   toolKey,
   toolPrefix,
@@ -66,9 +67,51 @@ describe("toolKey", () => {
       args: { blob: "x".repeat(500_000) },
       scope: "s",
     });
-    expect(big.length).toBeLessThan(300);
+    expect(big.length).toBeLessThanOrEqual(MAX_TOOL_KEY_LENGTH);
     expect(toolKey({ tool: `${"t".repeat(5000)}a`, args: {} })).not.toBe(
       toolKey({ tool: `${"t".repeat(5000)}b`, args: {} }),
+    );
+  });
+
+  it("reaches MAX_TOOL_KEY_LENGTH (402) exactly in the worst case, 370 with the default digest", () => {
+    expect(MAX_TOOL_KEY_LENGTH).toBe(402);
+    // 100 safe characters are kept whole; a longer or escaped name is cut to at most 100 as well.
+    const worst = { namespace: "n".repeat(100), tool: "t".repeat(100), version: "v".repeat(100) };
+    expect(toolKey({ ...worst, args: {}, scope: "s", hashTag: true, digestBytes: 32 })).toHaveLength(402);
+    expect(toolKey({ ...worst, args: {}, scope: "s", hashTag: true })).toHaveLength(370);
+    // The issue's measurement with long names: 362, over the README's old "under ~300".
+    expect(toolKey({ ...worst, args: {}, scope: "s" }).length).toBeGreaterThan(300);
+  });
+
+  it("never exceeds the bound for any names, scope, hash tag and digest size", () => {
+    const unit = fc.oneof(
+      fc.constantFrom("a", "%", ":", "~", "é", "😀", "\uD83D", "\uDE00"),
+      fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+    );
+    const name = fc.string({ unit, minLength: 1, maxLength: 400 });
+    fc.assert(
+      fc.property(
+        name,
+        name,
+        name,
+        fc.boolean(),
+        fc.integer({ min: 8, max: 32 }),
+        (namespace, tool, version, hashTag, digestBytes) => {
+          const key = toolKey({
+            namespace,
+            tool,
+            version,
+            args: [tool],
+            scope: version,
+            hashTag,
+            digestBytes,
+          });
+          expect(key.length).toBeLessThanOrEqual(3 * 101 + 34 + 1 + 2 * digestBytes);
+          expect(key.length).toBeLessThanOrEqual(MAX_TOOL_KEY_LENGTH);
+          expect(key).toMatch(/^[\x21-\x7e]+$/); // printable ASCII: bytes = characters
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 
@@ -96,6 +139,17 @@ describe("toolKey", () => {
 
   it("rejects a bad tool name, scope, args or digest size with a KeyError", () => {
     expect(() => toolKey({ tool: "", args: 1 })).toThrow(KeyError);
+    // Without a tool it used to return a 3-segment key, `mcp:_:<digest>`.
+    expect(() => toolKey({ args: {} } as never)).toThrow(
+      expect.objectContaining({
+        code: "KEY_INVALID_SEGMENT",
+        message: expect.stringMatching(/needs a tool name/),
+      }),
+    );
+    expect(() => toolKey(undefined as never)).toThrow(
+      expect.objectContaining({ code: "KEY_INVALID_OPTION" }),
+    );
+    expect(() => toolPrefix(null as never)).toThrow(expect.objectContaining({ code: "KEY_INVALID_OPTION" }));
     expect(() => toolKey({ ...call, scope: "" })).toThrow(
       expect.objectContaining({ code: "KEY_INVALID_SCOPE" }),
     );
@@ -136,6 +190,7 @@ describe("keySegment and joinKey", () => {
     );
     expect(keySegment("search_docs")).toBe("search_docs");
     expect(joinKey("ratelimit", "user:1", "send_email")).toBe("ratelimit:user%3A1:send_email");
+    expect(() => joinKey()).toThrow(expect.objectContaining({ code: "KEY_INVALID_SEGMENT" }));
   });
 });
 

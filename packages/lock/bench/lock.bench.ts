@@ -36,7 +36,7 @@ function lockThenRelease(
 ): Promise<unknown> {
   switch (library) {
     case "lock":
-      return withLock(store, resource, { ttlMs: TTL }, noop);
+      return withLock(store, resource, noop, { ttlMs: TTL });
     case "redlock":
       return redlock.using([`redlock:${resource}`], TTL, noop);
     case "redis-semaphore": {

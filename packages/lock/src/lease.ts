@@ -30,7 +30,9 @@ export interface Lease {
  * renewal (or the acquisition) was *sent* — the store started the lease no earlier, so it cannot
  * lapse before `confirmed + ttl`. A renewal that hangs, fails or finds the lock gone therefore
  * aborts the signal before anyone else can take the lock. The guard (a tenth of the lease, at
- * most 1 s) absorbs timer lateness and clock-rate drift between hosts.
+ * most 1 s) absorbs timer lateness and clock-rate drift between hosts. A process paused past
+ * the guard cannot be warned by a timer; reading the signal checks the clock too, so the first
+ * read after the pause sees the lock lost.
  */
 export function holdLease(params: LeaseParams): Lease {
   const { ttlMs, logger, storeTimeoutMs } = params.options;
@@ -41,6 +43,11 @@ export function holdLease(params: LeaseParams): Lease {
   let lostReason: LockLostError | undefined;
   let signal: AbortSignal | undefined;
   const readSignal = (): AbortSignal => {
+    // A holder paused past its lease (a long GC, SIGSTOP, a stalled VM, a starved event loop) may
+    // read its signal before its timers have run: a reply it was awaiting is read in the same loop
+    // turn that resumes it, and timers wait for the next. Reading the monotonic clock here makes
+    // the first read after such a pause see the lock lost, before the holder acts on it.
+    if (performance.now() >= deadline) lose(expiredWhy(), lastError);
     if (signal) return signal;
     lost = new AbortController();
     if (lostReason) lost.abort(lostReason);
@@ -70,6 +77,7 @@ export function holdLease(params: LeaseParams): Lease {
   };
   // When the lease must be given up unless a renewal succeeds first.
   let deadline = 0;
+  const expiredWhy = (): string => `the lease could not be renewed for ${Math.round(ttlMs - guardMs)} ms`;
   const confirm = (at: number): void => {
     deadline = at + ttlMs - guardMs;
     renewIn(at + ttlMs / 3 - performance.now());
@@ -79,9 +87,7 @@ export function holdLease(params: LeaseParams): Lease {
     // Armed here rather than at each confirmation: the renewal is due well before the deadline
     // (ttl/3 < ttl - guard), so a function shorter than that never pays for a second timer.
     clearTimeout(watchdog);
-    watchdog = after(deadline - sentAt, () =>
-      lose(`the lease could not be renewed for ${Math.round(ttlMs - guardMs)} ms`, lastError),
-    );
+    watchdog = after(deadline - sentAt, () => lose(expiredWhy(), lastError));
     runBounded(
       params.store,
       extendScript,

@@ -1,4 +1,5 @@
 import type { Store } from "@mcp-persist/cache-core";
+import { assertFunction, assertName, assertOptions, assertStore } from "./arguments";
 import { FENCE_TTL_MS } from "./fence.lua";
 import { lockKeys } from "./keys";
 import { onceBeginScript } from "./once-begin.lua";
@@ -10,6 +11,8 @@ import { runBounded } from "./store-call";
 import { newToken } from "./token";
 import type { ContextFor, LockContext, OnceResult } from "./types";
 import { waitForLock } from "./wait-for-lock";
+
+const ONCE = "once(store, key, fn, options?)";
 
 /**
  * Runs a side effect (send an email, charge a card) at most once per `key`, and remembers its
@@ -40,6 +43,10 @@ export async function once<T>(
   fn: (lock: LockContext) => T | Promise<T>,
   options: OnceOptions = {},
 ): Promise<OnceResult<T, LockContext>> {
+  assertStore(store, "run");
+  assertName(key);
+  assertFunction(fn, ONCE);
+  assertOptions(options, ONCE);
   const opts = resolveOnceOptions(key, options);
   const { lock: lockKey, fence, record } = lockKeys(opts.namespace, "once", key);
   const token = newToken();
@@ -56,8 +63,11 @@ export async function once<T>(
         [lockKey, fence, record],
         [token, Math.ceil(opts.ttlMs), FENCE_TTL_MS, recordTtl],
         storeTimeoutMs,
-        // Started after the deadline gave up on it: clear the mark, or every retry reads `unknown`.
-        (late) => late[0] === "acquired" && abandon().catch(() => {}),
+        // Started after the call gave up on it, and fn never ran: clear the mark at once, or every
+        // retry would read `unknown` for resultTtlMs.
+        (late) => {
+          if (late[0] === "acquired") void quietly(abandon(), logger, "once_late_abandon_failed", store.name);
+        },
       ),
     undo: abandon,
   });
@@ -102,6 +112,11 @@ export async function once<T>(
     "once_commit_failed",
     store.name,
   );
+  if (committed?.[0] === 0) {
+    // The mark was gone: cleared (clearOnce, while this attempt was paused past its lease?) or
+    // expired. Another attempt may have run the side effect too; its record, if any, is kept.
+    logger.warn({ event: "once_mark_lost", store: store.name, fencingToken: lock.fencingToken });
+  }
   return {
     status: "ran",
     value: settled.value,

@@ -6,6 +6,7 @@ import {
   type Logger,
   silentLogger,
 } from "@mcp-persist/cache-core";
+import { assertName } from "./arguments";
 import { PKG } from "./errors";
 
 /** What `withLock` and `once` do when the store fails or times out while taking the lock. */
@@ -43,7 +44,13 @@ export interface LockOptions {
    * @default "fail"
    */
   onStoreError?: StoreErrorPolicy;
-  /** Deadline for each store call (acquire, extend, release), in milliseconds. @default 1000 */
+  /**
+   * Deadline for each store call (acquire, extend, release, record), in milliseconds. A store
+   * that declares a shorter deadline of its own (`capabilities.deadlineMs`: the Redis stores'
+   * `timeoutMs`, 250 ms by default) is left to it, with no second timer. Either way, a lock the
+   * store grants after the call gave up is released as soon as that reply arrives.
+   * @default 1000
+   */
   storeTimeoutMs?: number;
   /** First segment of the lock's keys: isolates applications sharing one store. @default "mcp" */
   namespace?: string;
@@ -129,13 +136,4 @@ export function resolveOnceOptions(key: string, options: OnceOptions): ResolvedO
   };
   assertTtlMs(resolved.resultTtlMs, PKG, "resultTtlMs");
   return resolved;
-}
-
-function assertName(name: unknown): asserts name is string {
-  if (typeof name !== "string" || name === "") {
-    throw new InvalidOptionError(
-      PKG,
-      `a lock resource or once key must be a non-empty string naming what is protected (e.g. "send-email:user-123"), got ${typeof name === "string" ? '""' : typeof name}`,
-    );
-  }
 }

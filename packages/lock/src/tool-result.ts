@@ -9,12 +9,13 @@ export const ONCE_UNKNOWN_MESSAGE =
 
 /**
  * A tool result shaped like MCP's `CallToolResult` (structurally, so this package needs no SDK):
- * an error the model can read and act on.
+ * an error the model can read and act on. A type alias, not an interface: only an alias is
+ * assignable to the SDKs' `CallToolResult`, whose index signature an interface does not satisfy.
  */
-export interface NotRunToolResult {
+export type NotRunToolResult = {
   content: [{ type: "text"; text: string }];
   isError: true;
-}
+};
 
 /**
  * Turns a `busy` (or `once`'s `unknown`) outcome into a tool result:

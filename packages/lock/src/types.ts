@@ -13,7 +13,10 @@ export interface LockedContext {
   readonly fencingToken: number;
   /**
    * Fires when the work should stop: the caller's `signal` aborted, or the lease could not be
-   * confirmed (reason: `LockLostError`), always before the lease can expire in the store.
+   * confirmed (reason: `LockLostError`), always before the lease can expire in the store. Each
+   * read also checks the lease against the monotonic clock, so a process that was paused past
+   * its lease (a long GC, a stopped VM) sees it aborted on the first read afterwards: read
+   * `lock.signal` right before the side effect rather than keeping it from the start.
    */
   readonly signal: AbortSignal;
 }
@@ -83,9 +86,10 @@ export interface OnceDone<T> {
 }
 
 /**
- * An earlier attempt started the side effect and vanished without recording a result (a crash,
- * or a lost store): it may or may not have taken effect, so it is not run again. Check the
- * downstream system, then call `clearOnce` to allow a new attempt, or wait `retryAfterMs`.
+ * An earlier attempt started the side effect and its lease lapsed without a recorded result (a
+ * crash, a lost store, or a process paused past its lease): it may or may not have taken effect,
+ * so it is not run again. `clearOnce` allows a new attempt; it is safe only once the earlier one
+ * can no longer act (see `clearOnce`). Or wait `retryAfterMs`.
  */
 export interface OnceUnknown {
   readonly status: "unknown";

@@ -1,5 +1,6 @@
 import type { Store } from "@mcp-persist/cache-core";
 import { acquireScript } from "./acquire.lua";
+import { assertName, assertStore, withLockArguments } from "./arguments";
 import { FENCE_TTL_MS } from "./fence.lua";
 import { lockKeys } from "./keys";
 import { type LockOptions, resolveLockOptions } from "./options";
@@ -20,10 +21,25 @@ import { waitForLock } from "./wait-for-lock";
  * - Releases with compare-and-delete: a holder whose lease lapsed never deletes the next
  *   holder's lock. A failed release is logged and reported as `released: false`; it never
  *   replaces `fn`'s value or error.
+ * - A lock the store grants after the call gave up on it (the store or `storeTimeoutMs` timed
+ *   out) is released as soon as that reply arrives.
  *
- * Resolves to `{ status: "ran", value, lock, released }` or `{ status: "busy", retryAfterMs }`.
- * Rejects with `fn`'s error, the `signal`'s reason, or `LockUnavailableError` when the store
- * fails and `onStoreError` is `"fail"` (the default).
+ * Every argument is checked before the store is touched. Resolves to
+ * `{ status: "ran", value, lock, released }` or `{ status: "busy", retryAfterMs }`. Rejects with
+ * `fn`'s error, the `signal`'s reason, `LockUnavailableError` when the store fails and
+ * `onStoreError` is `"fail"` (the default), or `InvalidOptionError` / `InvalidTtlError`.
+ */
+// `O = {}`: no options means the default policy, "fail", so the context is always locked.
+export function withLock<T, O extends LockOptions = {}>(
+  store: Store,
+  resource: string,
+  fn: (lock: ContextFor<O>) => T | Promise<T>,
+  options?: O,
+): Promise<LockResult<T, ContextFor<O>>>;
+/**
+ * @deprecated Pass the function before the options, `withLock(store, resource, fn, options)`, as
+ * `once` and `cache.wrap` take them. This order still works (with a one-time `DeprecationWarning`,
+ * code `MCP_PERSIST_LOCK_OPTIONS_BEFORE_FN`) until the next major version.
  */
 export function withLock<T, O extends LockOptions = LockOptions>(
   store: Store,
@@ -34,10 +50,14 @@ export function withLock<T, O extends LockOptions = LockOptions>(
 export async function withLock<T>(
   store: Store,
   resource: string,
-  options: LockOptions,
-  fn: (lock: LockContext) => T | Promise<T>,
+  third: unknown,
+  fourth?: unknown,
 ): Promise<LockResult<T, LockContext>> {
-  const opts = resolveLockOptions(resource, options);
+  assertStore(store, "run");
+  assertName(resource);
+  const args = withLockArguments(third, fourth);
+  const fn = args.fn as (lock: LockContext) => T | Promise<T>;
+  const opts = resolveLockOptions(resource, args.options as LockOptions);
   const keys = lockKeys(opts.namespace, "lock", resource);
   const token = newToken();
   const release = (): Promise<number> =>
@@ -51,8 +71,11 @@ export async function withLock<T>(
         [keys.lock, keys.fence],
         [token, Math.ceil(opts.ttlMs), FENCE_TTL_MS],
         opts.storeTimeoutMs,
-        // Acquired after the deadline gave up on it: nobody will run under it, so let it go.
-        (late) => late[0] === "acquired" && release().catch(() => {}),
+        // Granted after the call gave up on it: nobody will run under it, so let it go at once.
+        (late) => {
+          if (late[0] === "acquired")
+            void quietly(release(), opts.logger, "lock_late_release_failed", store.name);
+        },
       ),
     undo: release,
   });

@@ -15,14 +15,19 @@ describe.each(everyKind(() => redis().url))("leases on $name", (kind) => {
     const store = open(kind);
     const namespace = freshNamespace();
     const contenders: LockResult<void>[] = [];
-    const result = await withLock(store, "r", { namespace, ttlMs: TTL }, async (lock) => {
-      // Three leases long: without renewals, the lock would lapse and a contender get in.
-      for (let i = 0; i < 6; i++) {
-        await sleep(TTL / 2);
-        contenders.push(await withLock(store, "r", { namespace }, () => {}));
-      }
-      return lock.signal.aborted;
-    });
+    const result = await withLock(
+      store,
+      "r",
+      async (lock) => {
+        // Three leases long: without renewals, the lock would lapse and a contender get in.
+        for (let i = 0; i < 6; i++) {
+          await sleep(TTL / 2);
+          contenders.push(await withLock(store, "r", () => {}, { namespace }));
+        }
+        return lock.signal.aborted;
+      },
+      { namespace, ttlMs: TTL },
+    );
     expect(result).toMatchObject({ status: "ran", value: false, released: true });
     expect(contenders.map((c) => c.status)).toEqual(Array(6).fill("busy"));
   });
@@ -41,7 +46,6 @@ describe.each(everyKind(() => redis().url))("leases on $name", (kind) => {
       const first = withLock(
         breakScripts(store, ["lock-extend"], fault),
         "r",
-        { namespace, ttlMs: TTL },
         async (lock) => {
           await new Promise((resolve) => lock.signal.addEventListener("abort", resolve));
           abortedAt = performance.now();
@@ -50,21 +54,22 @@ describe.each(everyKind(() => redis().url))("leases on $name", (kind) => {
           await secondInside;
           return "first";
         },
+        { namespace, ttlMs: TTL },
       );
       await sleep(20);
       let firstSettledWhileSecondHeld: unknown;
       const second = withLock(
         store,
         "r",
-        { namespace, waitMs: 5000, retryBaseMs: 5, retryMaxMs: 10 },
         async () => {
           secondAt = performance.now();
           secondIn();
           const outcome = await first;
           firstSettledWhileSecondHeld = outcome;
           // The first holder has released by now: the lock must still be this one's.
-          return withLock(store, "r", { namespace }, () => "third got in");
+          return withLock(store, "r", () => "third got in", { namespace });
         },
+        { namespace, waitMs: 5000, retryBaseMs: 5, retryMaxMs: 10 },
       );
 
       const firstOutcome = await first;
@@ -81,11 +86,16 @@ describe.each(everyKind(() => redis().url))("leases on $name", (kind) => {
     const store = open(kind);
     const namespace = freshNamespace();
     const { lock: lockKey } = lockKeys(namespace, "lock", "r");
-    const result = await withLock(store, "r", { namespace, ttlMs: 600 }, async (lock) => {
-      await store.delete(lockKey);
-      await new Promise((resolve) => lock.signal.addEventListener("abort", resolve));
-      return (lock.signal.reason as Error).message;
-    });
+    const result = await withLock(
+      store,
+      "r",
+      async (lock) => {
+        await store.delete(lockKey);
+        await new Promise((resolve) => lock.signal.addEventListener("abort", resolve));
+        return (lock.signal.reason as Error).message;
+      },
+      { namespace, ttlMs: 600 },
+    );
     // The renewal found the lock gone (not the watchdog, which says "could not be renewed").
     expect(result).toMatchObject({ status: "ran", released: false });
     if (result.status === "ran") expect(result.value).toMatch(/gone or taken by another holder/);

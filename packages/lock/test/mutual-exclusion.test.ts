@@ -37,12 +37,7 @@ describe("the overlap detector", () => {
   it("catches the same workload run without a lock", async () => {
     let token = 0;
     // Runs every call at once, as a broken lock would.
-    const noLock = (async (
-      _store: unknown,
-      resource: string,
-      _options: unknown,
-      fn: (lock: LockedContext) => unknown,
-    ) => {
+    const noLock = (async (_store: unknown, resource: string, fn: (lock: LockedContext) => unknown) => {
       const lock: LockedContext = {
         locked: true,
         resource,

@@ -13,7 +13,7 @@ import {
 } from "../src/index";
 
 const store = memoryStore();
-const run = (options: LockOptions, resource = "r") => withLock(store, resource, options, () => "ran");
+const run = (options: LockOptions, resource = "r") => withLock(store, resource, () => "ran", options);
 
 describe("validation", () => {
   it.each([
@@ -74,15 +74,16 @@ describe("busyToolResult", () => {
 
 describe("the context type follows onStoreError", () => {
   it("is locked by default and may be unlocked only with proceed", async () => {
-    await withLock(store, "t", {}, (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>());
-    await withLock(store, "t", { onStoreError: "fail" }, (lock) =>
-      expectTypeOf(lock).toEqualTypeOf<LockedContext>(),
-    );
-    await withLock(store, "t", { onStoreError: "proceed" }, (lock) =>
-      expectTypeOf(lock).toEqualTypeOf<LockContext>(),
-    );
+    await withLock(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>());
+    await withLock(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>(), {});
+    await withLock(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>(), {
+      onStoreError: "fail",
+    });
+    await withLock(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockContext>(), {
+      onStoreError: "proceed",
+    });
     const options: LockOptions = {};
-    await withLock(store, "t", options, (lock) => expectTypeOf(lock).toEqualTypeOf<LockContext>());
+    await withLock(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockContext>(), options);
     await once(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>());
     const result = await once(store, "u", (lock) => lock.fencingToken, { onStoreError: "proceed" });
     if (result.status === "ran") expectTypeOf(result.lock).toEqualTypeOf<LockContext>();

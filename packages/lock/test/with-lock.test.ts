@@ -11,11 +11,16 @@ function holdOpen(store: Store, resource: string, namespace: string) {
   let release!: () => void;
   let entered!: (lock: LockedContext) => void;
   const inside = new Promise<LockedContext>((resolve) => (entered = resolve));
-  const done = withLock(store, resource, { ttlMs: 2000, namespace }, async (lock) => {
-    entered(lock);
-    await new Promise<void>((resolve) => (release = resolve));
-    return "first";
-  });
+  const done = withLock(
+    store,
+    resource,
+    async (lock) => {
+      entered(lock);
+      await new Promise<void>((resolve) => (release = resolve));
+      return "first";
+    },
+    { ttlMs: 2000, namespace },
+  );
   return { inside, release: () => release(), done };
 }
 
@@ -25,11 +30,16 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
   it("runs the function under the lock, hands it a fencing token and releases", async () => {
     const store = open(kind);
     const namespace = freshNamespace();
-    const result = await withLock(store, "send-email:u1", { namespace }, async (lock) => {
-      expect(lock.locked).toBe(true);
-      expect(lock.signal.aborted).toBe(false);
-      return `sent with ${lock.fencingToken}`;
-    });
+    const result = await withLock(
+      store,
+      "send-email:u1",
+      async (lock) => {
+        expect(lock.locked).toBe(true);
+        expect(lock.signal.aborted).toBe(false);
+        return `sent with ${lock.fencingToken}`;
+      },
+      { namespace },
+    );
     expect(result.status).toBe("ran");
     if (result.status !== "ran") return;
     expect(result.value).toBe(`sent with ${result.lock.fencingToken}`);
@@ -44,9 +54,14 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
     const first = holdOpen(store, "r", namespace);
     await first.inside;
     let ran = false;
-    const second = await withLock(store, "r", { namespace }, () => {
-      ran = true;
-    });
+    const second = await withLock(
+      store,
+      "r",
+      () => {
+        ran = true;
+      },
+      { namespace },
+    );
     expect(ran).toBe(false);
     expect(second).toMatchObject({ status: "busy", resource: "r" });
     if (second.status === "busy") {
@@ -62,12 +77,11 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
     const namespace = freshNamespace();
     const first = holdOpen(store, "r", namespace);
     const firstLock = await first.inside;
-    const second = withLock(
-      store,
-      "r",
-      { namespace, waitMs: 5000, retryMaxMs: 50 },
-      (lock) => lock.fencingToken,
-    );
+    const second = withLock(store, "r", (lock) => lock.fencingToken, {
+      namespace,
+      waitMs: 5000,
+      retryMaxMs: 50,
+    });
     setTimeout(first.release, 100);
     const result = await second;
     expect(result.status).toBe("ran");
@@ -79,11 +93,16 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
     const namespace = freshNamespace();
     const boom = new Error("smtp refused");
     await expect(
-      withLock(store, "r", { namespace }, () => {
-        throw boom;
-      }),
+      withLock(
+        store,
+        "r",
+        () => {
+          throw boom;
+        },
+        { namespace },
+      ),
     ).rejects.toBe(boom);
-    const next = await withLock(store, "r", { namespace }, () => "free again");
+    const next = await withLock(store, "r", () => "free again", { namespace });
     expect(next).toMatchObject({ status: "ran", value: "free again" });
   });
 
@@ -95,9 +114,14 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
     const controller = new AbortController();
     let ran = false;
     const started = performance.now();
-    const waiting = withLock(store, "r", { namespace, waitMs: 30_000, signal: controller.signal }, () => {
-      ran = true;
-    });
+    const waiting = withLock(
+      store,
+      "r",
+      () => {
+        ran = true;
+      },
+      { namespace, waitMs: 30_000, signal: controller.signal },
+    );
     setTimeout(() => controller.abort(new Error("client cancelled")), 50);
     await expect(waiting).rejects.toThrow("client cancelled");
     // Bounded: far below the 30 s it would otherwise wait.
@@ -105,7 +129,7 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
     first.release();
     await first.done;
     expect(ran).toBe(false);
-    expect(await withLock(store, "r", { namespace }, () => "free")).toMatchObject({ status: "ran" });
+    expect(await withLock(store, "r", () => "free", { namespace })).toMatchObject({ status: "ran" });
   });
 
   it("does not run the function for a caller that was already cancelled", async () => {
@@ -114,10 +138,10 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
     const call = withLock(
       store,
       "r",
-      { namespace: freshNamespace(), signal: AbortSignal.abort("gone") },
       () => {
         ran = true;
       },
+      { namespace: freshNamespace(), signal: AbortSignal.abort("gone") },
     );
     await expect(call).rejects.toBe("gone");
     expect(ran).toBe(false);
@@ -129,11 +153,11 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
     const result = await withLock(
       store,
       "r",
-      { namespace: freshNamespace(), signal: controller.signal },
       (lock) => {
         controller.abort("request cancelled");
         return { aborted: lock.signal.aborted, reason: lock.signal.reason };
       },
+      { namespace: freshNamespace(), signal: controller.signal },
     );
     expect(result).toMatchObject({ status: "ran", value: { aborted: true, reason: "request cancelled" } });
   });
@@ -150,7 +174,7 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
         // millisecond of its last use: the in-process twin's time floor has millisecond resolution.
         await sleep(2);
       }
-      const result = await withLock(store, "r", { namespace }, (lock) => lock.fencingToken);
+      const result = await withLock(store, "r", (lock) => lock.fencingToken, { namespace });
       if (result.status === "ran") tokens.push(result.value);
     }
     expect(tokens).toHaveLength(20);

@@ -1,10 +1,16 @@
+import { describeValue } from "@mcp-persist/keys";
+import { RateLimitArgumentError } from "./errors";
 import type { RateLimitResult } from "./types";
 
-/** The MCP tool result for a refused call, as a tool handler returns it. */
-export interface RateLimitedToolResult {
+/**
+ * The MCP tool result for a refused call, as a tool handler returns it. A type alias, not an
+ * interface: only a type alias is assignable to the SDK's `CallToolResult`, whose index signature
+ * an interface does not satisfy.
+ */
+export type RateLimitedToolResult = {
   isError: true;
   content: [{ type: "text"; text: string }];
-}
+};
 
 const UNITS: readonly [number, string][] = [
   [86_400_000, "day"],
@@ -18,6 +24,8 @@ const UNITS: readonly [number, string][] = [
  * send_email calls per minute. Retry after 12 s.` Return it from the tool handler: the model
  * reads it and can wait instead of retrying in a loop.
  * @param options.tool the tool's name, when the result does not carry one (`createRateLimiter`)
+ * @throws {RateLimitArgumentError} for a result that allowed the call (or is not a result): a
+ * denial text for an allowed call would tell the model to wait for nothing.
  */
 export function rateLimitedResult(
   result: RateLimitResult & { readonly tool?: string },
@@ -25,12 +33,16 @@ export function rateLimitedResult(
 ): RateLimitedToolResult {
   return {
     isError: true,
-    content: [{ type: "text", text: denialMessage(result, options.tool ?? result.tool) }],
+    content: [{ type: "text", text: denialMessage(result, options?.tool ?? result?.tool) }],
   };
 }
 
-/** The sentence {@link rateLimitedResult} puts in its text content. */
+/**
+ * The sentence {@link rateLimitedResult} puts in its text content.
+ * @throws {RateLimitArgumentError} for a result that allowed the call (or is not a result).
+ */
 export function denialMessage(result: RateLimitResult, tool?: string): string {
+  assertDenied(result);
   const calls = tool === undefined ? "calls" : `${tool} calls`;
   const retry = `Retry after ${Math.max(1, Math.ceil(result.retryAfterMs / 1000))} s.`;
   if (result.reason === "degraded") return `Rate limit unavailable: ${calls} are paused. ${retry}`;
@@ -48,4 +60,16 @@ function per(windowMs: number): string {
     if (windowMs % ms === 0) return windowMs === ms ? unit : `${windowMs / ms} ${unit}s`;
   }
   return `${windowMs} ms`;
+}
+
+function assertDenied(result: RateLimitResult): void {
+  if (typeof result !== "object" || result === null || result.allowed !== false) {
+    const got =
+      typeof result === "object" && result !== null
+        ? `allowed: ${describeValue(result.allowed)}`
+        : describeValue(result);
+    throw new RateLimitArgumentError(
+      `rateLimitedResult() and denialMessage() take a result that denied the call (allowed: false), got ${got}; return the tool's own result when the check allowed it`,
+    );
+  }
 }

@@ -22,9 +22,13 @@ export class RateLimitCostError extends McpPersistError {
   }
 }
 
-/** How a rejected value is shown in a message: strings quoted, everything else as `String()` does. */
-export function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "bigint") return `${value}n`;
-  return String(value);
+/**
+ * A value passed to a helper that cannot be what it needs: `mcpCaller(undefined)` (a handler that
+ * took `extra` from the wrong parameter) or `rateLimitedResult()` of a result that allowed the
+ * call. Code `ERR_INVALID_ARGUMENT`.
+ */
+export class RateLimitArgumentError extends McpPersistError {
+  constructor(message: string) {
+    super("ERR_INVALID_ARGUMENT", PKG, message);
+  }
 }

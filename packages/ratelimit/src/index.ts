@@ -1,6 +1,6 @@
 export type { AlgorithmName } from "./algorithms";
 export { denialMessage, type RateLimitedToolResult, rateLimitedResult } from "./denial-result";
-export { RateLimitCostError, RateLimitOptionError } from "./errors";
+export { RateLimitArgumentError, RateLimitCostError, RateLimitOptionError } from "./errors";
 export { gcraCheck, gcraRefund } from "./gcra.lua";
 export { type LimitRule, MAX_LIMIT, MAX_LIMIT_TIMES_WINDOW, MAX_WINDOW_MS } from "./limits";
 export { type McpCallerOptions, type McpRequestContext, mcpCaller } from "./mcp-caller";

@@ -1,4 +1,6 @@
-import { describe, RateLimitCostError, RateLimitOptionError } from "./errors";
+import { describeValue } from "@mcp-persist/keys";
+import { RateLimitCostError, RateLimitOptionError } from "./errors";
+import type { CheckOptions } from "./types";
 
 /** One limit: at most `limit` units of cost per `windowMs` milliseconds. */
 export interface LimitRule {
@@ -28,7 +30,7 @@ export function validateRule(rule: LimitRule, name?: string): LimitRule {
   const at = name === undefined ? "" : `${name}.`;
   if (typeof rule !== "object" || rule === null) {
     throw new RateLimitOptionError(
-      `${name ?? "the limit"} must be { limit, windowMs }, got ${describe(rule)}`,
+      `${name ?? "the limit"} must be { limit, windowMs }, got ${describeValue(rule)}`,
     );
   }
   integerOption(`${at}limit`, rule.limit, MAX_LIMIT);
@@ -44,10 +46,24 @@ export function validateRule(rule: LimitRule, name?: string): LimitRule {
 /** Throws {@link RateLimitOptionError} unless `value` is an integer in `1..max`. */
 export function integerOption(name: string, value: unknown, max: number): number {
   if (!isPositiveInteger(value)) {
-    throw new RateLimitOptionError(`${name} must be a positive integer, got ${describe(value)}`);
+    throw new RateLimitOptionError(`${name} must be a positive integer, got ${describeValue(value)}`);
   }
   if (value > max) throw new RateLimitOptionError(`${name} must be at most ${max}, got ${value}`);
   return value;
+}
+
+/**
+ * The cost of one `check()`: 1 when its options or their `cost` are left out (`undefined`), else
+ * the cost given, checked. `null` is not "left out": `cost: null` is refused, not read as 1.
+ */
+export function costOf(options: CheckOptions | undefined, smallestLimit: number): number {
+  if (options === undefined) return 1;
+  if (typeof options !== "object" || options === null) {
+    throw new RateLimitCostError(
+      `check() takes the cost in its options, e.g. check(key, { cost: 2 }), got ${describeValue(options)}`,
+    );
+  }
+  return options.cost === undefined ? 1 : validateCost(options.cost, smallestLimit);
 }
 
 /**
@@ -56,7 +72,7 @@ export function integerOption(name: string, value: unknown, max: number): number
  */
 export function validateCost(cost: unknown, smallestLimit: number): number {
   if (!isPositiveInteger(cost)) {
-    throw new RateLimitCostError(`cost must be a positive integer, got ${describe(cost)}`);
+    throw new RateLimitCostError(`cost must be a positive integer, got ${describeValue(cost)}`);
   }
   if (cost > smallestLimit) {
     throw new RateLimitCostError(

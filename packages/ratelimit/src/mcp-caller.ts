@@ -1,4 +1,5 @@
-import type { CallerScope } from "@mcp-persist/keys";
+import { type CallerScope, describeValue } from "@mcp-persist/keys";
+import { RateLimitArgumentError, RateLimitOptionError } from "./errors";
 
 /**
  * What a tool handler receives, as far as the caller is concerned: the MCP SDK v1 `extra`
@@ -35,18 +36,49 @@ export interface McpCallerOptions {
  * client identity (`authInfo.clientId`, else `options.identity`). `undefined` when neither is
  * known; the tool limiter then puts the call in one shared anonymous bucket (strict, never
  * unlimited). Pass the result as `caller` to `ToolRateLimiter.check`; keys carry only its digest.
+ *
+ * `context` is the handler's `extra` (v1) or `ctx` (v2), always an object. SDK v1 calls a tool
+ * registered without `inputSchema` as `handler(extra)`: its first parameter is `extra`.
+ * @throws {RateLimitArgumentError} when `context` is not an object: `undefined` is what a handler
+ * written `(args, extra)` for a tool without `inputSchema` passes, and reading it as "no caller
+ * known" would silently put every caller in the one anonymous bucket.
+ * @throws {RateLimitOptionError} for `prefer` other than `"session"` or `"client"`, or an
+ * `identity` that is not a string.
  */
 export function mcpCaller(
   context: McpRequestContext,
   options: McpCallerOptions = {},
 ): CallerScope | undefined {
+  if (typeof context !== "object" || context === null) {
+    throw new RateLimitArgumentError(
+      `mcpCaller() needs the tool handler's extra (SDK v1) or ctx (SDK v2), got ${describeValue(context)}. A tool registered without inputSchema is called as handler(extra): take extra as its first parameter`,
+    );
+  }
+  const { prefer = "session", identity } = checkOptions(options);
   const session = nonEmpty(context.sessionId);
   const client =
-    nonEmpty(context.authInfo?.clientId ?? context.http?.authInfo?.clientId) ?? nonEmpty(options.identity);
-  if (session !== undefined && (options.prefer !== "client" || client === undefined)) return { session };
+    nonEmpty(context.authInfo?.clientId ?? context.http?.authInfo?.clientId) ?? nonEmpty(identity);
+  if (session !== undefined && (prefer === "session" || client === undefined)) return { session };
   return client === undefined ? undefined : { client };
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+function checkOptions(options: McpCallerOptions): McpCallerOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new RateLimitOptionError(
+      `mcpCaller() options must be an object, e.g. { prefer: "client" }, got ${describeValue(options)}`,
+    );
+  }
+  if (options.prefer !== undefined && options.prefer !== "session" && options.prefer !== "client") {
+    throw new RateLimitOptionError(
+      `prefer must be "session" or "client", got ${describeValue(options.prefer)}`,
+    );
+  }
+  if (options.identity !== undefined && typeof options.identity !== "string") {
+    throw new RateLimitOptionError(`identity must be a string, got ${describeValue(options.identity)}`);
+  }
+  return options;
+}
+
+function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }

@@ -2,7 +2,7 @@ import type { AlgorithmName } from "./algorithms";
 import { singleKey } from "./key-layout";
 import { LimitSet } from "./limit-set";
 import { LimiterCore } from "./limiter-core";
-import { type LimitRule, validateCost, validateRule } from "./limits";
+import { costOf, type LimitRule, validateRule } from "./limits";
 import { resolveLimiterOptions } from "./resolve-options";
 import type { CheckOptions, LimiterOptions, RateLimitResult } from "./types";
 
@@ -39,8 +39,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     algorithm: resolved.algorithm.name,
     ...rule,
-    async check(key, checkOptions = {}) {
-      const cost = validateCost(checkOptions.cost ?? 1, rule.limit);
+    async check(key, checkOptions) {
+      const cost = costOf(checkOptions, rule.limit);
       return core.check([singleKey(resolved.keyBase, key)], cost);
     },
   };

@@ -30,7 +30,9 @@ export function storeResult(
     limit: rule.limit,
     windowMs: rule.windowMs,
     remaining: at(binding, 0),
-    resetAtMs: now + resetAfterMs,
+    // Whole ms, rounded up like retryAfterMs: the limiter's clock may be fractional (the default
+    // one is), and at the time reported every limit must really be available again.
+    resetAtMs: Math.ceil(now + resetAfterMs),
     retryAfterMs: allowed ? 0 : at(binding, 1),
   };
 }
@@ -53,7 +55,7 @@ export function degradedResult(
     limit: rule.limit,
     windowMs: rule.windowMs,
     remaining: 0,
-    resetAtMs: now,
+    resetAtMs: Math.ceil(now),
     retryAfterMs: allowed ? 0 : retryAfterMs,
   };
 }

@@ -4,63 +4,85 @@ import type { LimitRule } from "./limits";
 import { defineRefundScript } from "./refund-script";
 
 /**
- * The exact sliding log: one sorted-set member per admitted unit, at most `limit` of them. The
- * guides' script, with its flaws fixed: server time instead of the caller's clock, members that
- * are unique by construction (`now .. random` can collide and undercount), a TTL equal to the
- * window instead of a fixed 120 s, a cost, a retry-after, and several limits at once.
+ * Lua: `unit(now, k)` names the k-th unit admitted at `now`; `next_unit(key, now)` gives the k of
+ * the next one: one above the highest k present at that millisecond, so the new name differs from
+ * every name there, whatever was removed before. (Counting the names present, as earlier versions
+ * did, re-used a name as soon as a gap had opened below the top, and the ZADD then admitted a unit
+ * without adding a member.) k is written after a letter giving its number of digits (`a0`, `b10`,
+ * `c100`), so names at one score sort, as Redis sorts them, in the order of k. Members of the
+ * earlier form `<ms>:<k>` sort below every letter and never collide with these.
+ */
+const UNIT_NAMES_LUA = `-- unit(now, k) = '<now>:<letter giving the digits of k><k>': names at one score sort by k
+local function unit(now, k)
+  local digits = string.format('%d', k)
+  return string.format('%d:%s%s', now, string.char(96 + #digits), digits)
+end
+local function next_unit(key, now)
+  -- ZREVRANGEBYSCORE rather than ZRANGE ... BYSCORE REV, which needs Redis 6.2
+  local top = redis.call('ZREVRANGEBYSCORE', key, now, now, 'LIMIT', 0, 1)[1]
+  local k = top and string.match(top, ':%l(%d+)$')
+  return k and tonumber(k) + 1 or 0
+end`;
+
+/**
+ * The exact sliding log: one sorted-set member per admitted unit. The guides' script, with its
+ * flaws fixed: server time instead of the caller's clock, members that are unique by construction
+ * (`now .. random` can collide and undercount), a TTL equal to what the log still needs instead
+ * of a fixed 120 s, a cost, a retry-after, and several limits at once.
+ *
+ * Each check is held to its own limit against every unit in the window, whatever limit admitted
+ * it: a key checked under two limits (a rolling deploy that lowers one) never admits more than
+ * the larger in any window. Nothing is dropped to fit a lower limit: that would forget units a
+ * higher limit still counts. The log stays bounded by the largest limit that admitted into it.
  */
 export const slidingLogCheck = defineCheckScript({
   name: "ratelimit-sliding-log",
   title: "Exact sliding log",
   keyDoc: `--   log, a sorted set with one member per admitted unit: score = admission time (server ms),
---   member = '<time>:<k>' where k = 0, 1, ... counts the units admitted in that millisecond,
---   so members never collide`,
+--   member = unit(time, k), unique: k is one above the highest k already admitted at that time`,
+  prelude: UNIT_NAMES_LUA,
   read: `    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
     local count = redis.call('ZCARD', key)
-    if count > limit then
-      -- The limit was lowered since these were admitted: keep only the newest, so the log stays
-      -- bounded. The retry-after is unchanged: the dropped units would have left first anyway.
-      redis.call('ZREMRANGEBYRANK', key, 0, count - limit - 1)
-      count = limit
-    end
     local last, retry = now, 0
     if count > 0 then last = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]) end
     if count + cost > limit then
       allowed = 0
-      -- The call fits once the (count + cost - limit) oldest units have left the window.
+      -- The call fits once the (count + cost - limit) oldest units have left the window (count
+      -- can exceed limit when a higher limit admitted them).
       local rank = count + cost - limit - 1
       retry = tonumber(redis.call('ZRANGE', key, rank, rank, 'WITHSCORES')[2]) + window - now
     end
     state[i] = { count, last, retry }`,
   report: `    local count, last, retry = unpack(state[i])
     if allowed == 1 then
-      -- Units already admitted in this millisecond (none unless the newest is that recent).
-      local taken = 0
-      if count > 0 and last >= now then taken = redis.call('ZCOUNT', key, now, now) end
-      for k = taken, taken + cost - 1 do
-        redis.call('ZADD', key, now, string.format('%d:%d', now, k))
+      -- No unit can be at this millisecond unless the newest is that recent.
+      local k = 0
+      if count > 0 and last >= now then k = next_unit(key, now) end
+      for j = k, k + cost - 1 do
+        redis.call('ZADD', key, now, unit(now, j))
       end
       count, last = count + cost, math.max(last, now)
       -- The log is empty exactly when its newest unit leaves the window.
       redis.call('PEXPIRE', key, last + window - now)
     end
-    local remaining, reset = limit - count, 0
+    local remaining, reset = math.max(limit - count, 0), 0
     if count > 0 then reset = last + window - now end`,
   local: readLog,
 });
 
 /**
  * Takes back a charge made by {@link slidingLogCheck} (in Cluster, when a later slot group denied
- * the call). Units admitted in one millisecond are interchangeable, so it removes the highest k
- * at the charge's time, which keeps the k of that millisecond contiguous.
+ * the call). Units admitted in one millisecond are interchangeable, so it removes the last `cost`
+ * members at the charge's time (by rank: the highest k), which keeps `next_unit` above the rest.
  */
 export const slidingLogRefund = defineRefundScript({
   name: "ratelimit-sliding-log-refund",
   title: "sliding-log",
   body: `  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local taken = redis.call('ZCOUNT', key, at, at)
-  for k = taken - 1, math.max(taken - cost, 0), -1 do
-    removed = removed + redis.call('ZREM', key, string.format('%d:%d', at, k))
+  if taken > 0 then
+    local top = redis.call('ZCOUNT', key, '-inf', at) - 1
+    removed = removed + redis.call('ZREMRANGEBYRANK', key, top - math.min(cost, taken) + 1, top)
   end`,
   local(ctx, key, rule, { cost, at }, now) {
     const log = liveLog(ctx, key, now, rule.windowMs);
@@ -87,7 +109,6 @@ function liveLog(ctx: LocalContext, key: string, now: number, windowMs: number):
 function readLog(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number): LimitState {
   const { limit, windowMs } = rule;
   const log = liveLog(ctx, key, now, windowMs);
-  if (log.length > limit) log.splice(0, log.length - limit);
   let last = log.at(-1) ?? now;
   const fits = log.length + cost <= limit;
   const retry = fits ? 0 : (log[log.length + cost - limit - 1] as number) + windowMs - now;
@@ -99,6 +120,6 @@ function readLog(ctx: LocalContext, key: string, rule: LimitRule, cost: number, 
       last = Math.max(last, now);
       ctx.setData(key, log, last + windowMs - now);
     },
-    report: () => [limit - log.length, retry, log.length > 0 ? last + windowMs - now : 0],
+    report: () => [Math.max(limit - log.length, 0), retry, log.length > 0 ? last + windowMs - now : 0],
   };
 }

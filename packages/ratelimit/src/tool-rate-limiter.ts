@@ -4,7 +4,7 @@ import { RateLimitOptionError } from "./errors";
 import { toolCallKeys, toolSlotGroup } from "./key-layout";
 import { LimitSet, type NamedRule } from "./limit-set";
 import { LimiterCore } from "./limiter-core";
-import { type LimitRule, validateCost, validateRule } from "./limits";
+import { costOf, type LimitRule, validateRule } from "./limits";
 import { resolveLimiterOptions } from "./resolve-options";
 import type { CheckOptions, LimiterOptions, RateLimitResult } from "./types";
 
@@ -34,10 +34,10 @@ export interface ToolCall {
   caller?: CallerScope | undefined;
 }
 
-/** A tool limiter's result: names the tool, for {@link rateLimitedResult}. */
-export interface ToolRateLimitResult extends RateLimitResult {
+/** A tool limiter's result: names the tool, for {@link rateLimitedResult}. A type alias, like {@link RateLimitResult}. */
+export type ToolRateLimitResult = RateLimitResult & {
   readonly tool: string;
-}
+};
 
 /** Up to three limits on every tool call, checked together. */
 export interface ToolRateLimiter {
@@ -88,8 +88,10 @@ export function createToolRateLimiter(options: ToolRateLimiterOptions): ToolRate
   return {
     algorithm: resolved.algorithm.name,
     rules: Object.freeze(rules),
-    async check({ tool, caller }, checkOptions = {}) {
-      const cost = validateCost(checkOptions.cost ?? 1, set.smallestLimit);
+    async check(call, checkOptions) {
+      const cost = costOf(checkOptions, set.smallestLimit);
+      // A missing call reaches keySegment as a missing tool name: a KeyError, like an empty one.
+      const { tool, caller } = (call ?? {}) as ToolCall;
       const keys = toolCallKeys(resolved.keyBase, tool, caller);
       return {
         ...(await core.check(

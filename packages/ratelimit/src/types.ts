@@ -11,8 +11,11 @@ import type { AlgorithmName } from "./algorithms";
  */
 export type RateLimitReason = "ok" | "limited" | "fallback" | "degraded";
 
-/** What `check()` returns. */
-export interface RateLimitResult {
+/**
+ * What `check()` returns. A type alias, not an interface, so a result can go where the MCP SDK
+ * takes a record (e.g. a tool result's `structuredContent`): an interface has no index signature.
+ */
+export type RateLimitResult = {
   /** Whether the call may go ahead. */
   readonly allowed: boolean;
   /** Why; see {@link RateLimitReason}. */
@@ -31,16 +34,20 @@ export interface RateLimitResult {
   readonly remaining: number;
   /**
    * When every limit checked is fully available again, in epoch ms of the limiter's `clock`
-   * (the store's own clock is never exposed: it may disagree with yours).
+   * (the store's own clock is never exposed: it may disagree with yours). Whole ms, rounded up.
    */
   readonly resetAtMs: number;
   /** `0` when allowed; else the wait, in whole ms rounded up, before the same call can succeed. */
   readonly retryAfterMs: number;
-}
+};
 
 /** Options of one `check()`. */
 export interface CheckOptions {
-  /** Units this call takes from every limit it is checked against: a positive integer. @default 1 */
+  /**
+   * Units this call takes from every limit it is checked against: a positive integer. Only
+   * `undefined` means the default; `null` is refused.
+   * @default 1
+   */
   cost?: number;
 }
 
@@ -59,13 +66,15 @@ export interface LimiterOptions {
   algorithm?: AlgorithmName;
   /**
    * Deadline for the store's answer, ms. Past it, the check is decided without the store
-   * (`fallback` or `degraded`), so a hung Redis adds at most this much to a tool call.
+   * (`fallback` or `degraded`), so a hung Redis adds at most this much to a tool call. At most
+   * 2^31 - 1 (Node's longest timer).
    * @default 100
    */
   timeoutMs?: number;
   /**
    * Deny calls (`reason: "degraded"`) instead of allowing them while the store is away and no
-   * `fallback` is given. For tools whose upstream must never see more than the limit.
+   * `fallback` is given. For tools whose upstream must never see more than the limit. A boolean:
+   * `"false"` is refused, not read as true.
    * @default false
    */
   failClosed?: boolean;
@@ -86,7 +95,8 @@ export interface LimiterOptions {
   prefix?: string;
   /**
    * Local time, used only for `resetAtMs` and the probe interval. Decisions read the store's
-   * clock (Redis `TIME`, or the in-process store's clock), never this one.
+   * clock (Redis `TIME`, or the in-process store's clock), never this one. Its `now()` is called
+   * once at construction to check that it returns a finite number.
    * @default systemClock (monotonic)
    */
   clock?: Clock;

@@ -7,6 +7,8 @@ import {
   createToolRateLimiter,
   denialMessage,
   mcpCaller,
+  RateLimitArgumentError,
+  RateLimitOptionError,
   type RateLimitResult,
   rateLimitedResult,
 } from "../src/index";
@@ -28,6 +30,35 @@ describe("mcpCaller", () => {
     expect(mcpCaller({ http: { authInfo } })).toEqual({ client: "client-7" }); // SDK v2: no sessions
     expect(mcpCaller({}, { identity: "stdio-user" })).toEqual({ client: "stdio-user" });
     expect(mcpCaller({ sessionId: "", authInfo: { clientId: "" } })).toBeUndefined();
+  });
+
+  // SDK v1 calls a tool registered without inputSchema as handler(extra): a handler written
+  // (args, extra) then passes undefined. Read as "no caller", it would put every caller in the one
+  // anonymous bucket without a word; it is refused instead, saying which parameter extra is.
+  it.each([undefined, null, "s-1", 7])("refuses %s instead of an extra or ctx object", (context) => {
+    const attempt = () => mcpCaller(context as never);
+    expect(attempt).toThrow(RateLimitArgumentError);
+    expect(attempt).toThrow(/mcpCaller\(\) needs the tool handler's extra \(SDK v1\) or ctx \(SDK v2\)/);
+    expect(attempt).toThrow(/called as handler\(extra\): take extra as its first parameter$/);
+    expect(attempt).toThrow(expect.objectContaining({ code: "ERR_INVALID_ARGUMENT" }));
+  });
+
+  it("a handler without inputSchema gets extra as its only argument, and reads the caller from it", () => {
+    const handler = (extra: { sessionId?: string }) => mcpCaller(extra);
+    expect(handler({ sessionId: "s-1" })).toEqual({ session: "s-1" });
+    // Any object is a context, even one without a prototype: its caller is simply unknown.
+    expect(mcpCaller(Object.create(null))).toBeUndefined();
+  });
+
+  it.each([
+    [{ prefer: "user" }, 'prefer must be "session" or "client", got "user"'],
+    [{ identity: 42 }, "identity must be a string, got 42"],
+    [{ identity: Object.create(null) }, "identity must be a string, got an object"],
+    [null, 'mcpCaller() options must be an object, e.g. { prefer: "client" }, got null'],
+  ])("refuses options %s", (options, message) => {
+    const attempt = () => mcpCaller({}, options as never);
+    expect(attempt).toThrow(RateLimitOptionError);
+    expect(attempt).toThrow(`[@mcp-persist/ratelimit] ${message}`);
   });
 });
 
@@ -51,6 +82,18 @@ describe("the denial as an MCP tool result", () => {
         { type: "text", text: "Rate limit exceeded: max 5 send_email calls per minute. Retry after 12 s." },
       ],
     });
+  });
+
+  it("refuses a result that allowed the call, instead of telling the model to wait", () => {
+    const allowed = denied({ allowed: true, reason: "ok", remaining: 4, retryAfterMs: 0 });
+    for (const attempt of [() => rateLimitedResult(allowed), () => denialMessage(allowed, "send_email")]) {
+      expect(attempt).toThrow(RateLimitArgumentError);
+      expect(attempt).toThrow(
+        "[@mcp-persist/ratelimit] rateLimitedResult() and denialMessage() take a result that denied the call (allowed: false), got allowed: true; return the tool's own result when the check allowed it",
+      );
+    }
+    expect(() => rateLimitedResult(undefined as never)).toThrow(/got undefined;/);
+    expect(() => rateLimitedResult(Object.create(null))).toThrow(/got allowed: undefined;/);
   });
 
   it("names the rule and says the window as a person would", () => {

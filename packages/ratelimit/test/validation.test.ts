@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { lruStore } from "@mcp-persist/store-lru";
 import { describe, expect, it } from "vitest";
 import {
@@ -36,6 +37,49 @@ describe("options are checked at construction", () => {
       'algorithm must be "sliding-log", "sliding-window" or "gcra"',
     ],
     ["prefix", { prefix: "" }, "prefix must be a non-empty string"],
+    ["timeoutMs", { timeoutMs: 2 ** 31 }, "timeoutMs must be at most 2147483647 ms, got 2147483648"],
+    ["failClosed", { failClosed: "false" }, 'failClosed must be true or false, got "false"'],
+    ["failClosed", { failClosed: 0 }, "failClosed must be true or false, got 0"],
+    ["failClosed", { failClosed: null }, "failClosed must be true or false, got null"],
+    ["clock", { clock: {} }, "clock must be an object whose now() returns epoch milliseconds"],
+    [
+      "clock",
+      { clock: { now: () => "soon" } },
+      'clock must be an object whose now() returns epoch milliseconds, e.g. systemClock; its now() returned "soon"',
+    ],
+    [
+      "clock",
+      { clock: { now: () => Number.NaN } },
+      "clock must be an object whose now() returns epoch milliseconds, e.g. systemClock; its now() returned NaN",
+    ],
+    [
+      "clock",
+      { clock: null },
+      "clock must be an object whose now() returns epoch milliseconds, e.g. systemClock; got null",
+    ],
+    ["prefix", { prefix: null }, "prefix must be a non-empty string, got null"],
+    [
+      "timeoutMs",
+      { timeoutMs: null },
+      "timeoutMs must be a positive finite number of milliseconds, got null",
+    ],
+    [
+      "clock",
+      { clock: () => Date.now() },
+      "clock must be an object whose now() returns epoch milliseconds, e.g. systemClock; got a function",
+    ],
+    [
+      "logger",
+      { logger: "pino" },
+      'logger must have debug, info, warn and error methods, like a pino logger; got "pino"',
+    ],
+    ["logger", { logger: {} }, "logger must have debug, info, warn and error methods"],
+    [
+      "logger",
+      { logger: { warn() {}, info() {} } },
+      "logger must have debug, info, warn and error methods, like a pino logger; it has no debug, error",
+    ],
+    ["algorithm", { algorithm: Object.create(null) }, "algorithm must be"],
     ["store", { store: {} }, "store must be an mcp-persist Store"],
     [
       "fallback",
@@ -53,6 +97,37 @@ describe("options are checked at construction", () => {
     }
   });
 
+  // A message about a bad value must not fail on that value.
+  it.each([
+    ["limit", { limit: Object.create(null) }, "limit must be a positive integer, got an object"],
+    ["limit", { limit: 5n }, "limit must be a positive integer, got 5n"],
+    ["prefix", { prefix: Symbol("p") }, "prefix must be a non-empty string, got Symbol(p)"],
+    ["failClosed", { failClosed: 1n }, "failClosed must be true or false, got 1n"],
+    ["clock", { clock: Object.create(null) }, "clock must be an object whose now()"],
+    [
+      "store",
+      { store: { run() {}, capabilities: { scripts: false }, name: Symbol("kv") } },
+      "store Symbol(kv) cannot run scripts",
+    ],
+  ])("a message naming %s never throws on the value it names: %s", (_name, bad, message) => {
+    expect(() => createRateLimiter({ ...valid, ...(bad as object) })).toThrow(
+      new RateLimitOptionError(message).message.replace(/^\[[^\]]+\] /, ""),
+    );
+  });
+
+  it("every option is checked by a tool limiter too", () => {
+    const rule = { limit: 5, windowMs: 60_000 };
+    expect(() => createToolRateLimiter({ store, perTool: rule, failClosed: "false" as never })).toThrow(
+      RateLimitOptionError,
+    );
+    expect(() => createToolRateLimiter({ store, perTool: rule, clock: {} as never })).toThrow(
+      RateLimitOptionError,
+    );
+    expect(() => createToolRateLimiter({ store, perTool: null as never })).toThrow(
+      "perTool must be { limit, windowMs }, got null",
+    );
+  });
+
   it("a tool limiter needs at least one rule, and names the rule at fault", () => {
     expect(() => createToolRateLimiter({ store })).toThrow(/needs at least one rule/);
     expect(() => createToolRateLimiter({ store, perTool: { limit: 5, windowMs: 0 } })).toThrow(
@@ -64,12 +139,46 @@ describe("options are checked at construction", () => {
 describe("a cost is checked at each call", () => {
   const limiter = createRateLimiter(valid);
 
-  it.each([0, -1, 1.5, Number.NaN, "1"])("%j is rejected with ERR_INVALID_COST", async (cost) => {
+  it.each([0, -1, 1.5, Number.NaN, "1", null, 2n])("%s is rejected with ERR_INVALID_COST", async (cost) => {
     await expect(limiter.check("k", { cost: cost as number })).rejects.toMatchObject({
       name: "RateLimitCostError",
       code: "ERR_INVALID_COST",
       message: expect.stringMatching(/^\[@mcp-persist\/ratelimit\] cost must be a positive integer/),
     });
+  });
+
+  it("cost: null is refused, not read as the default of 1", async () => {
+    const limiter = createRateLimiter({ ...valid, prefix: randomUUID() });
+    await expect(limiter.check("k", { cost: null as never })).rejects.toThrow(
+      "[@mcp-persist/ratelimit] cost must be a positive integer, got null",
+    );
+    // Left out (undefined) is the default.
+    expect(await limiter.check("k", { cost: undefined })).toMatchObject({ allowed: true });
+    expect(await limiter.check("k")).toMatchObject({ allowed: true });
+  });
+
+  it.each([
+    [null, "got null"],
+    [2, "got 2"],
+    ["2", 'got "2"'],
+  ])("options %s instead of { cost } are refused", async (options, got) => {
+    await expect(limiter.check("k", options as never)).rejects.toMatchObject({
+      code: "ERR_INVALID_COST",
+      message: `[@mcp-persist/ratelimit] check() takes the cost in its options, e.g. check(key, { cost: 2 }), ${got}`,
+    });
+  });
+
+  it("a tool limiter checks the cost and the call alike", async () => {
+    const tools = createToolRateLimiter({
+      store,
+      prefix: randomUUID(),
+      perTool: { limit: 5, windowMs: 60_000 },
+    });
+    await expect(tools.check({ tool: "t" }, { cost: null as never })).rejects.toBeInstanceOf(
+      RateLimitCostError,
+    );
+    // No call at all is a missing tool name, as an empty one is.
+    await expect(tools.check(undefined as never)).rejects.toMatchObject({ code: "KEY_INVALID_SEGMENT" });
   });
 
   it("a cost above the smallest limit could never pass, so it is an error, not a denial", async () => {

@@ -6,6 +6,7 @@ import { createInFlight } from "./in-flight";
 import { resolveOptions, type ShutdownOptions } from "./options";
 import type { ShutdownPhase } from "./phases";
 import { createRegistry, type ShutdownHook } from "./registry";
+import { createRequestGate } from "./request-gate";
 import { type PhaseProgress, runPhases } from "./run-phases";
 
 export interface Shutdown {
@@ -20,8 +21,16 @@ export interface Shutdown {
    */
   shutdown(reason?: string): Promise<number>;
   /**
-   * A listening HTTP server: it stops accepting in `stop-accepting`, and the connections it
-   * still has are ended in `close-transports`. Returns a function that unregisters it.
+   * A listening `node:http` / `node:https` server. Nothing else needs wiring:
+   * - each of its requests is in-flight work until its response closes (GETs that open an
+   *   event stream excepted: they last the whole session), and `drain` waits for them;
+   * - from the first signal on, its responses carry `Connection: close`, so kept-alive
+   *   connections end after the response they carry;
+   * - it stops accepting in `stop-accepting`; a request that arrives after that on a connection
+   *   it still holds is answered `503` with `Connection: close`, not served;
+   * - the connections it still has (event streams) are ended in `close-transports`.
+   *
+   * Returns a function that unregisters it.
    */
   addServer(server: HttpServerLike): () => void;
   /**
@@ -53,6 +62,7 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
   const { logger } = config;
   const registry = createRegistry();
   const inFlight = createInFlight();
+  const gate = createRequestGate(inFlight);
   let shuttingDown = false;
   let running: Promise<number> | undefined;
   // Set when the shutdown starts; a second signal uses it to exit at once.
@@ -94,7 +104,7 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
         logger.error({ phase: progress.phase, timeoutMs: config.timeoutMs, err }, err.message);
         end(1, { phase: progress.phase }, "shutdown timed out; exiting with code 1");
       }, config.timeoutMs);
-      runPhases({ ...config, registry, inFlight }, progress)
+      runPhases({ ...config, registry, inFlight, gate }, progress)
         // Every step catches its own errors; only a throwing logger can land here.
         .catch(() => false)
         .then((succeeded) => {
@@ -107,6 +117,7 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
     if (running === undefined) {
       // Before start(): the first hook runs synchronously inside it and must already see true.
       shuttingDown = true;
+      gate.closeConnections();
       running = start(reason);
     }
     return running;
@@ -130,7 +141,14 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
   return {
     isShuttingDown: () => shuttingDown,
     shutdown,
-    addServer: registry.addServer,
+    addServer(server) {
+      const unregister = registry.addServer(server);
+      const detach = gate.attach(server);
+      return () => {
+        unregister();
+        detach();
+      };
+    },
     addTransport: registry.addTransport,
     addStore: registry.addStore,
     enter: inFlight.enter,

@@ -1,6 +1,9 @@
 import { describe, ShutdownRegistrationError } from "./errors";
 
-/** A `node:http` / `node:https` server, or anything shaped like one. */
+/**
+ * A `node:http` / `node:https` server, or anything shaped like one. When it is an event
+ * emitter (node's servers are), its requests are watched too: see `Shutdown.addServer`.
+ */
 export interface HttpServerLike {
   close(callback?: (error?: Error) => void): unknown;
   /** Node ≥ 18.2: destroys every socket, including ones held by open event streams. */
@@ -18,7 +21,8 @@ export function assertHttpServerLike(server: unknown): HttpServerLike {
 
 /**
  * Stops `server` from accepting connections and resolves once its last connection has ended.
- * Node ≥ 19 also closes idle keep-alive sockets here; busy ones finish their requests.
+ * Node ≥ 19 also closes idle keep-alive sockets here; busy ones finish their requests, and
+ * then close because their responses carry `Connection: close` (see `request-gate.ts`).
  */
 export function stopAccepting(server: HttpServerLike): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@ export interface ShutdownOptions {
   /**
    * Signals that start the shutdown. While it runs, any of them again exits at once with
    * 128 + the signal's number (SIGINT 130, SIGTERM 143). `[]` installs no handler: only
-   * `shutdown()` starts it.
+   * `shutdown()` starts it. SIGKILL and SIGSTOP cannot be caught and are refused.
    * @default ["SIGTERM", "SIGINT"]
    */
   signals?: readonly NodeJS.Signals[];
@@ -20,6 +20,7 @@ export interface ShutdownOptions {
    * The budget of the whole shutdown, in ms. When it runs out, the process exits with code 1
    * and the log names the phase that hung. Keep it under the platform's kill deadline
    * (Kubernetes `terminationGracePeriodSeconds`, 30 s by default, counts the preStop hook too).
+   * At most 2147483647 ms (about 24.8 days), the longest delay Node's timers hold.
    * @default 25000
    */
   timeoutMs?: number;
@@ -30,7 +31,8 @@ export interface ShutdownOptions {
    */
   delayMs?: number;
   /**
-   * Phase `drain`: how long to wait for tracked work. When it runs out, the shutdown logs how
+   * Phase `drain`: how long to wait for the registered servers' requests in flight and the work
+   * counted with `enter()` / `track()`. When it runs out, the shutdown logs how
    * much is still in flight and moves on, so transports and stores still close within
    * `timeoutMs`. `delayMs + drainTimeoutMs` must be below `timeoutMs`.
    * @default half of `timeoutMs - delayMs`
@@ -53,9 +55,35 @@ export interface ShutdownOptions {
 /** The options with defaults applied, each checked. */
 export type ResolvedShutdownOptions = Required<ShutdownOptions>;
 
+const OPTION_NAMES: readonly string[] = [
+  "signals",
+  "stdin",
+  "timeoutMs",
+  "delayMs",
+  "drainTimeoutMs",
+  "logger",
+  "exit",
+] satisfies (keyof ShutdownOptions)[];
+
+// Node's timers hold a signed 32-bit delay: anything longer fires after 1 ms instead (with only
+// a TimeoutOverflowWarning), so a 30-day timeoutMs would end the shutdown at once as "hung".
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+// Their handlers cannot be installed (process.on throws EINVAL): the kernel never lets a
+// process catch them.
+const UNCATCHABLE_SIGNALS: readonly string[] = ["SIGKILL", "SIGSTOP"];
+
 export function resolveOptions(options: ShutdownOptions): ResolvedShutdownOptions {
-  if (options === null || typeof options !== "object") {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new ShutdownOptionError(`options must be an object, got ${describe(options)}`);
+  }
+  // A misspelt option would otherwise fall back to its default without a word.
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.includes(name)) {
+      throw new ShutdownOptionError(
+        `unknown option ${describe(name)}; the options are ${OPTION_NAMES.join(", ")}`,
+      );
+    }
   }
   const timeoutMs = positiveMs("timeoutMs", options.timeoutMs ?? 25_000);
   const delayMs = nonNegativeMs("delayMs", options.delayMs ?? 0);
@@ -88,13 +116,23 @@ function positiveMs(option: string, value: unknown): number {
       `${option} must be a positive finite number of milliseconds, got ${describe(value)}`,
     );
   }
-  return value;
+  return belowTimerLimit(option, value);
 }
 
 function nonNegativeMs(option: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw new ShutdownOptionError(
       `${option} must be zero or a positive finite number of milliseconds, got ${describe(value)}`,
+    );
+  }
+  return belowTimerLimit(option, value);
+}
+
+function belowTimerLimit(option: string, value: number): number {
+  if (value > MAX_TIMER_MS) {
+    throw new ShutdownOptionError(
+      `${option} must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest delay Node's timers hold; ` +
+        `a longer one fires after 1 ms), got ${value}`,
     );
   }
   return value;
@@ -107,6 +145,11 @@ function signalList(value: unknown): readonly NodeJS.Signals[] {
   for (const signal of value) {
     if (typeof signal !== "string" || !Object.hasOwn(constants.signals, signal)) {
       throw new ShutdownOptionError(`signals: ${describe(signal)} is not a signal name like "SIGTERM"`);
+    }
+    if (UNCATCHABLE_SIGNALS.includes(signal)) {
+      throw new ShutdownOptionError(
+        `signals: ${signal} cannot be caught by any process, so it cannot start a shutdown; use SIGTERM or SIGINT`,
+      );
     }
   }
   return [...new Set(value as NodeJS.Signals[])];

@@ -5,10 +5,12 @@ import type { InFlight } from "./in-flight";
 import type { ShutdownLogger } from "./logger";
 import { PHASES, type ShutdownPhase } from "./phases";
 import type { Registry } from "./registry";
+import type { RequestGate } from "./request-gate";
 
 export interface PhaseContext {
   registry: Registry;
   inFlight: InFlight;
+  gate: RequestGate;
   logger: ShutdownLogger;
   delayMs: number;
   drainTimeoutMs: number;
@@ -44,6 +46,9 @@ export async function runPhases(context: PhaseContext, progress: PhaseProgress):
     "not-ready": async () => {},
     delay: () => sleep(context.delayMs),
     "stop-accepting": async () => {
+      // From here on, requests on kept-alive connections get a 503 instead of becoming new work
+      // that holds the drain open; the ones already in flight finish.
+      context.gate.refuseRequests();
       serversClosed = Promise.all(
         [...registry.servers].map((server) =>
           attempt("stop-accepting", "closing an HTTP server", () => stopAccepting(server)),

@@ -220,7 +220,7 @@ describe("clients closed with their draining close", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     shutdown.addServer(server);
     const { port } = server.address() as AddressInfo;
-    const response = await fetch(`http://127.0.0.1:${port}/`);
+    const response = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: "text/event-stream" } });
     expect(response.status).toBe(200);
 
     expect(await shutdown.shutdown()).toBe(0);

@@ -47,12 +47,81 @@ describe("createShutdown options", () => {
       /logger must have info, warn and error methods .*missing warn/,
     ],
     ["an exit that is not a function", { exit: 0 as unknown as () => void }, /exit must be a function/],
+    // Node's timers hold at most 2^31 - 1 ms; a longer delay fires after 1 ms.
+    ["a timeout past Node's timer limit", { timeoutMs: 2 ** 31 }, /timeoutMs must be at most 2147483647 ms/],
+    [
+      "a delay past Node's timer limit",
+      { delayMs: 2 ** 31, timeoutMs: 2 ** 31 - 1 },
+      /delayMs must be at most 2147483647 ms .*got 2147483648/,
+    ],
+    [
+      "a drain past Node's timer limit",
+      { drainTimeoutMs: 2 ** 40 },
+      /drainTimeoutMs must be at most 2147483647 ms/,
+    ],
+    [
+      "a misspelt option",
+      { timeout: 5_000 } as ShutdownOptions,
+      /unknown option "timeout"; the options are signals, /,
+    ],
+    // Values that cannot go through String() or JSON.stringify still make a readable message.
+    ["a BigInt", { stdin: 10n as unknown as boolean }, /stdin must be a boolean, got 10n/],
+    [
+      "a symbol",
+      { stdin: Symbol("yes") as unknown as boolean },
+      /stdin must be a boolean, got Symbol\(yes\)/,
+    ],
+    [
+      "an object without a prototype",
+      { exit: Object.create(null) as () => void },
+      /exit must be a function .*got an object with keys \[\]/,
+    ],
+    [
+      "a value whose keys cannot be listed",
+      {
+        exit: new Proxy(
+          {},
+          {
+            ownKeys() {
+              throw new Error("no keys for you");
+            },
+          },
+        ) as () => void,
+      },
+      /exit must be a function .*got an unprintable object/,
+    ],
   ])("rejects %s", (_case, options, message) => {
     const error = thrownBy(() => createShutdown({ signals: [], ...options }));
     expect(error).toBeInstanceOf(ShutdownOptionError);
     expect(error).toMatchObject({ code: "SHUTDOWN_INVALID_OPTION", name: "ShutdownOptionError" });
     expect(error.message).toMatch(/^\[@mcp-persist\/shutdown\] /);
     expect(error.message).toMatch(message);
+  });
+
+  it.each(["SIGKILL", "SIGSTOP"] as const)(
+    "rejects %s, which no process can catch, before installing any handler",
+    (uncatchable) => {
+      const before = process.listenerCount("SIGTERM");
+      const error = thrownBy(() => createShutdown({ signals: ["SIGTERM", uncatchable] }));
+      expect(error).toBeInstanceOf(ShutdownOptionError);
+      expect(error.message).toContain(`signals: ${uncatchable} cannot be caught`);
+      expect(process.listenerCount("SIGTERM")).toBe(before);
+    },
+  );
+
+  it.each<[string, unknown]>([
+    ["null", null],
+    ["an array", []],
+    ["a string", "fast"],
+    ["a number", 42],
+  ])("rejects options that are %s", (_case, options) => {
+    const error = thrownBy(() => createShutdown(options as ShutdownOptions));
+    expect(error).toBeInstanceOf(ShutdownOptionError);
+    expect(error.message).toMatch(/options must be an object, got /);
+  });
+
+  it("accepts the longest timeout Node's timers hold", () => {
+    expect(() => createShutdown({ signals: [], timeoutMs: 2 ** 31 - 1 })).not.toThrow();
   });
 
   it("accepts a budget whose default drain fits in it", () => {

@@ -77,19 +77,38 @@ describe("an open streamable-HTTP event stream", () => {
   );
 });
 
-describe("readiness, wired to @mcp-persist/health", () => {
-  it("fails /readyz from the first signal while /livez stays up, during the load-balancer delay", async () => {
+describe("probes from @mcp-persist/health on health.listen()'s own port", () => {
+  const ports = async (server: ReturnType<typeof startFixture>) => {
+    const line = await server.waitFor((event) => event.event === "listening");
+    return { app: line.port as number, health: line.healthPort as number };
+  };
+  const probe = async (port: number, path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).status;
+
+  it("fail /readyz from the first signal while /livez stays up, during the load-balancer delay", async () => {
     const server = startFixture("mcp-http-server.mjs", { DELAY_MS: "3000", TIMEOUT_MS: "10000" });
-    const port = await listeningPort(server);
-    const probe = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).status;
-    expect(await probe("/readyz")).toBe(200);
+    const { health } = await ports(server);
+    expect(await probe(health, "/readyz")).toBe(200);
 
     server.signal("SIGTERM");
     await server.waitFor(phaseStarted("delay"), "stderr");
-    // Still accepting connections (the delay lets load balancers notice), but no longer ready.
-    expect(await probe("/readyz")).toBe(503);
-    expect(await probe("/health")).toBe(503);
-    expect(await probe("/livez")).toBe(200);
+    expect(await probe(health, "/readyz")).toBe(503);
+    expect(await probe(health, "/health")).toBe(503);
+    expect(await probe(health, "/livez")).toBe(200);
     expect((await server.exited).code).toBe(0);
+  }, 15_000);
+
+  it("keep /livez at 200 after the app's listener has closed, so the drain is not cut short by a restart", async () => {
+    const server = startFixture("mcp-http-server.mjs", { HANG_PHASE: "drain", TIMEOUT_MS: "60000" });
+    const { app, health } = await ports(server);
+    expect(await probe(app, "/mcp")).toBe(404); // the app answers before the signal
+
+    server.signal("SIGTERM");
+    await server.waitFor(phaseStarted("drain"), "stderr");
+    // Probes on the app's port would now find it closed, and a failing liveness probe restarts the pod.
+    await expect(fetch(`http://127.0.0.1:${app}/livez`)).rejects.toThrow();
+    expect(await probe(health, "/livez")).toBe(200);
+    expect(await probe(health, "/readyz")).toBe(503);
+    server.signal("SIGTERM");
+    expect((await server.exited).code).toBe(143);
   }, 15_000);
 });

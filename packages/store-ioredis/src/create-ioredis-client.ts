@@ -5,22 +5,27 @@ function noop(): void {}
 /** Reconnect soon and often: failing fast is only useful if recovery is fast too. */
 const retryDelay = (attempt: number): number => Math.min(attempt * 50, 1000);
 
-/** What every connection the store opens itself gets, unless the caller says otherwise. */
-function failFastNodeOptions(timeoutMs: number) {
+/**
+ * What every connection the store opens itself gets, unless the caller says otherwise. No
+ * `commandTimeout`: the store's own deadline bounds every call, and a reply that comes after it
+ * must still reach the store, which hands it to `onLateReply` (a lock Redis granted late is
+ * released at once). A client timeout would also reject a reply already waiting in the socket
+ * before a busy event loop could read it. A frozen server's pending commands stay queued in the
+ * client either way (replies are matched in order); `close()` bounds its drain.
+ */
+function failFastNodeOptions() {
   return {
     // The store never queues; it fails at once while the client reconnects.
     maxRetriesPerRequest: 1,
     // Scripts are sent at most once anyway (OnceWrittenScript); nothing else needs a re-send.
     autoResendUnfulfilledCommands: false,
-    // Frees commands the store has given up on, so a hung server does not pile them up.
-    commandTimeout: timeoutMs,
   };
 }
 
 /** A standalone client that fails fast; the store owns it. */
-export function createRedisClient(connection: string | RedisOptions | undefined, timeoutMs: number): Redis {
+export function createRedisClient(connection: string | RedisOptions | undefined): Redis {
   const defaults: RedisOptions = {
-    ...failFastNodeOptions(timeoutMs),
+    ...failFastNodeOptions(),
     enableOfflineQueue: false,
     retryStrategy: retryDelay,
   };
@@ -34,16 +39,12 @@ export function createRedisClient(connection: string | RedisOptions | undefined,
 }
 
 /** A Cluster client that fails fast; the store owns it. */
-export function createClusterClient(
-  nodes: ClusterNode[],
-  options: ClusterOptions = {},
-  timeoutMs: number,
-): Cluster {
+export function createClusterClient(nodes: ClusterNode[], options: ClusterOptions = {}): Cluster {
   const client = new Cluster(nodes, {
     enableOfflineQueue: false,
     clusterRetryStrategy: retryDelay,
     ...options,
-    redisOptions: { ...failFastNodeOptions(timeoutMs), ...options.redisOptions },
+    redisOptions: { ...failFastNodeOptions(), ...options.redisOptions },
   });
   client.on("error", noop);
   return client;

@@ -39,6 +39,7 @@ export function ioredisAdapter<C extends IoredisClient>(client: C): RedisClientA
     ping: () => client.ping(),
     isReplyError: (error) => error instanceof ReplyError,
     quit: () => quitIoredis(client),
+    disconnect: () => client.disconnect(),
   };
 }
 

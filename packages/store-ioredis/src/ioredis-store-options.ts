@@ -17,8 +17,8 @@ export interface IoredisClientStoreOptions<C extends IoredisClient>
 export interface IoredisConnectionStoreOptions extends RedisStoreOptions {
   /**
    * A `redis://` URL or ioredis options. Unless you set them, the store adds
-   * `enableOfflineQueue: false`, `maxRetriesPerRequest: 1`, `autoResendUnfulfilledCommands: false`,
-   * `commandTimeout: timeoutMs` and a reconnect delay growing to 1 s.
+   * `enableOfflineQueue: false`, `maxRetriesPerRequest: 1`, `autoResendUnfulfilledCommands: false`
+   * and a reconnect delay growing to 1 s (no `commandTimeout`: a late reply must reach the store).
    * @default "redis://127.0.0.1:6379"
    */
   connection?: string | RedisOptions;
@@ -29,7 +29,7 @@ export interface IoredisClusterStoreOptions extends RedisStoreOptions {
   /**
    * Seed nodes and options for `new Cluster(nodes, options)`. Unless you set them, the store adds
    * `enableOfflineQueue: false`, a cluster retry delay growing to 1 s, and for each node
-   * `maxRetriesPerRequest: 1`, `autoResendUnfulfilledCommands: false`, `commandTimeout: timeoutMs`.
+   * `maxRetriesPerRequest: 1`, `autoResendUnfulfilledCommands: false`.
    */
   cluster: { nodes: ClusterNode[]; options?: ClusterOptions };
 }

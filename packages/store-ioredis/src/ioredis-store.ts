@@ -40,9 +40,9 @@ export function ioredisStore(
     client = options.client;
     ownsClient = options.ownsClient ?? false;
   } else if ("cluster" in options) {
-    client = createClusterClient(options.cluster.nodes, options.cluster.options, timeoutMs);
+    client = createClusterClient(options.cluster.nodes, options.cluster.options);
   } else {
-    client = createRedisClient(options.connection, timeoutMs);
+    client = createRedisClient(options.connection);
   }
   return createRedisStore({
     name: "ioredis",

@@ -25,4 +25,5 @@ export const ioredisKit: RedisStoreKit = {
     await client.ping();
     return { get: (key) => client.get(key), drop: () => client.disconnect() };
   },
+  built: { module: new URL("../dist/index.js", import.meta.url), factory: "ioredisStore" },
 };

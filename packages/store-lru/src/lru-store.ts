@@ -1,6 +1,7 @@
 import {
   type Clock,
   createLocalStore,
+  describeValue,
   InvalidOptionError,
   type LocalValue,
   type Store,
@@ -13,14 +14,23 @@ const PKG = "@mcp-persist/store-lru";
 
 /** Options of {@link lruStore}. */
 export interface LruStoreOptions {
-  /** Most entries kept; past it, the least recently used entry goes. @default 10_000 */
+  /** Most entries (what `set()` writes) kept; past it, the least recently used entry goes. @default 10_000 */
   max?: number;
   /**
-   * Most total size kept, counted in UTF-16 code units of keys and values (bytes, for ASCII
-   * text). A single entry larger than this is not stored (as if evicted at once).
+   * Most total size of entries kept, counted in UTF-16 code units of keys and values (bytes, for
+   * ASCII text). A single entry larger than this is not stored (as if evicted at once). Script
+   * state has the same bound, on its own.
    * @default 67_108_864 (64 MiB)
    */
   maxSizeBytes?: number;
+  /**
+   * Most keys scripts keep: generation counters, locks, rate-limit windows. They live apart from
+   * the entries `set()` writes, so entry churn never evicts them; past this bound the least
+   * recently used of them goes (a caller scope's generation counter, say, costing a miss on that
+   * caller's entries only). Their size counts against a `maxSizeBytes` of their own.
+   * @default 100_000
+   */
+  maxStateKeys?: number;
   /**
    * Drop expired entries with a timer per entry instead of when they are next touched or
    * evicted. Frees memory sooner; costs a timer per entry.
@@ -37,14 +47,18 @@ export interface LruStoreOptions {
   name?: string;
 }
 
-/** An in-process {@link Store}, with the LRUCache it uses. */
+/** An in-process {@link Store}, with the LRUCaches it uses. */
 export interface LruStore extends Store {
   /**
-   * The underlying cache, for inspection (`size`, `calculatedSize`, `dump()`). Values are the
-   * strings the store was given, or structured values scripts keep. Writing to it directly
-   * bypasses TTL validation.
+   * The entries `set()` wrote, for inspection (`size`, `calculatedSize`, `dump()`). Writing to
+   * it directly bypasses TTL validation.
    */
   readonly lru: LRUCache<string, LocalValue>;
+  /**
+   * The keys scripts wrote (strings, or structured values such as a `Map` for a sorted set),
+   * kept apart from the entries so that entry churn never evicts them.
+   */
+  readonly state: LRUCache<string, LocalValue>;
 }
 
 /**
@@ -56,34 +70,44 @@ export interface LruStore extends Store {
  */
 export function lruStore(options: LruStoreOptions = {}): LruStore {
   const max = positiveInteger("max", options.max ?? 10_000);
+  const maxStateKeys = positiveInteger("maxStateKeys", options.maxStateKeys ?? 100_000);
   const maxSize = positiveInteger("maxSizeBytes", options.maxSizeBytes ?? 67_108_864);
   const clock = options.clock ?? systemClock;
-  const lru = new LRUCache<string, LocalValue>({
-    max,
-    maxSize,
-    sizeCalculation: entrySize,
-    updateAgeOnGet: false,
-    updateAgeOnHas: false,
-    allowStale: false,
-    ttlAutopurge: options.ttlAutopurge ?? false,
-    perf: clock,
-    // lru-cache caches the time for 1 ms by default; an injected clock must be read every time,
-    // or a test that moves it would see the old time.
-    ttlResolution: options.clock === undefined ? 1 : 0,
-  });
+  const part = (bound: number) =>
+    new LRUCache<string, LocalValue>({
+      max: bound,
+      maxSize,
+      sizeCalculation: entrySize,
+      updateAgeOnGet: false,
+      updateAgeOnHas: false,
+      allowStale: false,
+      ttlAutopurge: options.ttlAutopurge ?? false,
+      perf: clock,
+      // lru-cache caches the time for 1 ms by default; an injected clock must be read every time,
+      // or a test that moves it would see the old time.
+      ttlResolution: options.clock === undefined ? 1 : 0,
+    });
+  const lru = part(max);
+  // Script state in a cache of its own: a burst of new entries must not evict the generation
+  // counters every entry depends on (that would read as a miss for all of them), nor a lock.
+  const state = part(maxStateKeys);
   const store = createLocalStore({
     name: options.name ?? "lru",
     package: PKG,
     keyspace: lruKeyspace(lru),
+    state: lruKeyspace(state),
     clock,
-    release: () => lru.clear(),
+    release: () => {
+      lru.clear();
+      state.clear();
+    },
   });
-  return Object.assign(store, { lru });
+  return Object.assign(store, { lru, state });
 }
 
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidOptionError(PKG, `${name} must be a positive integer, got ${String(value)}`);
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
+    throw new InvalidOptionError(PKG, `${name} must be a positive integer, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -59,7 +59,7 @@ describe("lruStore", () => {
     expect(await store.run(push, ["s"], ["a"])).toBe(1);
     expect(await store.run(push, ["s"], ["b"])).toBe(2);
     await expect(store.get("s")).rejects.toMatchObject({ code: "ERR_WRONG_TYPE" });
-    expect(store.lru.calculatedSize).toBeGreaterThan(64);
+    expect(store.state.calculatedSize).toBeGreaterThan(64);
     clock.advance(1001);
     expect(await store.run(push, ["s"], ["c"])).toBe(1);
   });
@@ -86,5 +86,11 @@ describe("lruStore", () => {
     expect(() => lruStore({ max: 0 })).toThrow(InvalidOptionError);
     expect(() => lruStore({ max: 1.5 })).toThrow("max must be a positive integer, got 1.5");
     expect(() => lruStore({ maxSizeBytes: -1 })).toThrow(InvalidOptionError);
+    expect(() => lruStore({ maxStateKeys: 0 })).toThrow("maxStateKeys must be a positive integer, got 0");
+    // Building the message never throws, whatever the value.
+    for (const value of [Object.create(null), 5n, Symbol("s"), "10"]) {
+      expect(() => lruStore({ max: value as never })).toThrow(InvalidOptionError);
+    }
+    expect(() => lruStore({ max: 5n as never })).toThrow("max must be a positive integer, got 5n");
   });
 });

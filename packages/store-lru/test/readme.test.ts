@@ -20,13 +20,31 @@ it("runs the cache-core README example", async () => {
   expect(cache.stats().tools.search_docs?.hitRate).toBe(0.5);
 });
 
+it("runs the cache-core requireScope example", async () => {
+  const cache = createCache({
+    store: lruStore(),
+    defaultTtlMs: 60_000,
+    requireScope: true,
+    tools: {
+      search_docs: { requireScope: false, ttlMs: 5 * 60_000 },
+      get_profile: { ttlMs: 30_000 },
+    },
+  });
+  const forgot = await cache.wrap({ tool: "get_profile", args: {} }, async () => "bob's profile");
+  expect([forgot, cache.stats().tools.get_profile?.bypass["no-scope"]]).toEqual(["bob's profile", 1]);
+});
+
 it("runs the store-lru README examples", async () => {
   const store = lruStore({ max: 10_000, maxSizeBytes: 64 * 1024 * 1024 });
   const cache = createCache({ store, defaultTtlMs: 60_000 });
   const weather = await cache.wrap({ tool: "get_weather", args: { city: "Oslo" } }, async () => ({
     content: [{ type: "text", text: "Oslo: 3 °C, light rain" }],
   }));
-  expect([weather.content[0]?.text, store.lru.size]).toEqual(["Oslo: 3 °C, light rain", 3]);
+  expect([weather.content[0]?.text, store.lru.size, store.state.size]).toEqual([
+    "Oslo: 3 °C, light rain",
+    1,
+    2,
+  ]);
   await store.close();
 
   const clock = createManualClock();

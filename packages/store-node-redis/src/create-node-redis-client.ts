@@ -20,6 +20,12 @@ export function createNodeRedisClient(connection: string | RedisClientOptions = 
   const client = createClient(failFast(typeof connection === "string" ? { url: connection } : connection));
   // Failures reach callers as rejected store calls; an "error" event without a listener would crash the process.
   client.on("error", noop);
+  // node-redis cannot stop a connection that is still being opened: close() or destroy() leaves
+  // the socket to connect (and go ready), and it keeps the process alive for ever. The client says
+  // "connect" as soon as that socket is open: if the store was closed meanwhile, destroy it then.
+  client.on("connect", () => {
+    if (!client.isOpen) client.destroy();
+  });
   client.connect().catch(noop);
   return client;
 }
@@ -28,6 +34,10 @@ export function createNodeRedisClient(connection: string | RedisClientOptions = 
 export function createNodeRedisCluster(options: RedisClusterOptions) {
   const cluster = createCluster({ ...options, defaults: failFast(options.defaults ?? {}) });
   cluster.on("error", noop);
-  cluster.connect().catch(noop);
+  // The same for a cluster closed while it discovers its nodes: it says nothing then, but its
+  // connect() resolves with the node connections open. Destroy them.
+  cluster.connect().then(() => {
+    if (!cluster.isOpen) cluster.destroy();
+  }, noop);
   return cluster;
 }

@@ -46,8 +46,14 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(client: C): RedisCli
     ping: () => client.ping(),
     isReplyError: (error) => error instanceof ErrorReply,
     async quit() {
-      // close() drains: it resolves once every pending reply is in.
-      if (client.isOpen) await client.close();
+      // close() drains: it resolves once every pending reply is in (the store bounds the wait).
+      if (client.isReady) await client.close();
+      // Not connected (reconnecting, or still opening its first connection): nothing is left to
+      // drain, and close() would wait on a handshake or an offline queue. This stops the connecting.
+      else if (client.isOpen) client.destroy();
+    },
+    disconnect() {
+      client.destroy();
     },
   };
 }

@@ -26,7 +26,10 @@ export interface NodeRedisClient extends NodeRedisScriptCommands {
   ping(): Promise<unknown>;
   /** Used to give scripts an abort signal, so a script the store gave up on is never written. */
   withCommandOptions(options: { abortSignal: AbortSignal }): NodeRedisScriptCommands;
+  /** Draining close: resolves once every pending reply is in (for ever, while Redis is frozen). */
   close(): Promise<unknown>;
+  /** Dropping close: rejects pending commands and ends the connection at once. */
+  destroy(): unknown;
   on(event: "ready" | "connect", listener: () => void): unknown;
   off(event: "ready" | "connect", listener: () => void): unknown;
 }

@@ -15,7 +15,7 @@ export type NodeRedisStore<C extends NodeRedisClient = NodeRedisClient> = RedisS
 
 /**
  * A `Store` on Redis through node-redis: GET, SET PX, DEL, EVALSHA (EVAL on NOSCRIPT), PING, and a
- * draining `close()`.
+ * `close()` that drains an owned client for at most `timeoutMs`, then drops it.
  *
  * ```ts
  * const store = nodeRedisStore({ connection: "redis://127.0.0.1:6379" }); // creates, connects and owns a fail-fast client

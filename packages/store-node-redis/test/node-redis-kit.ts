@@ -29,4 +29,5 @@ export const nodeRedisKit: RedisStoreKit = {
     const client = await defaultClient(url);
     return { get: (key) => client.get(key), drop: () => client.destroy() };
   },
+  built: { module: new URL("../dist/index.js", import.meta.url), factory: "nodeRedisStore" },
 };

@@ -19,8 +19,8 @@ export class RedisHarnessError extends Error {
 }
 
 export const NOT_INSTALLED_HINT =
-  "is not on PATH. Install it with `apt-get update && apt-get install -y redis-server` " +
-  "(.ci/run installs it on CI machines).";
+  "is not on PATH. Run `bash tools/test-redis/ensure-redis-server.sh` (pnpm test and .ci/run do): " +
+  "it installs Debian's redis-server with apt-get where it may, or prints the command for this machine.";
 
 export function isMissingBinary(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === "ENOENT";

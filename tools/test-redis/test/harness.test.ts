@@ -138,7 +138,7 @@ describe("startRedis", () => {
       const failure = await startRedis().catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(RedisHarnessError);
       expect(failure).toMatchObject({ code: "REDIS_NOT_INSTALLED" });
-      expect((failure as Error).message).toContain("apt-get install -y redis-server");
+      expect((failure as Error).message).toContain("bash tools/test-redis/ensure-redis-server.sh");
     } finally {
       process.env.PATH = path;
     }

@@ -41,12 +41,10 @@ export async function lockGroups(ctx: BenchContext, unavailable: Unavailable[]):
     store: name,
     onRedis: true,
     op: async (i, worker) => {
-      const result = await lock.withLock(
-        store,
-        resource(worker),
-        { ttlMs: TTL_MS, namespace: ctx.runId },
-        () => i,
-      );
+      const result = await lock.withLock(store, resource(worker), () => i, {
+        ttlMs: TTL_MS,
+        namespace: ctx.runId,
+      });
       // Each worker has its own resource: "busy" would mean the benchmark is wrong, not slow.
       if (result.status !== "ran")
         throw new Error(`withLock returned ${result.status} on an uncontended resource`);

@@ -45,6 +45,12 @@ export interface RedisClientAdapter<Client> {
   isReplyError(error: unknown): boolean;
   /** Draining close: pending replies are read, then the connection ends (ioredis `quit`, node-redis `close`). */
   quit(): Promise<void>;
+  /**
+   * Dropping close: pending commands are rejected and the connection ends now, including one still
+   * being opened (ioredis `disconnect`, node-redis `destroy`). The store calls it when `quit()` has
+   * not finished within its `timeoutMs` (Redis frozen), or failed.
+   */
+  disconnect(): void;
 }
 
 /** The store call a script is sent for, as the adapter sees it. */

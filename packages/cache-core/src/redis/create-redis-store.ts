@@ -1,8 +1,9 @@
 import { StoreClosedError } from "../errors";
 import type { Script, ScriptArg, ScriptReply } from "../script";
-import type { Store, StoreCapabilities } from "../store";
+import type { RunOptions, Store, StoreCapabilities } from "../store";
 import { assertTtlMs } from "../ttl";
 import type { RedisClientAdapter } from "./client-adapter";
+import { closeClient } from "./close-client";
 import { DeadlineQueue } from "./deadline-queue";
 import { StoreUnavailableError } from "./errors";
 import { type CallOwner, PendingCall, type Send } from "./pending-call";
@@ -45,7 +46,8 @@ function noop(): void {}
 /**
  * Builds the whole {@link Store} contract on one Redis client adapter: the per-call deadline, the
  * ready gate (nothing is queued in the client while it is down), EVALSHA with EVAL on NOSCRIPT,
- * error mapping, and `close()` that lets started calls finish, then quits an owned client.
+ * error mapping, and `close()` that lets started calls finish, then closes an owned client
+ * (draining it for at most `timeoutMs`, then dropping it: see {@link closeClient}).
  * @throws {InvalidOptionError} (from `@mcp-persist/cache-core`) for a `timeoutMs` that is not a positive finite number.
  */
 export function createRedisStore<Client>(parts: RedisStoreParts<Client>): RedisStore<Client> {
@@ -112,10 +114,12 @@ class SharedRedisStore<Client> implements RedisStore<Client> {
     script: Script<R>,
     keys: readonly string[],
     args: readonly ScriptArg[],
+    options?: RunOptions<R>,
   ): Promise<R> {
     const argv = args.map(String);
     const send: Send<unknown> = (call) => this.#scripts.run(this.#adapter, script, keys, argv, call);
-    return this.#call("run", send, (reply) => toScriptReply(reply, this.#pkg, script.name) as R, script.name);
+    const map = (reply: unknown) => toScriptReply(reply, this.#pkg, script.name) as R;
+    return this.#call("run", send, map, script.name, options?.onLateReply);
   }
 
   ping(): Promise<number> {
@@ -135,7 +139,7 @@ class SharedRedisStore<Client> implements RedisStore<Client> {
   async #close(): Promise<void> {
     if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
     this.#readiness.dispose();
-    if (this.#ownsClient) await this.#adapter.quit();
+    if (this.#ownsClient) await closeClient(this.#adapter, this.#owner.timeoutMs);
   }
 
   #assertOpen(operation: string): void {
@@ -145,9 +149,16 @@ class SharedRedisStore<Client> implements RedisStore<Client> {
   /**
    * One bounded call: sends once the client is ready (waiting only while it starts), rejects
    * after `timeoutMs` whatever the client does, and marks the call settled then, so the adapter
-   * never writes a script late. `map` turns the reply into the result (a throw rejects).
+   * never writes a script late. `map` turns the reply into the result (a throw rejects); a reply
+   * that arrives after the deadline goes, mapped, to `onLate`.
    */
-  #call<T, R>(operation: string, send: Send<T>, map: (value: T) => R, script?: string): Promise<R> {
+  #call<T, R>(
+    operation: string,
+    send: Send<T>,
+    map: (value: T) => R,
+    script?: string,
+    onLate?: (result: R) => void,
+  ): Promise<R> {
     if (this.#closing !== undefined)
       return Promise.reject(new StoreClosedError(this.#pkg, this.name, operation));
     const state = this.#readiness.state();
@@ -157,7 +168,7 @@ class SharedRedisStore<Client> implements RedisStore<Client> {
     }
     this.#inFlight++;
     return new Promise<R>((resolve, reject) => {
-      const call = new PendingCall(this.#owner, operation, script, map, resolve, reject);
+      const call = new PendingCall(this.#owner, operation, script, map, resolve, reject, onLate);
       this.#owner.deadlines.add(call);
       if (state === "ready") call.start(send);
       else call.cancelWait = this.#readiness.whenReady(() => call.start(send));

@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import { starvationGraceMs } from "../deadline";
 
 /**
  * One call's deadline: a node of a {@link DeadlineQueue}. The queue sets `at` and links the node;
@@ -24,12 +25,28 @@ export abstract class Deadline {
  * settled call is garbage at once: kept until the sweep, every call (its promise, its reply)
  * lived `timeoutMs`, long enough to be promoted to the old generation, and the collector's time
  * showed in every call's CPU cost.
+ *
+ * It measures Redis, not the event loop. A busy loop (a CPU-bound handler, a saturated core) runs
+ * the timer late, and meanwhile replies pile up unread in the socket: expiring those calls would
+ * fail healthy calls on a healthy server. So a sweep never expires at once. It waits one I/O poll
+ * (`setImmediate` runs right after the poll phase that reads sockets), where every reply already
+ * in the socket is read and settles its call; only calls still unsettled then expire. And a timer
+ * that fired well past its time (the loop was starved: see `starvationGraceMs`) first grants the
+ * calls then due that time again, once, for a request the starved loop could not even write, or a
+ * reply that had not arrived yet: a call expires after at most its deadline, the starvation, and
+ * one more deadline.
  */
 export class DeadlineQueue {
   readonly #timeoutMs: number;
   #head: Deadline | undefined;
   #tail: Deadline | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  /** True while a timer, or a sweep waiting for its I/O poll, is pending: the queue's one wake-up. */
+  #scheduled = false;
+  /** When the pending timer was due: how late it fires tells a starved loop from a slow server. */
+  #timerDue = 0;
+  /** Calls due at or before this were granted the starved time already, until `#graceEnds`. */
+  #gracedUpTo = Number.NEGATIVE_INFINITY;
+  #graceEnds = 0;
   #shared: AbortController | undefined;
   #sharedAt = 0;
 
@@ -50,7 +67,7 @@ export class DeadlineQueue {
     if (this.#tail === undefined) this.#head = deadline;
     else this.#tail.next = deadline;
     this.#tail = deadline;
-    if (this.#timer === undefined) this.#arm(this.#timeoutMs);
+    if (!this.#scheduled) this.#arm(this.#timeoutMs, deadline.at);
   }
 
   /** Takes `deadline` out of the queue; does nothing if it is not in it (expired or removed). */
@@ -82,24 +99,49 @@ export class DeadlineQueue {
     return this.#shared;
   }
 
-  #arm(ms: number): void {
-    this.#timer = setTimeout(this.#sweep, ms);
+  #arm(ms: number, due: number): void {
+    this.#scheduled = true;
+    this.#timerDue = due;
     // A pending call is always backed by a client connection; the sweep alone should not keep a
     // process alive that has nothing else to do.
-    this.#timer.unref();
+    setTimeout(this.#sweep, ms).unref();
   }
 
-  // The timer is armed whenever the queue is not empty; removals leave it armed, and a sweep that
-  // finds the queue empty lets it lapse.
+  /** Arms the timer for the head's deadline (or the end of its grace), or lets it lapse when empty. */
+  #armNext(now: number): void {
+    const head = this.#head;
+    if (head === undefined) {
+      this.#scheduled = false;
+      return;
+    }
+    const due = head.at <= this.#gracedUpTo ? this.#graceEnds : head.at;
+    this.#arm(Math.max(1, due - now), due);
+  }
+
+  // Removals leave the timer armed; a sweep that finds nothing due re-arms it for the new head.
   readonly #sweep = (): void => {
-    this.#timer = undefined;
     const now = performance.now();
+    let cutoff = now;
+    const grace = starvationGraceMs(now - this.#timerDue, this.#timeoutMs);
+    if (grace > 0) {
+      // Starved: the calls due now get `grace` more, once; those granted it before expire.
+      cutoff = this.#gracedUpTo;
+      this.#gracedUpTo = now;
+      this.#graceEnds = now + grace;
+    }
+    if (this.#head !== undefined && this.#head.at <= cutoff) setImmediate(this.#expire, cutoff);
+    else this.#armNext(now);
+  };
+
+  // Runs after the I/O poll that followed the sweep: calls whose reply was waiting are settled and
+  // gone from the queue by now, and calls with equal deadlines still expire together.
+  readonly #expire = (cutoff: number): void => {
     let head = this.#head;
-    while (head !== undefined && head.at <= now) {
+    while (head !== undefined && head.at <= cutoff) {
       this.remove(head);
       head.expire();
       head = this.#head;
     }
-    if (head !== undefined) this.#arm(Math.max(1, head.at - now));
+    this.#armNext(performance.now());
   };
 }

@@ -32,6 +32,8 @@ export class PendingCall<T, R> extends Deadline implements ScriptCall {
   readonly #map: (value: T) => R;
   readonly #resolve: (result: R) => void;
   readonly #reject: (error: unknown) => void;
+  /** Told the reply if it arrives after the deadline expired the call (`RunOptions.onLateReply`). */
+  #onLate: ((result: R) => void) | undefined;
   // Taken only for a client that asks for a signal (node-redis), and shared with the calls due
   // in the same millisecond: an AbortController per call was the largest single CPU cost of a
   // script call on ioredis, which only reads `settled`.
@@ -44,6 +46,7 @@ export class PendingCall<T, R> extends Deadline implements ScriptCall {
     map: (value: T) => R,
     resolve: (result: R) => void,
     reject: (error: unknown) => void,
+    onLate?: (result: R) => void,
   ) {
     super();
     this.#owner = owner;
@@ -52,6 +55,7 @@ export class PendingCall<T, R> extends Deadline implements ScriptCall {
     this.#map = map;
     this.#resolve = resolve;
     this.#reject = reject;
+    this.#onLate = onLate;
   }
 
   get signal(): AbortSignal {
@@ -83,11 +87,30 @@ export class PendingCall<T, R> extends Deadline implements ScriptCall {
   }
 
   #succeed(value: T): void {
-    if (!this.#settle()) return;
+    if (!this.#settle()) {
+      // Only the deadline settles a call before its reply: this reply is late.
+      this.#late(value);
+      return;
+    }
     try {
       this.#resolve(this.#map(value));
     } catch (error) {
       this.#reject(error);
+    }
+  }
+
+  /**
+   * The command ran after the call timed out (Redis was frozen or slow, not down): tell whoever
+   * asked, so what the script took is not left held by a caller that was told it failed.
+   */
+  #late(value: T): void {
+    const onLate = this.#onLate;
+    if (onLate === undefined) return;
+    this.#onLate = undefined;
+    try {
+      onLate(this.#map(value));
+    } catch {
+      // The caller was already told the call failed; there is no one left to tell.
     }
   }
 

@@ -15,8 +15,9 @@ export interface RedisStoreOptions {
 /** Options of a store handed an existing client. */
 export interface OwnedClientOption {
   /**
-   * Whether the store's `close()` also closes the client (draining: pending replies are read
-   * first). Leave it false when the application uses the client for other things.
+   * Whether the store's `close()` also closes the client: draining it (pending replies are read
+   * first) for at most `timeoutMs`, then dropping the connection, so a frozen server cannot hold
+   * `close()` for ever. Leave it false when the application uses the client for other things.
    * @default false
    */
   ownsClient?: boolean;

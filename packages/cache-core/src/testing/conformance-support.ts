@@ -8,11 +8,33 @@ export type ConformanceTest = (name: string, fn: () => Promise<void>) => unknown
 /** Makes a fresh store for one test; the kit closes it afterwards. */
 export type MakeStore = () => Store | Promise<Store>;
 
+/**
+ * A way for the kit to take away what the store depends on, and give it back: for a Redis store,
+ * `begin` freezes (SIGSTOP) or kills the server its `makeStore` connects to, `end` thaws or
+ * restarts it. The kit runs no other test while an outage lasts, and always calls `end`.
+ */
+export interface Outage {
+  begin(): void | Promise<void>;
+  end(): void | Promise<void>;
+}
+
+/** What a store's test file may give the kit beyond its capabilities. */
+export interface ConformanceOptions {
+  /**
+   * The outages the kit may cause, by name (`"Redis frozen"`, `"Redis killed"`): each adds a
+   * "close during an outage" test. A store with nothing to lose (in process) gives none, and
+   * those tests are skipped; a store with a server should give every kind it can survive.
+   * @default {}
+   */
+  outages?: Readonly<Record<string, Outage>>;
+}
+
 /** What each group of conformance tests gets. */
 export interface Suite {
   test: ConformanceTest;
   makeStore: MakeStore;
   capabilities: StoreCapabilities;
+  outages: Readonly<Record<string, Outage>>;
 }
 
 /** Gives each test its own key prefix, so tests may share one Redis server and run in any order. */

@@ -23,11 +23,16 @@ export async function contend(
   const events: HolderEvent[] = [];
   const outcomes = await Promise.all(
     Array.from({ length: calls }, (_, i) =>
-      guard(store, "shared", { namespace, waitMs: 1500, retryBaseMs: 5, retryMaxMs: 40 }, async (lock) => {
-        events.push({ type: "enter", token: lock.fencingToken, who: `call ${i}` });
-        await new Promise((resolve) => setTimeout(resolve, 2));
-        events.push({ type: "leave", token: lock.fencingToken, who: `call ${i}` });
-      }),
+      guard(
+        store,
+        "shared",
+        async (lock) => {
+          events.push({ type: "enter", token: lock.fencingToken, who: `call ${i}` });
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          events.push({ type: "leave", token: lock.fencingToken, who: `call ${i}` });
+        },
+        { namespace, waitMs: 1500, retryBaseMs: 5, retryMaxMs: 40 },
+      ),
     ),
   );
   return {

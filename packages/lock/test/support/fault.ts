@@ -14,8 +14,8 @@ export function breakScripts(inner: Store, names: readonly string[], fault: Scri
     get: (key) => inner.get(key),
     set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
     delete: (key) => inner.delete(key),
-    run: (script, keys, args) => {
-      if (!names.includes(script.name)) return inner.run(script, keys, args);
+    run: (script, keys, args, options) => {
+      if (!names.includes(script.name)) return inner.run(script, keys, args, options);
       if (fault === "hang") return new Promise<never>(() => {});
       return Promise.reject(new Error(`${script.name} failed on purpose`));
     },

@@ -73,3 +73,21 @@ export class Admissions {
     return Math.max(0, ...this.#units.map((end) => this.between(end - windowMs, end)));
   }
 }
+
+/**
+ * Limiters on one fresh store, one per rule, sharing a prefix and so their keys: what a rolling
+ * deploy that changes a limit runs, old and new processes side by side.
+ */
+export function sharedKeyLimiters(
+  kind: StoreKind,
+  algorithm: AlgorithmName,
+  rules: readonly { limit: number; windowMs: number }[],
+): { limiters: RateLimiter[]; clock: ManualClock; prefix: string } {
+  const clock = createManualClock();
+  const store = kind.open({ clock });
+  const prefix = crypto.randomUUID();
+  const limiters = rules.map((rule) =>
+    createRateLimiter({ ...PATIENT, store, algorithm, ...rule, clock, prefix }),
+  );
+  return { limiters, clock, prefix };
+}

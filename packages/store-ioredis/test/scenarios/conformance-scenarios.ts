@@ -12,10 +12,16 @@ export function conformanceScenarios(kit: RedisStoreKit): void {
   afterAll(() => server.stop());
 
   const capabilities = { scripts: true, shared: true, serverTime: true };
+  // The kit's "close during an outage" tests, on the server every test here shares: vitest runs
+  // a file's tests one at a time, and the kit ends each outage before the next test.
+  const outages = {
+    "Redis frozen (SIGSTOP)": { begin: () => server.freeze(), end: () => server.thaw() },
+    "Redis killed": { begin: () => server.kill(), end: () => server.restart() },
+  };
   describe("a client the store creates", () => {
-    storeConformance(test, () => kit.created(server.url, RELAXED), capabilities);
+    storeConformance(test, () => kit.created(server.url, RELAXED), capabilities, { outages });
   });
   describe("a default-configured client handed in", () => {
-    storeConformance(test, () => kit.handedDefault(server.url, RELAXED), capabilities);
+    storeConformance(test, () => kit.handedDefault(server.url, RELAXED), capabilities, { outages });
   });
 }

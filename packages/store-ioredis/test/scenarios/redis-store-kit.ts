@@ -35,6 +35,11 @@ export interface RedisStoreKit {
   isReady(store: Store): boolean;
   /** A bare, connected client with the library's defaults (no store), and a way to drop it unwaited. */
   bareDefaultClient(url: string): Promise<{ get(key: string): Promise<unknown>; drop(): void }>;
+  /**
+   * The built package, for scenarios that run the store in a child process as an application
+   * does: its ESM entry, and the factory that takes `{ connection }`.
+   */
+  built: { module: URL; factory: string };
 }
 
 /** The code of a rejection, for `expect(...).toMatch`. */

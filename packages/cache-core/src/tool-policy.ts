@@ -1,0 +1,73 @@
+import { describeValue } from "@mcp-persist/keys";
+import type { Policy } from "./cache-fill";
+import type { ToolPolicy } from "./cache-options";
+import { boolean, nonNegative } from "./check-option";
+import { InvalidOptionError } from "./errors";
+import type { ResolvedOptions } from "./resolve-options";
+import { assertTtlMs } from "./ttl";
+
+const PKG = "@mcp-persist/cache-core";
+const KNOWN: ReadonlySet<string> = new Set(["ttlMs", "staleTtlMs", "requireScope"]);
+
+/** What a tool's calls get unless they say otherwise: the cache's options, overridden per tool. */
+export interface ToolDefaults {
+  readonly policy: Policy<unknown>;
+  readonly requireScope: boolean;
+}
+
+/** Checks `createCache({ tools })`; a typo in a policy name must not silently drop a safety. */
+export function resolveToolPolicies(tools: unknown): ReadonlyMap<string, ToolPolicy> {
+  const resolved = new Map<string, ToolPolicy>();
+  if (tools === undefined) return resolved;
+  if (typeof tools !== "object" || tools === null || Array.isArray(tools)) {
+    throw new InvalidOptionError(
+      PKG,
+      `tools must be an object of per-tool policies, e.g. { get_profile: { requireScope: true } }, got ${describeValue(tools)}`,
+    );
+  }
+  for (const [tool, policy] of Object.entries(tools)) {
+    const at = `tools${/^[A-Za-z_$][\w$]*$/.test(tool) ? `.${tool}` : `[${describeValue(tool)}]`}`;
+    if (typeof policy !== "object" || policy === null) {
+      throw new InvalidOptionError(
+        PKG,
+        `${at} must be an object such as { requireScope: true }, got ${describeValue(policy)}`,
+      );
+    }
+    for (const name of Object.keys(policy)) {
+      if (!KNOWN.has(name)) {
+        throw new InvalidOptionError(
+          PKG,
+          `${at} has an unknown option ${describeValue(name)}; a tool takes ttlMs, staleTtlMs and requireScope`,
+        );
+      }
+    }
+    const { ttlMs, staleTtlMs, requireScope } = policy as ToolPolicy;
+    if (ttlMs !== undefined) assertTtlMs(ttlMs, PKG, `${at}.ttlMs`);
+    resolved.set(tool, {
+      ttlMs,
+      staleTtlMs: staleTtlMs === undefined ? undefined : nonNegative(`${at}.staleTtlMs`, staleTtlMs),
+      requireScope: requireScope === undefined ? undefined : boolean(`${at}.requireScope`, requireScope),
+    });
+  }
+  return resolved;
+}
+
+/** Makes each tool's defaults once (per tool label), from its policy and the cache's options. */
+export function toolDefaults(options: ResolvedOptions): (tool: string | undefined) => ToolDefaults {
+  const shared: ToolDefaults = {
+    policy: { ttlMs: options.defaultTtlMs, staleTtlMs: options.staleTtlMs, isError: options.isError },
+    requireScope: options.requireScope,
+  };
+  return (tool) => {
+    const own = tool === undefined ? undefined : options.tools.get(tool);
+    if (own === undefined) return shared;
+    return {
+      policy: {
+        ttlMs: own.ttlMs ?? options.defaultTtlMs,
+        staleTtlMs: own.staleTtlMs ?? options.staleTtlMs,
+        isError: options.isError,
+      },
+      requireScope: own.requireScope ?? options.requireScope,
+    };
+  };
+}

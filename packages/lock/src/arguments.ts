@@ -1,0 +1,77 @@
+import { InvalidOptionError, type Store } from "@mcp-persist/cache-core";
+import { PKG } from "./errors";
+
+/** What a value is, for a message; never throws (no `String()` on a hostile object). */
+export function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value;
+}
+
+/** The store must be one: checked before any call, so a wrong argument touches nothing. */
+export function assertStore(store: unknown, needs: "run" | "delete"): asserts store is Store {
+  const ok =
+    typeof store === "object" &&
+    store !== null &&
+    typeof (store as Record<string, unknown>)[needs] === "function";
+  if (!ok) {
+    throw new InvalidOptionError(
+      PKG,
+      `the first argument must be an mcp-persist store (lruStore(), ioredisStore(…), nodeRedisStore(…)) with a ${needs}() method, got ${kindOf(store)}`,
+    );
+  }
+}
+
+/** A lock resource or `once` key: a non-empty string naming what is protected. */
+export function assertName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name === "") {
+    throw new InvalidOptionError(
+      PKG,
+      `a lock resource or once key must be a non-empty string naming what is protected (e.g. "send-email:user-123"), got ${typeof name === "string" ? '""' : kindOf(name)}`,
+    );
+  }
+}
+
+/** The function to run under the lock. */
+export function assertFunction(fn: unknown, signature: string): asserts fn is (...args: never[]) => unknown {
+  if (typeof fn !== "function") {
+    throw new InvalidOptionError(
+      PKG,
+      `${signature} takes the function to run under the lock as its third argument, got ${kindOf(fn)}`,
+    );
+  }
+}
+
+/** Options are absent or a plain object. */
+export function assertOptions(options: unknown, signature: string): asserts options is object | undefined {
+  if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options))) {
+    throw new InvalidOptionError(
+      PKG,
+      `${signature} takes its options (e.g. { ttlMs: 10_000 }) as the last argument, got ${kindOf(options)}`,
+    );
+  }
+}
+
+const WITH_LOCK = "withLock(store, resource, fn, options?)";
+let warnedOptionsFirst = false;
+
+/**
+ * `withLock`'s third and fourth arguments: `fn, options?`, the order `once` and `cache.wrap` take.
+ * The order of the first release, `options, fn`, still works, with a one-time deprecation warning.
+ */
+export function withLockArguments(third: unknown, fourth: unknown): { fn: unknown; options: object } {
+  if (typeof third !== "function" && typeof fourth === "function") {
+    assertOptions(third, WITH_LOCK);
+    if (!warnedOptionsFirst) {
+      warnedOptionsFirst = true;
+      process.emitWarning(
+        `[${PKG}] withLock(store, resource, options, fn) is deprecated: pass the function first, withLock(store, resource, fn, options), as once() and cache.wrap() take it. The old order keeps working until the next major version.`,
+        { type: "DeprecationWarning", code: "MCP_PERSIST_LOCK_OPTIONS_BEFORE_FN" },
+      );
+    }
+    return { fn: fourth, options: third ?? {} };
+  }
+  assertFunction(third, WITH_LOCK);
+  assertOptions(fourth, WITH_LOCK);
+  return { fn: third, options: fourth ?? {} };
+}
