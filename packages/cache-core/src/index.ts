@@ -33,5 +33,6 @@ export { runLocalScript } from "./run-local-script";
 export { defineScript, type Script, type ScriptArg, type ScriptDefinition, type ScriptReply } from "./script";
 export type { CacheStats, ToolStats } from "./stats";
 export type { RunOptions, Store, StoreCapabilities } from "./store";
+export type { StoreOutagePolicy } from "./store-outage";
 export { assertTtlMs } from "./ttl";
 export type { WarmEntry, WarmResult } from "./warm";

@@ -1,0 +1,18 @@
+// `@mcp-persist/cache-core/kit`: what authors of stores and capabilities build with. An
+// application never needs it: the main entry holds what an application calls.
+export { describeValue } from "@mcp-persist/keys";
+export { withDeadline } from "./deadline";
+export { createLocalContext, type LocalContext, type LocalKeyspace, type LocalValue } from "./local-context";
+export { createLocalStore, type LocalStoreParts } from "./local-store";
+export { memoryKeyspace } from "./memory-keyspace";
+export { runLocalScript } from "./run-local-script";
+export { defineScript, type ScriptDefinition } from "./script";
+export {
+  DEFAULT_STORE_TIMEOUT_MS,
+  type StoreCaller,
+  type StoreCallerOptions,
+  storeCaller,
+} from "./store-caller";
+export { STORE_OUTAGE_POLICIES } from "./store-outage";
+export { ThrottledWarnings, WARN_EVERY_MS } from "./throttled-warning";
+export { assertTtlMs } from "./ttl";

@@ -1,0 +1,77 @@
+import { withDeadline } from "./deadline";
+import { StoreTimeoutError } from "./errors";
+import type { Script, ScriptArg, ScriptReply } from "./script";
+import type { RunOptions, Store } from "./store";
+
+/**
+ * How long a capability waits for its store, in milliseconds, unless told otherwise: the Redis
+ * stores' own `timeoutMs`. One default, one option name (`storeTimeoutMs`) in every capability.
+ */
+export const DEFAULT_STORE_TIMEOUT_MS = 250;
+
+/** Who is calling and what it does instead of waiting, for the timeout's message. */
+export interface StoreCallerOptions {
+  /** The capability's npm package, named in errors. */
+  pkg: string;
+  /** `storeTimeoutMs`: how long the capability waits for the store. */
+  timeoutMs: number;
+  /** What the capability does when the store does not answer in time, e.g. "the call went on without the cache". */
+  consequence: string;
+}
+
+/**
+ * A store's calls as a capability makes them: each settles within `timeoutMs` (rejecting with
+ * `StoreTimeoutError`), a synchronous throw becomes a rejection, and a script's reply that arrives
+ * after the capability gave up still reaches `onLateReply`, whoever's deadline fired first.
+ */
+export interface StoreCaller {
+  readonly store: Store;
+  /** The `storeTimeoutMs` this caller was built with. */
+  readonly timeoutMs: number;
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  run<R extends ScriptReply>(
+    script: Script<R>,
+    keys: readonly string[],
+    args: readonly ScriptArg[],
+    options?: RunOptions<R>,
+  ): Promise<R>;
+}
+
+/**
+ * The one way a capability (the cache, the rate limiter, the lock) calls its store.
+ *
+ * The store's own deadline is honoured once: a store that settles every call by itself within
+ * `timeoutMs` (`capabilities.deadlineMs`, as the Redis stores do) gets no second timer per call.
+ * Only a store with no stated bound, or a longer one, is raced against `timeoutMs` here.
+ */
+export function storeCaller(store: Store, options: StoreCallerOptions): StoreCaller {
+  const { pkg, timeoutMs, consequence } = options;
+  const own = store.capabilities.deadlineMs;
+  const bounded = own === undefined || own > timeoutMs;
+  const bound = <T>(operation: string, start: () => Promise<T>, onLate?: (value: T) => void): Promise<T> => {
+    let call: Promise<T>;
+    try {
+      call = start();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!bounded) return call;
+    return withDeadline(
+      call,
+      timeoutMs,
+      () => new StoreTimeoutError(pkg, operation, timeoutMs, consequence),
+      onLate,
+    );
+  };
+  return {
+    store,
+    timeoutMs,
+    get: (key) => bound("get", () => store.get(key)),
+    set: (key, value, ttlMs) => bound("set", () => store.set(key, value, ttlMs)),
+    delete: (key) => bound("delete", () => store.delete(key)),
+    run: (script, keys, args, runOptions) =>
+      bound(`run(${script.name})`, () => store.run(script, keys, args, runOptions), runOptions?.onLateReply),
+  };
+}
