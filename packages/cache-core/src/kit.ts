@@ -2,6 +2,7 @@
 // application never needs it: the main entry holds what an application calls.
 export { describeValue } from "@mcp-persist/keys";
 export { withDeadline } from "./deadline";
+export { warnDeprecated } from "./deprecation";
 export { createLocalContext, type LocalContext, type LocalKeyspace, type LocalValue } from "./local-context";
 export { createLocalStore, type LocalStoreParts } from "./local-store";
 export { memoryKeyspace } from "./memory-keyspace";
