@@ -19,8 +19,8 @@ export interface Call<T> extends Policy<T> {
   tool: ToolState;
 }
 
-/** Builds a {@link Call}; only past the hit path, which needs none of it. */
-export function callOf<T>(resolved: ResolvedKey, tool: ToolState, policy: Policy<T>): Call<T> {
+/** Builds the {@link Call} a fill runs; only past the hit path, which needs none of it. */
+export function fillCall<T>(resolved: ResolvedKey, tool: ToolState, policy: Policy<T>): Call<T> {
   return {
     key: resolved.key,
     tool,
@@ -37,16 +37,16 @@ type Fn<T> = () => T | Promise<T>;
  * this process), stale fallbacks, and the bounded write of the result.
  */
 export class CacheFill {
-  readonly #o: ResolvedOptions;
-  readonly #tel: Telemetry;
+  readonly #options: ResolvedOptions;
+  readonly #telemetry: Telemetry;
   /** Foreground `fn` calls by storage key: concurrent misses join them. */
   readonly #flights = new Map<string, Promise<unknown>>();
   /** Background refreshes (stale-while-revalidate) by storage key. */
   readonly #refreshing = new Map<string, Promise<unknown>>();
 
   constructor(options: ResolvedOptions, telemetry: Telemetry) {
-    this.#o = options;
-    this.#tel = telemetry;
+    this.#options = options;
+    this.#telemetry = telemetry;
   }
 
   /** The foreground call running for this key, if any. */
@@ -68,11 +68,11 @@ export class CacheFill {
   run<T>(call: Call<T>, fn: Fn<T>, token: string | undefined, stale: unknown, missed: boolean): Promise<T> {
     const running = this.#flights.get(call.key) ?? this.#refreshing.get(call.key);
     if (running !== undefined) {
-      this.#tel.coalesced(call.tool, call.key);
+      this.#telemetry.coalesced(call.tool, call.key);
       return running as Promise<T>;
     }
-    if (missed) this.#tel.miss(call.tool, call.key);
-    return this.#fly(call, fn, token, stale, this.#flights);
+    if (missed) this.#telemetry.miss(call.tool, call.key);
+    return this.#startFlight(call, fn, token, stale, this.#flights);
   }
 
   /**
@@ -80,11 +80,11 @@ export class CacheFill {
    * refresh it with one background call; without, wait for `fn` and keep it as the fallback.
    */
   serveStale<T>(call: Call<T>, fn: Fn<T>, token: string, stale: T): Promise<T> {
-    if (!this.#o.staleWhileRevalidate) return this.run(call, fn, token, stale, true);
-    this.#tel.stale(call.tool, call.key, "revalidate");
+    if (!this.#options.staleWhileRevalidate) return this.run(call, fn, token, stale, true);
+    this.#telemetry.stale(call.tool, call.key, "revalidate");
     if (!this.#flights.has(call.key) && !this.#refreshing.has(call.key)) {
-      this.#fly(call, fn, token, NO_STALE, this.#refreshing).catch((error: unknown) =>
-        this.#tel.refreshFailed(call.tool, call.key, error),
+      this.#startFlight(call, fn, token, NO_STALE, this.#refreshing).catch((error: unknown) =>
+        this.#telemetry.refreshFailed(call.tool, call.key, error),
       );
     }
     return Promise.resolve(stale);
@@ -95,7 +95,7 @@ export class CacheFill {
    * the store write happen before it settles (an in-process store holds the entry by then; a
    * Redis store has the SET on the wire ahead of any later GET).
    */
-  #fly<T>(
+  #startFlight<T>(
     call: Call<T>,
     fn: Fn<T>,
     token: string | undefined,
@@ -115,12 +115,12 @@ export class CacheFill {
     try {
       value = await fn();
     } catch (error) {
-      if (stale !== NO_STALE && this.#o.staleIfError) return this.#fallBack(call, stale as T);
+      if (stale !== NO_STALE && this.#options.staleIfError) return this.#fallBack(call, stale as T);
       throw error;
     }
     if (call.isError(value)) {
-      if (stale !== NO_STALE && this.#o.staleIfError) return this.#fallBack(call, stale as T);
-      this.#tel.bypass(call.tool, "error-result", call.key);
+      if (stale !== NO_STALE && this.#options.staleIfError) return this.#fallBack(call, stale as T);
+      this.#telemetry.bypass(call.tool, "error-result", call.key);
     } else if (token !== undefined) {
       void this.#write(call, token, value);
     }
@@ -128,7 +128,7 @@ export class CacheFill {
   }
 
   #fallBack<T>(call: Call<T>, stale: T): T {
-    this.#tel.stale(call.tool, call.key, "error");
+    this.#telemetry.stale(call.tool, call.key, "error");
     return stale;
   }
 
@@ -136,37 +136,37 @@ export class CacheFill {
   async #write<T>(call: Call<T>, token: string, value: T): Promise<void> {
     let payload: string;
     try {
-      payload = this.#o.codec.encode(value);
+      payload = this.#options.codec.encode(value);
     } catch (error) {
-      this.#tel.bypass(call.tool, "unencodable", call.key);
-      this.#tel.warn(
-        "unencodable",
+      this.#telemetry.bypass(call.tool, "unencodable", call.key);
+      this.#telemetry.warn(
+        "cache_unencodable",
         { tool: call.tool.name, err: error },
         "cache could not encode a result; returned it uncached",
       );
       return;
     }
     const ttlMs = this.#jittered(call.ttlMs);
-    const fresh = call.staleTtlMs > 0 ? Math.floor(this.#o.clock.now() + ttlMs) : undefined;
+    const fresh = call.staleTtlMs > 0 ? Math.floor(this.#options.clock.now() + ttlMs) : undefined;
     const envelope = writeEnvelope(fresh, token, payload);
-    if (tooLarge(envelope, this.#o.maxValueBytes)) {
-      this.#tel.bypass(call.tool, "too-large", call.key);
+    if (tooLarge(envelope, this.#options.maxValueBytes)) {
+      this.#telemetry.bypass(call.tool, "too-large", call.key);
       return;
     }
     try {
       const storeTtl = ttlMs + Math.ceil(call.staleTtlMs);
-      await this.#o.bound(this.#o.store.set(call.key, envelope, storeTtl), "set");
-      this.#tel.set(call.tool, call.key, ttlMs);
+      await this.#options.caller.set(call.key, envelope, storeTtl);
+      this.#telemetry.set(call.tool, call.key, ttlMs);
     } catch (error) {
-      this.#tel.storeError(call.tool, "set", error);
+      this.#telemetry.storeError(call.tool, "set", error);
     }
   }
 
   /** TTL in whole ms, shortened at random by up to `jitter` of itself, never lengthened. */
   #jittered(ttlMs: number): number {
     const ttl = Math.ceil(ttlMs);
-    if (this.#o.jitter === 0) return ttl;
-    return Math.max(1, ttl - Math.floor(Math.random() * this.#o.jitter * ttl));
+    if (this.#options.jitter === 0) return ttl;
+    return Math.max(1, ttl - Math.floor(Math.random() * this.#options.jitter * ttl));
   }
 }
 

@@ -13,9 +13,16 @@ export interface CacheOptions {
   /** First segment of every key: isolates this cache from others on the same store. @default "mcp" */
   namespace?: string;
   /**
-   * Deadline for each store call, in ms. A call that fails or takes longer goes on without the
-   * cache (logged, counted): a slow store adds at most this much to a tool call.
-   * @default 250
+   * How long the cache waits for its store, in ms, on each call (at most 2147483647). A call that
+   * fails or takes longer goes on without the cache (logged, counted): a slow store adds at most
+   * this much to a tool call. A store that settles every call within this by itself (the Redis
+   * stores, with their own `timeoutMs`) gets no second timer.
+   * @default 250 (DEFAULT_STORE_TIMEOUT_MS)
+   */
+  storeTimeoutMs?: number;
+  /**
+   * @deprecated renamed `storeTimeoutMs`; still honoured (with a one-time DeprecationWarning)
+   * until the next major. `storeTimeoutMs` wins when both are given.
    */
   opTimeoutMs?: number;
   /**

@@ -1,11 +1,10 @@
 import { type CallerScope, describeValue, KeyError } from "@mcp-persist/keys";
-import { CacheFill, callOf, NO_STALE, type Policy } from "./cache-fill";
+import { CacheFill, fillCall, NO_STALE, type Policy } from "./cache-fill";
 import { type CacheKey, KeyLayout, type ResolvedKey, type ToolState } from "./cache-key";
 import type { CacheOptions, WrapOptions } from "./cache-options";
 import { boolean, nonNegative } from "./check-option";
-import { boundedCall } from "./deadline";
 import { freshUntil, payloadStart } from "./envelope";
-import { InvalidOptionError, UnsupportedError } from "./errors";
+import { InvalidOptionError } from "./errors";
 import { Generations } from "./generations";
 import { type ResolvedOptions, resolveOptions } from "./resolve-options";
 import { SharedReads } from "./shared-reads";
@@ -22,7 +21,7 @@ const PKG = "@mcp-persist/cache-core";
 export interface Cache {
   /**
    * Returns the cached result for `key`, or calls `fn`, stores its result and returns it.
-   * Never throws a store error: a failing or slow store (past `opTimeoutMs`) makes the call go on
+   * Never throws a store error: a failing or slow store (past `storeTimeoutMs`) makes the call go on
    * without the cache. Rejects only with `fn`'s own error, or a typed error for bad options.
    * Concurrent calls for one key share one `fn` call (single-flight, in this process).
    */
@@ -69,118 +68,71 @@ export function createCache(options: CacheOptions): Cache {
 
 class ToolCache implements Cache {
   readonly store: Store;
-  readonly #o: ResolvedOptions;
+  readonly #options: ResolvedOptions;
   readonly #layout: KeyLayout;
-  readonly #tel: Telemetry;
-  /** Undefined when the store runs no scripts: entries then carry an empty generation token. */
-  readonly #gens: Generations | undefined;
+  readonly #telemetry: Telemetry;
+  readonly #generations: Generations;
   readonly #fill: CacheFill;
   readonly #reads: SharedReads;
 
   constructor(options: ResolvedOptions) {
-    this.#o = options;
+    this.#options = options;
     this.store = options.store;
     this.#layout = new KeyLayout(options, toolDefaults(options));
-    this.#tel = new Telemetry(options.logger, options.onEvent, options.clock);
-    this.#fill = new CacheFill(options, this.#tel);
-    this.#reads = new SharedReads(options.store, options.bound);
+    this.#telemetry = new Telemetry(options.logger, options.onEvent, options.clock);
+    this.#fill = new CacheFill(options, this.#telemetry);
+    this.#reads = new SharedReads(options.caller);
     const ttl = [options.generationTtlMs];
-    this.#gens = options.store.capabilities.scripts
-      ? new Generations(
-          (script, key) =>
-            boundedCall(() => options.store.run(script, [key], ttl), options.bound, `run(${script.name})`),
-          options.generationRefreshMs,
-          options.clock,
-        )
-      : undefined;
+    this.#generations = new Generations(
+      (script, key) => options.caller.run(script, [key], ttl),
+      options.generationRefreshMs,
+      options.clock,
+    );
   }
 
+  // The steps of a call, each one concern: which tool, which policy, may it be cached, which key,
+  // join a running call, read the entry (and its generations), then answer from the entry or fill.
+  // Only this method awaits, so a hit costs one promise (two with an asynchronous store's read).
   async wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options?: WrapOptions<T>): Promise<T> {
-    const isCall = typeof key !== "string";
-    if (isCall && typeof key?.tool !== "string") {
-      throw new InvalidOptionError(
-        PKG,
-        `wrap() takes a string key or { tool, args, scope? }, got ${describeValue(key)}`,
-      );
+    const tool = this.#toolOf(key, options);
+    if (options?.bypass === true) return this.#bypass(tool, "policy", fn);
+    const requireScope = this.#requireScope(tool, options);
+    const policy = options === undefined ? tool.policy : this.#policy(options, tool.policy);
+    if (requireScope && (typeof key === "string" || key.scope === undefined)) {
+      return this.#bypass(tool, "no-scope", fn);
     }
-    const tool = this.#layout.tool(isCall ? key.tool : options?.tool);
-    // The call's own setting, else its tool's, else the cache's: set once per tool or per cache,
-    // no call site can forget it.
-    let requireScope = tool.requireScope;
-    let policy: Policy<T> = tool.policy;
-    if (options !== undefined) {
-      if (options.bypass === true) return this.#bypass(tool, "policy", fn);
-      if (options.requireScope !== undefined) requireScope = boolean("requireScope", options.requireScope);
-      policy = this.#policy(options, policy);
-    }
-    if (requireScope && (!isCall || key.scope === undefined)) return this.#bypass(tool, "no-scope", fn);
-    let resolved: ResolvedKey;
-    try {
-      resolved = this.#layout.resolve(key, tool);
-    } catch (error) {
-      // Bad arguments, a scope that is not one, an empty tool name, or anything else that keeps a
-      // key from being built: the cache is an optimisation, so the call goes on without it.
-      this.#tel.warn(
-        "unkeyable",
-        { tool: tool.name, code: keyErrorCode(error), err: error },
-        "cache bypassed: the call cannot be keyed",
-      );
-      return this.#bypass(tool, "unkeyable", fn);
-    }
-    const storageKey = resolved.key;
+    const resolved = this.#keyOf(key, tool);
+    if (resolved === undefined) return this.#bypass(tool, "unkeyable", fn);
     // Joining a running call before asking the store also closes the window in which our GET
     // could miss just before that call stores its result.
-    const running = this.#fill.running(storageKey);
+    const running = this.#fill.running(resolved.key);
     if (running !== undefined) {
-      this.#tel.coalesced(tool, storageKey);
+      this.#telemetry.coalesced(tool, resolved.key);
       return running as Promise<T>;
     }
 
-    const now = this.#o.clock.now();
-    let token = this.#gens === undefined ? "" : this.#gens.current(resolved.genKeys, now);
-    // In-process stores answer synchronously: no promise, no deadline (a synchronous call cannot hang).
-    // Others are read once per key at a time: concurrent hits share one round trip.
-    let reading: string | undefined | Promise<string | undefined>;
-    try {
-      reading =
-        this.store.getSync !== undefined ? this.store.getSync(storageKey) : this.#reads.get(storageKey);
-    } catch (error) {
-      reading = Promise.reject(error);
-    }
+    const now = this.#options.clock.now();
+    let token = this.#generations.current(resolved.genKeys, now);
+    const reading = this.#read(resolved.key);
     if (token === undefined) {
       // Generations are due for a refresh: read them alongside the entry, not after it. The entry
       // read may fail while we wait; mark it handled now (it is still awaited below).
       if (typeof reading === "object") reading.catch(noop);
       try {
-        token = await (this.#gens as Generations).fetch(resolved.genKeys);
+        token = await this.#generations.fetch(resolved.genKeys);
       } catch (error) {
-        this.#tel.storeError(tool, "generation", error);
-        return this.#fill.run(callOf(resolved, tool, policy), fn, undefined, NO_STALE, false);
+        this.#telemetry.storeError(tool, "generation", error);
+        return this.#fill.run(fillCall(resolved, tool, policy), fn, undefined, NO_STALE, false);
       }
     }
     let envelope: string | undefined;
     try {
       envelope = typeof reading === "object" ? await reading : reading;
     } catch (error) {
-      this.#tel.storeError(tool, "get", error);
-      return this.#fill.run(callOf(resolved, tool, policy), fn, undefined, NO_STALE, false);
+      this.#telemetry.storeError(tool, "get", error);
+      return this.#fill.run(fillCall(resolved, tool, policy), fn, undefined, NO_STALE, false);
     }
-
-    if (envelope !== undefined) {
-      const start = payloadStart(envelope, token);
-      if (start > 0) {
-        const value = this.#decode(tool, envelope.slice(start));
-        if (value !== NO_STALE) {
-          if (now < freshUntil(envelope)) {
-            this.#tel.hit(tool, storageKey);
-            return value as T;
-          }
-          if (policy.staleTtlMs > 0)
-            return this.#fill.serveStale(callOf(resolved, tool, policy), fn, token, value as T);
-        }
-      }
-    }
-    return this.#fill.run(callOf(resolved, tool, policy), fn, token, NO_STALE, true);
+    return this.#answer(envelope, token, now, resolved, tool, policy, fn);
   }
 
   async delete(key: CacheKey): Promise<boolean> {
@@ -188,32 +140,109 @@ class ToolCache implements Cache {
     const layout = this.#layout;
     const storageKey =
       call === undefined ? layout.stringKey(key as string) : layout.callKey(call, layout.tool(call.tool)).key;
-    const removed = await boundedCall(() => this.store.delete(storageKey), this.#o.bound, "delete");
-    this.#tel.invalidated("key", call?.tool);
+    const removed = await this.#options.caller.delete(storageKey);
+    this.#telemetry.invalidated("key", call?.tool);
     return removed;
   }
 
   async invalidateTool(tool: string): Promise<void> {
-    await this.#bump("invalidateTool", this.#layout.toolGenKey(tool));
-    this.#tel.invalidated("tool", tool);
+    await this.#generations.bump(this.#layout.toolGenKey(tool));
+    this.#telemetry.invalidated("tool", tool);
   }
 
   async invalidateScope(scope: CallerScope): Promise<void> {
-    await this.#bump("invalidateScope", this.#layout.scopeGenKey(scope));
-    this.#tel.invalidated("scope");
+    await this.#generations.bump(this.#layout.scopeGenKey(scope));
+    this.#telemetry.invalidated("scope");
   }
 
   async invalidateAll(): Promise<void> {
-    await this.#bump("invalidateAll", this.#layout.namespaceGenKey);
-    this.#tel.invalidated("namespace");
+    await this.#generations.bump(this.#layout.namespaceGenKey);
+    this.#telemetry.invalidated("namespace");
   }
 
   warm(entries: Iterable<WarmEntry>, options?: { concurrency?: number }): Promise<WarmResult> {
-    return warmEntries(this, entries, options?.concurrency ?? 4, this.#tel);
+    return warmEntries(this, entries, options?.concurrency ?? 4, this.#telemetry);
   }
 
   stats(): CacheStats {
     return snapshotStats(this.#layout.tools.values());
+  }
+
+  /** The tool this call counts under; a key that is neither a string nor a tool call is a typed error. */
+  #toolOf<T>(key: CacheKey, options: WrapOptions<T> | undefined): ToolState {
+    if (typeof key === "string") return this.#layout.tool(options?.tool);
+    if (typeof key?.tool !== "string") {
+      throw new InvalidOptionError(
+        PKG,
+        `wrap() takes a string key or { tool, args, scope? }, got ${describeValue(key)}`,
+      );
+    }
+    return this.#layout.tool(key.tool);
+  }
+
+  /** The call's own setting, else its tool's, else the cache's: no call site can forget it. */
+  #requireScope<T>(tool: ToolState, options: WrapOptions<T> | undefined): boolean {
+    const own = options?.requireScope;
+    return own === undefined ? tool.requireScope : boolean("requireScope", own);
+  }
+
+  /**
+   * The storage key and generation keys, or `undefined` when the call cannot be keyed (bad
+   * arguments, a scope that is not one, an empty tool name…): logged, and the call goes on
+   * without the cache, which is an optimisation.
+   */
+  #keyOf(key: CacheKey, tool: ToolState): ResolvedKey | undefined {
+    try {
+      return this.#layout.resolve(key, tool);
+    } catch (error) {
+      this.#telemetry.warn(
+        "cache_unkeyable",
+        { tool: tool.name, code: keyErrorCode(error), err: error },
+        "cache bypassed: the call cannot be keyed",
+      );
+      return undefined;
+    }
+  }
+
+  /**
+   * The stored entry: at once from an in-process store (no promise, no deadline: a synchronous
+   * call cannot hang), else one bounded read shared by concurrent hits on the key. Never throws.
+   */
+  #read(key: string): string | undefined | Promise<string | undefined> {
+    try {
+      return this.store.getSync !== undefined ? this.store.getSync(key) : this.#reads.get(key);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * A fresh entry of the current generations is the answer; an expired one within its grace
+   * window is served stale; anything else (missing, undecodable, of an older generation) fills.
+   */
+  #answer<T>(
+    envelope: string | undefined,
+    token: string,
+    now: number,
+    resolved: ResolvedKey,
+    tool: ToolState,
+    policy: Policy<T>,
+    fn: () => T | Promise<T>,
+  ): T | Promise<T> {
+    const start = envelope === undefined ? 0 : payloadStart(envelope, token);
+    if (start > 0) {
+      const value = this.#decode(tool, (envelope as string).slice(start));
+      if (value !== NO_STALE) {
+        if (now < freshUntil(envelope as string)) {
+          this.#telemetry.hit(tool, resolved.key);
+          return value as T;
+        }
+        if (policy.staleTtlMs > 0) {
+          return this.#fill.serveStale(fillCall(resolved, tool, policy), fn, token, value as T);
+        }
+      }
+    }
+    return this.#fill.run(fillCall(resolved, tool, policy), fn, token, NO_STALE, true);
   }
 
   /** The per-call policy over the tool's, checked: a bad TTL is a typed error at the call site, hit or miss. */
@@ -233,30 +262,20 @@ class ToolCache implements Cache {
     reason: "policy" | "no-scope" | "unkeyable",
     fn: () => T | Promise<T>,
   ): Promise<T> {
-    this.#tel.bypass(tool, reason);
+    this.#telemetry.bypass(tool, reason);
     return fn();
   }
 
   #decode(tool: ToolState, payload: string): unknown {
     try {
-      return this.#o.codec.decode(payload);
+      return this.#options.codec.decode(payload);
     } catch (error) {
-      this.#tel.warn(
-        "decode",
+      this.#telemetry.warn(
+        "cache_decode_failed",
         { tool: tool.name, err: error },
         "cache entry could not be decoded; treated as a miss",
       );
       return NO_STALE;
     }
-  }
-
-  async #bump(operation: string, genKey: string): Promise<void> {
-    if (this.#gens === undefined) {
-      throw new UnsupportedError(
-        PKG,
-        `${operation}() needs a store that runs scripts, and "${this.store.name}" does not; delete(key) still works`,
-      );
-    }
-    await this.#gens.bump(genKey);
   }
 }

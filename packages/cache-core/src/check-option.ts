@@ -1,4 +1,5 @@
 import { describeValue } from "@mcp-persist/keys";
+import { assertDurationMs } from "./duration";
 import { InvalidOptionError } from "./errors";
 
 // Checks shared by createCache's options, per-tool policies and per-call options. Each names the
@@ -22,6 +23,12 @@ export function positive(name: string, value: unknown): number {
       `${name} must be a positive finite number, got ${describeValue(value)}`,
     );
   }
+  return value;
+}
+
+/** A deadline a timer enforces: a number > 0 and at most `MAX_TIMER_MS`. */
+export function duration(name: string, value: unknown): number {
+  assertDurationMs(value, PKG, name);
   return value;
 }
 

@@ -1,21 +1,3 @@
-import { StoreTimeoutError } from "./errors";
-import type { Store } from "./store";
-
-/** Bounds one store call: settles like it, or rejects with {@link StoreTimeoutError}. */
-export type Bound = <T>(promise: Promise<T>, operation: string) => Promise<T>;
-
-/**
- * The bound the cache puts on `store`'s calls. A store that already settles every call within
- * `ms` (`capabilities.deadlineMs`, as the Redis stores do with one shared timer) gets none: a
- * second timer per call would only cost time on the hit path.
- */
-export function storeBound(store: Store, ms: number): Bound {
-  const own = store.capabilities.deadlineMs;
-  if (own !== undefined && own <= ms) return (promise) => promise;
-  return (promise, operation) =>
-    withDeadline(promise, ms, () => new StoreTimeoutError("@mcp-persist/cache-core", operation, ms));
-}
-
 /**
  * How much longer a deadline waits when its timer fired `lateMs` after it was due: the event loop
  * was busy (a CPU-bound handler, a saturated core, a long GC) and, all that time, could neither
@@ -88,13 +70,4 @@ export function withDeadline<T>(
       },
     );
   });
-}
-
-/** Calls `start` and bounds the result; a synchronous throw becomes a rejection. */
-export function boundedCall<T>(start: () => Promise<T>, bound: Bound, operation: string): Promise<T> {
-  try {
-    return bound(start(), operation);
-  } catch (error) {
-    return Promise.reject(error);
-  }
 }

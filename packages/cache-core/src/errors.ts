@@ -79,19 +79,23 @@ export class StoreClosedError extends McpPersistError {
   }
 }
 
-/** A store call that did not settle within the cache's `opTimeoutMs`. Code `ERR_STORE_TIMEOUT`. */
+/**
+ * A store call that did not settle within the `storeTimeoutMs` of the capability that made it (or
+ * a Redis store's own `timeoutMs`). Code `ERR_STORE_TIMEOUT`.
+ */
 export class StoreTimeoutError extends McpPersistError {
   /** @param consequence what the caller did instead; the default is the cache's fall-through. */
   constructor(
     pkg: string,
     operation: string,
     timeoutMs: number,
-    consequence = "the call went on without the cache (raise opTimeoutMs if the store is slow but healthy)",
+    consequence = "the call went on without the cache (raise storeTimeoutMs if the store is slow but healthy)",
   ) {
     super(
       "ERR_STORE_TIMEOUT",
       pkg,
-      `store ${operation}() did not answer within ${timeoutMs} ms; ${consequence}`,
+      // `operation` is a method ("get") or a script call ("run(lock-acquire)"), which names itself.
+      `store ${operation.includes("(") ? operation : `${operation}()`} did not answer within ${timeoutMs} ms; ${consequence}`,
     );
   }
 }
@@ -120,6 +124,22 @@ export class WrongTypeError extends McpPersistError {
   }
 }
 
+/**
+ * A script call whose keys hash to different Redis Cluster slots (Redis: CROSSSLOT). Every key of
+ * one script call must live in one slot: give them a common hash tag, e.g. `{user:42}`. Only a
+ * store whose `capabilities.cluster` is true raises it. Code `ERR_CROSS_SLOT`.
+ */
+export class CrossSlotError extends McpPersistError {
+  constructor(pkg: string, script: string, reply: string, options?: ErrorOptions) {
+    super(
+      "ERR_CROSS_SLOT",
+      pkg,
+      `script "${script}": Redis replied "${reply}": every key of one script call must hash to one Cluster slot; give them a common hash tag, e.g. {user:42}`,
+      options,
+    );
+  }
+}
+
 /** A value the cache codec cannot encode or a stored text it cannot decode. Code `ERR_CODEC`. */
 export class CodecError extends McpPersistError {
   constructor(message: string, options?: ErrorOptions) {
@@ -127,7 +147,11 @@ export class CodecError extends McpPersistError {
   }
 }
 
-/** A feature the store declares it does not have (see `Store.capabilities`). Code `ERR_UNSUPPORTED`. */
+/**
+ * A feature the store declares it does not have. Code `ERR_UNSUPPORTED`.
+ * @deprecated nothing raises it any more: every store runs scripts, so `invalidateTool`,
+ * `invalidateScope` and `invalidateAll` work on every store. Removed in the next major.
+ */
 export class UnsupportedError extends McpPersistError {
   constructor(pkg: string, message: string) {
     super("ERR_UNSUPPORTED", pkg, message);

@@ -3,6 +3,7 @@
 export { describeValue } from "@mcp-persist/keys";
 export { withDeadline } from "./deadline";
 export { warnDeprecated } from "./deprecation";
+export { assertDurationMs, MAX_TIMER_MS } from "./duration";
 export { createLocalContext, type LocalContext, type LocalKeyspace, type LocalValue } from "./local-context";
 export { createLocalStore, type LocalStoreParts } from "./local-store";
 export { memoryKeyspace } from "./memory-keyspace";

@@ -27,7 +27,7 @@ export interface LocalStoreParts {
   release?: () => void;
 }
 
-const LOCAL: StoreCapabilities = Object.freeze({ scripts: true, shared: false, serverTime: false });
+const LOCAL: StoreCapabilities = Object.freeze({ shared: false, cluster: false });
 
 /**
  * Builds the whole {@link Store} contract over a {@link LocalKeyspace}: TTL checks, atomic

@@ -1,14 +1,15 @@
 import { describeValue } from "@mcp-persist/keys";
 import type { CacheOptions, ToolPolicy } from "./cache-options";
 import { isErrorResult } from "./cache-options";
-import { boolean, fraction, nonNegative, positive } from "./check-option";
+import { boolean, duration, fraction, nonNegative, positive } from "./check-option";
 import { type Clock, systemClock } from "./clock";
 import { type Codec, defaultCodec } from "./codec";
-import { type Bound, storeBound } from "./deadline";
+import { warnDeprecated } from "./deprecation";
 import { InvalidOptionError } from "./errors";
 import type { CacheEvent } from "./events";
 import { type Logger, silentLogger } from "./logger";
 import type { Store } from "./store";
+import { DEFAULT_STORE_TIMEOUT_MS, type StoreCaller, storeCaller } from "./store-caller";
 import { resolveToolPolicies } from "./tool-policy";
 import { assertTtlMs } from "./ttl";
 
@@ -19,9 +20,12 @@ export interface ResolvedOptions {
   store: Store;
   defaultTtlMs: number;
   namespace: string;
-  opTimeoutMs: number;
-  /** Bounds a store call at `opTimeoutMs` (or not at all when the store bounds itself within it). */
-  bound: Bound;
+  storeTimeoutMs: number;
+  /**
+   * Every store call the cache makes, bounded at `storeTimeoutMs` (by the store's own deadline
+   * when it is at least as short). Built once here, so the hit path allocates no caller per call.
+   */
+  caller: StoreCaller;
   jitter: number;
   staleTtlMs: number;
   staleWhileRevalidate: boolean;
@@ -42,6 +46,20 @@ export interface ResolvedOptions {
   tools: ReadonlyMap<string, ToolPolicy>;
 }
 
+/** What the cache does when its store is late: the same words in every timeout it reports. */
+const STORE_TIMEOUT_CONSEQUENCE =
+  "the call went on without the cache (raise storeTimeoutMs if the store is slow but healthy)";
+
+/** `storeTimeoutMs`, or its deprecated name `opTimeoutMs` (one release), or the default. */
+function resolveStoreTimeoutMs(options: CacheOptions): number {
+  if (options.storeTimeoutMs !== undefined) return duration("storeTimeoutMs", options.storeTimeoutMs);
+  if (options.opTimeoutMs !== undefined) {
+    warnDeprecated(PKG, "createCache({ opTimeoutMs })", "storeTimeoutMs");
+    return duration("opTimeoutMs", options.opTimeoutMs);
+  }
+  return DEFAULT_STORE_TIMEOUT_MS;
+}
+
 /** @throws {InvalidTtlError | InvalidOptionError} naming the option and what it got. */
 export function resolveOptions(options: CacheOptions): ResolvedOptions {
   if (typeof options?.store?.get !== "function" || typeof options.store.capabilities !== "object") {
@@ -55,13 +73,17 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
       `namespace must be a non-empty string, got ${describeValue(namespace)}`,
     );
   }
-  const opTimeoutMs = positive("opTimeoutMs", options.opTimeoutMs ?? 250);
+  const storeTimeoutMs = resolveStoreTimeoutMs(options);
   return {
     store: options.store,
     defaultTtlMs: options.defaultTtlMs,
     namespace,
-    opTimeoutMs,
-    bound: storeBound(options.store, opTimeoutMs),
+    storeTimeoutMs,
+    caller: storeCaller(options.store, {
+      pkg: PKG,
+      timeoutMs: storeTimeoutMs,
+      consequence: STORE_TIMEOUT_CONSEQUENCE,
+    }),
     jitter: fraction("jitter", options.jitter ?? 0),
     staleTtlMs: nonNegative("staleTtlMs", options.staleTtlMs ?? 0),
     staleWhileRevalidate: options.staleWhileRevalidate ?? true,

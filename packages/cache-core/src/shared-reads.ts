@@ -1,5 +1,4 @@
-import type { Bound } from "./deadline";
-import type { Store } from "./store";
+import type { StoreCaller } from "./store-caller";
 
 /**
  * Store reads in flight, by key. Concurrent hits on one hot key (many sessions asking the same
@@ -9,19 +8,17 @@ import type { Store } from "./store";
  */
 export class SharedReads {
   readonly #reads = new Map<string, Promise<string | undefined>>();
-  readonly #store: Store;
-  readonly #bound: Bound;
+  readonly #caller: StoreCaller;
 
-  constructor(store: Store, bound: Bound) {
-    this.#store = store;
-    this.#bound = bound;
+  constructor(caller: StoreCaller) {
+    this.#caller = caller;
   }
 
   /** The bounded `store.get(key)` already in flight, or a new one. */
   get(key: string): Promise<string | undefined> {
     let reading = this.#reads.get(key);
     if (reading === undefined) {
-      reading = this.#bound(this.#store.get(key), "get");
+      reading = this.#caller.get(key);
       this.#reads.set(key, reading);
       const settled = reading;
       const forget = () => {

@@ -50,28 +50,48 @@ export function storeCaller(store: Store, options: StoreCallerOptions): StoreCal
   const { pkg, timeoutMs, consequence } = options;
   const own = store.capabilities.deadlineMs;
   const bounded = own === undefined || own > timeoutMs;
-  const bound = <T>(operation: string, start: () => Promise<T>, onLate?: (value: T) => void): Promise<T> => {
-    let call: Promise<T>;
-    try {
-      call = start();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (!bounded) return call;
-    return withDeadline(
-      call,
-      timeoutMs,
-      () => new StoreTimeoutError(pkg, operation, timeoutMs, consequence),
-      onLate,
-    );
-  };
+  // Takes the call already started, so a call costs no closure beyond the store's own promise
+  // (the cache's hit path goes through here); `withDeadline` builds nothing until a timer fires.
+  const settle = <T>(operation: string, call: Promise<T>, onLate?: (value: T) => void): Promise<T> =>
+    bounded
+      ? withDeadline(
+          call,
+          timeoutMs,
+          () => new StoreTimeoutError(pkg, operation, timeoutMs, consequence),
+          onLate,
+        )
+      : call;
   return {
     store,
     timeoutMs,
-    get: (key) => bound("get", () => store.get(key)),
-    set: (key, value, ttlMs) => bound("set", () => store.set(key, value, ttlMs)),
-    delete: (key) => bound("delete", () => store.delete(key)),
-    run: (script, keys, args, runOptions) =>
-      bound(`run(${script.name})`, () => store.run(script, keys, args, runOptions), runOptions?.onLateReply),
+    get(key) {
+      try {
+        return settle("get", store.get(key));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    set(key, value, ttlMs) {
+      try {
+        return settle("set", store.set(key, value, ttlMs));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    delete(key) {
+      try {
+        return settle("delete", store.delete(key));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    run(script, keys, args, runOptions) {
+      try {
+        const call = store.run(script, keys, args, runOptions);
+        return settle(`run(${script.name})`, call, runOptions?.onLateReply);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
   };
 }

@@ -5,19 +5,19 @@ import type { Script, ScriptArg, ScriptReply } from "./script";
  * calling a method and catching "not implemented".
  */
 export interface StoreCapabilities {
-  /** `run()` executes scripts atomically. Needed for invalidation by tool/scope/namespace. */
-  readonly scripts: boolean;
   /** Entries are visible to other processes (Redis), not only to this one (LRU). */
   readonly shared: boolean;
-  /** Scripts read time from the store's server (`TIME`), so every process sees one clock. */
-  readonly serverTime: boolean;
+  /**
+   * The store is a Redis Cluster: the keys of one script call must hash to one slot (give them a
+   * common hash tag, e.g. `{user:42}`), or the call rejects with `CrossSlotError`
+   * (`ERR_CROSS_SLOT`). In-process stores and single Redis servers say `false`.
+   */
+  readonly cluster: boolean;
   /**
    * The store settles every `get`/`set`/`delete`/`run` within this many milliseconds by itself
-   * (the Redis stores do). A cache whose `opTimeoutMs` is at least this adds no timer of its own.
+   * (the Redis stores do). A capability whose `storeTimeoutMs` is at least this adds no timer of its own.
    */
   readonly deadlineMs?: number;
-  /** Largest value, in bytes, the store promises to keep; absent means no stated limit. */
-  readonly maxValueBytes?: number;
 }
 
 /** Options of one {@link Store.run} call. */
@@ -63,7 +63,7 @@ export interface Store {
   delete(key: string): Promise<boolean>;
   /**
    * Runs one script atomically and resolves with its reply. (Redis: EVALSHA, EVAL on NOSCRIPT)
-   * Stores that declare `scripts: false` reject with `UnsupportedError`.
+   * Every store runs scripts.
    *
    * A store that gives up on a call (its deadline passed) cannot take the script back: it may
    * still run. Such a store must hand the reply, should it arrive after all, to

@@ -3,15 +3,13 @@ import type { Clock } from "./clock";
 import type { BypassReason, CacheEvent, StoreOperation } from "./events";
 import { type Logger, silentLogger } from "./logger";
 import type { Counters } from "./stats";
+import { ThrottledWarnings } from "./throttled-warning";
 
 /** What telemetry needs to know about the tool a call belongs to. */
 export interface Labelled {
   readonly name: string;
   readonly counters: Counters;
 }
-
-/** During an outage every call fails the same way: warn once, then at most this often. */
-const WARN_EVERY_MS = 10_000;
 
 /**
  * Counting, events and logs in one place. Counters are always kept; per-call events are only
@@ -21,14 +19,13 @@ const WARN_EVERY_MS = 10_000;
 export class Telemetry {
   readonly #logger: Logger;
   readonly #onEvent: ((event: CacheEvent) => void) | undefined;
-  readonly #clock: Clock;
-  readonly #warned = new Map<string, { at: number; suppressed: number }>();
+  readonly #warnings: ThrottledWarnings;
   #logId: ((key: string) => string) | undefined;
 
   constructor(logger: Logger, onEvent: ((event: CacheEvent) => void) | undefined, clock: Clock) {
     this.#logger = logger;
     this.#onEvent = onEvent;
-    this.#clock = clock;
+    this.#warnings = new ThrottledWarnings(logger, clock);
     if (onEvent !== undefined || logger !== silentLogger) {
       // xxhash loads asynchronously (wasm); until it has, events go out without a logId.
       loadLogId().then(
@@ -42,22 +39,22 @@ export class Telemetry {
 
   hit(tool: Labelled, key: string): void {
     tool.counters.hits++;
-    if (this.#verbose()) this.#trace({ type: "hit", tool: tool.name, logId: this.#id(key) });
+    if (this.#verbose()) this.#trace({ type: "hit", tool: tool.name, logId: this.#logIdOf(key) });
   }
 
   miss(tool: Labelled, key: string): void {
     tool.counters.misses++;
-    if (this.#verbose()) this.#trace({ type: "miss", tool: tool.name, logId: this.#id(key) });
+    if (this.#verbose()) this.#trace({ type: "miss", tool: tool.name, logId: this.#logIdOf(key) });
   }
 
   stale(tool: Labelled, key: string, reason: "revalidate" | "error"): void {
     tool.counters.stale++;
-    if (this.#verbose()) this.#trace({ type: "stale", tool: tool.name, logId: this.#id(key), reason });
+    if (this.#verbose()) this.#trace({ type: "stale", tool: tool.name, logId: this.#logIdOf(key), reason });
   }
 
   coalesced(tool: Labelled, key: string): void {
     tool.counters.coalesced++;
-    if (this.#verbose()) this.#trace({ type: "coalesced", tool: tool.name, logId: this.#id(key) });
+    if (this.#verbose()) this.#trace({ type: "coalesced", tool: tool.name, logId: this.#logIdOf(key) });
   }
 
   bypass(tool: Labelled, reason: BypassReason, key?: string): void {
@@ -66,14 +63,14 @@ export class Telemetry {
       this.#trace({
         type: "bypass",
         tool: tool.name,
-        logId: key === undefined ? undefined : this.#id(key),
+        logId: key === undefined ? undefined : this.#logIdOf(key),
         reason,
       });
     }
   }
 
   set(tool: Labelled, key: string, ttlMs: number): void {
-    if (this.#verbose()) this.#trace({ type: "set", tool: tool.name, logId: this.#id(key), ttlMs });
+    if (this.#verbose()) this.#trace({ type: "set", tool: tool.name, logId: this.#logIdOf(key), ttlMs });
   }
 
   /** A store call failed or timed out: counted, reported, and logged as a (throttled) warning. */
@@ -81,17 +78,17 @@ export class Telemetry {
     tool.counters.errors++;
     this.#emit({ type: "error", tool: tool.name, operation, error });
     this.warn(
-      `store-${operation}`,
+      `cache_store_${operation}_failed`,
       { tool: tool.name, operation, err: error },
       "cache store call failed; went on without the cache",
     );
   }
 
   refreshFailed(tool: Labelled, key: string, error: unknown): void {
-    const logId = this.#id(key);
+    const logId = this.#logIdOf(key);
     this.#emit({ type: "refresh-failed", tool: tool.name, logId, error });
     this.warn(
-      "refresh",
+      "cache_refresh_failed",
       { tool: tool.name, logId, err: error },
       "cache background refresh failed; kept the stale value",
     );
@@ -103,23 +100,19 @@ export class Telemetry {
     this.#logger.info(event, "cache invalidated");
   }
 
-  /** Logs a warning, at most once per {@link WARN_EVERY_MS} per `kind`, counting what it held back. */
+  /**
+   * Logs a warning with `event: kind` (snake_case) and the error in `err`, at most once per
+   * `WARN_EVERY_MS` per kind, counting what it held back: see {@link ThrottledWarnings}.
+   */
   warn(kind: string, fields: Record<string, unknown>, message: string): void {
-    const now = this.#clock.now();
-    const last = this.#warned.get(kind);
-    if (last !== undefined && now - last.at < WARN_EVERY_MS) {
-      last.suppressed++;
-      return;
-    }
-    this.#warned.set(kind, { at: now, suppressed: 0 });
-    this.#logger.warn(last?.suppressed ? { ...fields, suppressed: last.suppressed } : fields, message);
+    this.#warnings.warn(kind, fields, message);
   }
 
   #verbose(): boolean {
     return this.#onEvent !== undefined || this.#logger.isLevelEnabled?.("debug") !== false;
   }
 
-  #id(key: string): string | undefined {
+  #logIdOf(key: string): string | undefined {
     return this.#logId?.(key);
   }
 

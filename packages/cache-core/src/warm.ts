@@ -39,7 +39,7 @@ export async function warmEntries(
         result.warmed++;
       } catch (error) {
         result.failed++;
-        telemetry.warn("warm", { err: error }, "cache warm-up call failed");
+        telemetry.warn("cache_warm_failed", { err: error }, "cache warm-up call failed");
       }
     }
   };

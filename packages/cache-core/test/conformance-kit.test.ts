@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { connect, createServer, type Socket } from "node:net";
-import { createLocalContext, memoryKeyspace, type Store, systemClock } from "@mcp-persist/cache-core";
+import { type Store, systemClock } from "@mcp-persist/cache-core";
+import { createLocalContext, memoryKeyspace } from "@mcp-persist/cache-core/kit";
 import {
   type ConformanceOptions,
   memoryStore,
@@ -27,7 +28,7 @@ function pretendOutage(): Outage & { begun: number; ended: number } {
 storeConformance(
   test,
   () => memoryStore(),
-  { scripts: true, shared: false, serverTime: false },
+  { shared: false, cluster: false },
   { outages: { "a pretend one": pretendOutage() } },
 );
 
@@ -232,9 +233,9 @@ describe("the conformance kit catches broken stores", () => {
     await expect(declares?.fn()).rejects.toThrow("capabilities.shared");
   });
 
-  it("skips script tests for a store that declares no scripts, and checks run() says so", () => {
-    const names = collect(() => memoryStore(), { scripts: false }).map((r) => r.name);
-    expect(names.some((n) => n.includes("atomic"))).toBe(false);
-    expect(names.some((n) => n.includes("ERR_UNSUPPORTED"))).toBe(true);
+  it("a store tested as a Cluster that does not say it is one", async () => {
+    const registered = collect(() => memoryStore(), { cluster: true });
+    const declares = registered.find((r) => r.name.includes("declares a name"));
+    await expect(declares?.fn()).rejects.toThrow("capabilities.cluster");
   });
 });

@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
-import { withDeadline } from "@mcp-persist/cache-core";
+import { withDeadline } from "@mcp-persist/cache-core/kit";
 import { afterEach, describe, expect, it } from "vitest";
 
 /** Keeps the event loop busy for `ms`: no timer and no socket or pipe read can run meanwhile. */

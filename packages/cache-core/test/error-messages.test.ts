@@ -1,16 +1,18 @@
 import {
   CodecError,
   createCache,
-  createLocalContext,
   defaultCodec,
-  defineScript,
   InvalidOptionError,
   InvalidTtlError,
   McpPersistError,
-  memoryKeyspace,
-  runLocalScript,
   ScriptError,
 } from "@mcp-persist/cache-core";
+import {
+  createLocalContext,
+  defineScript,
+  memoryKeyspace,
+  runLocalScript,
+} from "@mcp-persist/cache-core/kit";
 import { createManualClock, memoryStore } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
 import { setup } from "./support";
@@ -54,6 +56,7 @@ describe("building an error message never throws", () => {
     for (const value of hostile()) {
       expect(() => createCache({ store, defaultTtlMs: value as number })).toThrow(InvalidTtlError);
       for (const name of [
+        "storeTimeoutMs",
         "opTimeoutMs",
         "jitter",
         "staleTtlMs",

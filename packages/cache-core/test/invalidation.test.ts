@@ -1,4 +1,4 @@
-import { createCache, type Store, UnsupportedError } from "@mcp-persist/cache-core";
+import { createCache } from "@mcp-persist/cache-core";
 import { createManualClock, memoryStore } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
 import { deferred, settle, setup, upstream } from "./support";
@@ -138,18 +138,6 @@ describe("invalidation", () => {
       { type: "invalidate", target: "namespace", tool: undefined },
       { type: "invalidate", target: "key", tool: "search" },
     ]);
-  });
-
-  it("refuses tool/scope/namespace invalidation on a store without scripts, but still caches and deletes", async () => {
-    const inner = memoryStore();
-    const noScripts: Store = { ...inner, capabilities: { scripts: false, shared: false, serverTime: false } };
-    const cache = createCache({ store: noScripts, defaultTtlMs: 60_000 });
-    const f = upstream((n) => n);
-    await cache.wrap(search("a"), f.fn);
-    expect(await cache.wrap(search("a"), f.fn)).toBe(1);
-    await expect(cache.invalidateTool("search")).rejects.toBeInstanceOf(UnsupportedError);
-    await expect(cache.invalidateAll()).rejects.toMatchObject({ code: "ERR_UNSUPPORTED" });
-    expect(await cache.delete(search("a"))).toBe(true);
   });
 });
 

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
+import { ScriptError } from "@mcp-persist/cache-core";
 import {
   createLocalContext,
   defineScript,
   memoryKeyspace,
   runLocalScript,
-  ScriptError,
-} from "@mcp-persist/cache-core";
+} from "@mcp-persist/cache-core/kit";
 import { createManualClock } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
 import { bumpGenerationScript, readGenerationScript } from "../src/generation-scripts";

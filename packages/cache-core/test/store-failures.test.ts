@@ -22,7 +22,12 @@ describe("a failing store never fails the call", () => {
       expect(events.filter((e) => e.startsWith("error:"))).toEqual(["error:generation", "error:generation"]);
       const warnings = lines.filter((line) => line.level === "warn");
       expect(warnings).toHaveLength(1); // throttled: an outage is one warning, not one per call
-      expect(warnings[0]?.obj).toMatchObject({ tool: "search", operation: "generation" });
+      expect(warnings[0]?.obj).toMatchObject({
+        event: "cache_store_generation_failed",
+        tool: "search",
+        operation: "generation",
+      });
+      expect((warnings[0]?.obj as { err?: unknown }).err).toBeInstanceOf(Error);
     });
   }
 
@@ -30,7 +35,7 @@ describe("a failing store never fails the call", () => {
     const cache = createCache({
       store: faultyStore(memoryStore(), "hang"),
       defaultTtlMs: 60_000,
-      opTimeoutMs: 100,
+      storeTimeoutMs: 100,
     });
     const started = performance.now();
     const results = await Promise.all(
@@ -48,22 +53,22 @@ describe("a failing store never fails the call", () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
-  it("still bounds a hanging store whose own declared deadline is longer than opTimeoutMs", async () => {
+  it("still bounds a hanging store whose own declared deadline is longer than storeTimeoutMs", async () => {
     const hanging = faultyStore(memoryStore(), "hang");
     // The store claims a 60 s bound: weaker than the cache's, so the cache keeps its own timer.
     const store = { ...hanging, capabilities: { ...hanging.capabilities, deadlineMs: 60_000 } };
-    const cache = createCache({ store, defaultTtlMs: 60_000, opTimeoutMs: 100 });
+    const cache = createCache({ store, defaultTtlMs: 60_000, storeTimeoutMs: 100 });
     const started = performance.now();
     expect(await cache.wrap("k", () => "ok")).toBe("ok");
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
-  it("adds no timer of its own when the store bounds its calls within opTimeoutMs", async () => {
+  it("adds no timer of its own when the store bounds its calls within storeTimeoutMs", async () => {
     const hanging = faultyStore(memoryStore(), "hang", { only: ["get"] });
     // A store that promises (falsely, here) to settle within 50 ms is trusted: the cache's
     // 100 ms timer is not armed, so this hanging GET is never abandoned by the cache.
     const store = { ...hanging, capabilities: { ...hanging.capabilities, deadlineMs: 50 } };
-    const cache = createCache({ store, defaultTtlMs: 60_000, opTimeoutMs: 100 });
+    const cache = createCache({ store, defaultTtlMs: 60_000, storeTimeoutMs: 100 });
     const outcome = await Promise.race([
       cache.wrap("k", () => "fn ran"),
       new Promise((resolve) => setTimeout(resolve, 500, "still waiting on the store")),
@@ -76,7 +81,7 @@ describe("a failing store never fails the call", () => {
     const cache = createCache({
       store: faultyStore(inner, "hang", { only: ["get"] }),
       defaultTtlMs: 60_000,
-      opTimeoutMs: 50,
+      storeTimeoutMs: 50,
     });
     expect(await cache.wrap("k", () => "v")).toBe("v");
     expect(cache.stats().total.errors).toBe(1);
@@ -110,7 +115,7 @@ describe("a failing store never fails the call", () => {
     const hanging = createCache({
       store: faultyStore(memoryStore(), "hang"),
       defaultTtlMs: 60_000,
-      opTimeoutMs: 50,
+      storeTimeoutMs: 50,
     });
     await expect(hanging.invalidateAll()).rejects.toMatchObject({ code: "ERR_STORE_TIMEOUT" });
   });

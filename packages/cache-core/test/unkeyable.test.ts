@@ -75,7 +75,12 @@ describe("wrap: keys it cannot build go around the cache", () => {
     expect(events).toContainEqual({ type: "bypass", tool: "search", logId: undefined, reason: "unkeyable" });
     const warning = lines.find((line) => line.level === "warn");
     expect(warning?.msg).toBe("cache bypassed: the call cannot be keyed");
-    expect(warning?.obj).toMatchObject({ tool: "search", code: "KEY_INVALID_SCOPE" });
+    expect(warning?.obj).toMatchObject({
+      event: "cache_unkeyable",
+      tool: "search",
+      code: "ERR_KEY_INVALID_SCOPE",
+    });
+    expect((warning?.obj as { err?: unknown }).err).toBeInstanceOf(Error);
   });
 
   it("rejects a key that is no key at all with a typed error, whatever it is", async () => {

@@ -123,7 +123,7 @@ describe("wrap: TTL", () => {
       InvalidTtlError,
     );
     expect(() => createCache({ store, defaultTtlMs: 1000, jitter: 1 })).toThrow(InvalidOptionError);
-    expect(() => createCache({ store, defaultTtlMs: 1000, opTimeoutMs: 0 })).toThrow(InvalidOptionError);
+    expect(() => createCache({ store, defaultTtlMs: 1000, storeTimeoutMs: 0 })).toThrow(InvalidOptionError);
     expect(() => createCache({ store, defaultTtlMs: 1000, staleTtlMs: -1 })).toThrow(InvalidOptionError);
     expect(() => createCache({ store, defaultTtlMs: 1000, namespace: "" })).toThrow(InvalidOptionError);
     expect(() => createCache({ store: undefined as never, defaultTtlMs: 1000 })).toThrow(InvalidOptionError);

@@ -7,7 +7,7 @@ import {
   readinessResponse,
   textResponse,
 } from "./endpoint-responses";
-import { HealthOptionError } from "./errors";
+import { InvalidOptionError } from "./errors";
 import { createFetchHandler, handleFetchRequest } from "./fetch-handler";
 import { type HealthListenOptions, type HealthServer, listenHealth } from "./listen";
 import { createNodeHandler, handleNodeRequest, type NodeHealthHandler } from "./node-handler";
@@ -83,14 +83,15 @@ const HEALTH_OPTIONS: readonly string[] = [
 ] satisfies (keyof HealthOptions)[];
 
 function buildRunners(checks: unknown, defaults: { timeoutMs: number; cacheMs: number }): CheckRunner[] {
-  if (!Array.isArray(checks)) throw new HealthOptionError(`checks must be an array, got ${describe(checks)}`);
+  if (!Array.isArray(checks))
+    throw new InvalidOptionError(`checks must be an array, got ${describe(checks)}`);
   const seen = new Set<string>();
   return checks.map((check: HealthCheck, index) => {
     const runner = new CheckRunner(check, defaults, index);
     // Same key and same componentId would be two indistinguishable entries in the report.
     const identity = `${runner.key} ${runner.componentId ?? ""}`;
     if (seen.has(identity)) {
-      throw new HealthOptionError(
+      throw new InvalidOptionError(
         `checks[${index}] repeats the key "${runner.key}" with the same componentId; give each a distinct componentId`,
       );
     }
@@ -107,7 +108,7 @@ function buildPaths(value: unknown): { live: string; ready: string; health: stri
     health: httpPath("paths.health", paths.health ?? "/health"),
   };
   if (new Set(Object.values(resolved)).size !== 3) {
-    throw new HealthOptionError(`paths must be three different paths, got ${JSON.stringify(resolved)}`);
+    throw new InvalidOptionError(`paths must be three different paths, got ${JSON.stringify(resolved)}`);
   }
   return resolved;
 }
@@ -124,7 +125,7 @@ function buildMetadata(options: Record<string, unknown>): ReportMetadata {
 function shutdownState(value: unknown): ShutdownState | undefined {
   if (value === undefined) return undefined;
   if (typeof (value as Partial<ShutdownState> | null)?.isShuttingDown !== "function") {
-    throw new HealthOptionError(
+    throw new InvalidOptionError(
       `shutdown must have an isShuttingDown() method (an @mcp-persist/shutdown instance fits), got ${describe(value)}`,
     );
   }
@@ -133,7 +134,7 @@ function shutdownState(value: unknown): ShutdownState | undefined {
 
 /**
  * Liveness, readiness and `application/health+json` endpoints over a set of checks. Every
- * option is checked here, so a bad one fails at startup with a `HealthOptionError`, never at
+ * option is checked here, so a bad one fails at startup with a `InvalidOptionError`, never at
  * the first probe.
  */
 export function createHealth(options: HealthOptions = {}): Health {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { HealthOptionError } from "./errors";
+import { InvalidOptionError } from "./errors";
 import type { NodeHealthHandler } from "./node-handler";
 import { describe, optionalString, optionsObject } from "./validate-options";
 
@@ -34,7 +34,7 @@ export async function listenHealth(
   const given = optionsObject("listen() options", options, ["port", "host"]);
   const port = given.port ?? 0;
   if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new HealthOptionError(`listen(): port must be an integer from 0 to 65535, got ${describe(port)}`);
+    throw new InvalidOptionError(`listen(): port must be an integer from 0 to 65535, got ${describe(port)}`);
   }
   const host = optionalString("listen(): host", given.host);
   const server = createServer((req, res) => handler(req, res));

@@ -1,4 +1,4 @@
-import { HealthOptionError } from "./errors";
+import { InvalidOptionError } from "./errors";
 import { CHECK_FIELDS, resolveCheck } from "./resolve-check";
 import type { HealthCheck } from "./types";
 import { describe, optionsObject } from "./validate-options";
@@ -29,7 +29,7 @@ export interface RedisCheckOptions extends Omit<HealthCheck, "run" | "name" | "c
  */
 export function redisCheck(target: Pingable, options: RedisCheckOptions = {}): HealthCheck {
   if (typeof (target as Partial<Pingable> | null)?.ping !== "function") {
-    throw new HealthOptionError(
+    throw new InvalidOptionError(
       `redisCheck() needs a Store or a Redis client with a ping() method, got ${describe(target)}`,
     );
   }

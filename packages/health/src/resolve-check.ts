@@ -1,4 +1,4 @@
-import { HealthOptionError } from "./errors";
+import { InvalidOptionError } from "./errors";
 import type { HealthCheck } from "./types";
 import {
   describe,
@@ -43,7 +43,7 @@ export interface ResolvedCheck {
 export function resolveCheck(label: string, value: unknown, defaultTimeoutMs?: number): ResolvedCheck {
   const check = optionsObject(label, value, CHECK_FIELDS);
   if (typeof check.run !== "function") {
-    throw new HealthOptionError(
+    throw new InvalidOptionError(
       `${label}.run must be a function (the check itself), got ${describe(check.run)}`,
     );
   }
@@ -54,7 +54,7 @@ export function resolveCheck(label: string, value: unknown, defaultTimeoutMs?: n
   const warnAfterMs =
     check.warnAfterMs === undefined ? undefined : positiveMs(`${label}.warnAfterMs`, check.warnAfterMs);
   if (warnAfterMs !== undefined && timeoutMs !== undefined && warnAfterMs >= timeoutMs) {
-    throw new HealthOptionError(
+    throw new InvalidOptionError(
       `${label}.warnAfterMs (${warnAfterMs}) must be below its timeoutMs (${timeoutMs}), or it can never warn`,
     );
   }

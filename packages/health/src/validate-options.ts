@@ -1,4 +1,4 @@
-import { HealthOptionError } from "./errors";
+import { InvalidOptionError } from "./errors";
 
 // Node's timers hold a signed 32-bit delay: a longer one fires after 1 ms instead (with only a
 // TimeoutOverflowWarning), so a check with timeoutMs 2^31 would time out on every probe.
@@ -6,27 +6,22 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A positive finite number of milliseconds a timer can hold, or a typed error naming the option. */
 export function positiveMs(option: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new HealthOptionError(
-      `${option} must be a positive finite number of milliseconds, got ${describe(value)}`,
-    );
-  }
-  return belowTimerLimit(option, value);
+  return timerMs(option, value, "a positive", false);
 }
 
 /** Zero or a positive finite number of milliseconds (0 turns the feature off). */
 export function nonNegativeMs(option: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new HealthOptionError(
-      `${option} must be zero or a positive finite number of milliseconds, got ${describe(value)}`,
-    );
-  }
-  return belowTimerLimit(option, value);
+  return timerMs(option, value, "zero or a positive", true);
 }
 
-function belowTimerLimit(option: string, value: number): number {
+function timerMs(option: string, value: unknown, expected: string, allowZero: boolean): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
+    throw new InvalidOptionError(
+      `${option} must be ${expected} finite number of milliseconds, got ${describe(value)}`,
+    );
+  }
   if (value > MAX_TIMER_MS) {
-    throw new HealthOptionError(
+    throw new InvalidOptionError(
       `${option} must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest delay Node's timers hold; ` +
         `a longer one fires after 1 ms), got ${value}`,
     );
@@ -46,13 +41,13 @@ export function optionsObject(
   known: readonly string[],
 ): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new HealthOptionError(`${option} must be an object, got ${describe(value)}`);
+    throw new InvalidOptionError(`${option} must be an object, got ${describe(value)}`);
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value as Record<string, unknown>;
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      throw new HealthOptionError(
+      throw new InvalidOptionError(
         `${option} has an unknown key ${describe(key)}; the keys are ${known.join(", ")}`,
       );
     }
@@ -63,7 +58,7 @@ export function optionsObject(
 /** A string, or undefined when the option is left out. */
 export function optionalString(option: string, value: unknown): string | undefined {
   if (value !== undefined && typeof value !== "string") {
-    throw new HealthOptionError(`${option} must be a string, got ${describe(value)}`);
+    throw new InvalidOptionError(`${option} must be a string, got ${describe(value)}`);
   }
   return value;
 }
@@ -71,7 +66,7 @@ export function optionalString(option: string, value: unknown): string | undefin
 /** A boolean, or undefined when the option is left out. */
 export function optionalBoolean(option: string, value: unknown): boolean | undefined {
   if (value !== undefined && typeof value !== "boolean") {
-    throw new HealthOptionError(`${option} must be true or false, got ${describe(value)}`);
+    throw new InvalidOptionError(`${option} must be true or false, got ${describe(value)}`);
   }
   return value;
 }
@@ -79,7 +74,7 @@ export function optionalBoolean(option: string, value: unknown): boolean | undef
 /** A non-empty string without a colon: it becomes one half of a `"component:measurement"` key. */
 export function keyPart(option: string, value: unknown): string {
   if (typeof value !== "string" || value.length === 0 || value.includes(":")) {
-    throw new HealthOptionError(`${option} must be a non-empty string without ":", got ${describe(value)}`);
+    throw new InvalidOptionError(`${option} must be a non-empty string without ":", got ${describe(value)}`);
   }
   return value;
 }
@@ -87,34 +82,25 @@ export function keyPart(option: string, value: unknown): string {
 /** An HTTP path starting with "/". */
 export function httpPath(option: string, value: unknown): string {
   if (typeof value !== "string" || !value.startsWith("/")) {
-    throw new HealthOptionError(`${option} must be a path starting with "/", got ${describe(value)}`);
+    throw new InvalidOptionError(`${option} must be a path starting with "/", got ${describe(value)}`);
   }
   return value;
 }
 
 /**
- * Renders an offending value for an error message. Never throws, whatever it is handed
- * (a BigInt, a symbol, `Object.create(null)`, a revoked Proxy): a bad option must end in the
- * error that explains it, not in a TypeError from building that error.
+ * Renders an offending value for an error message. Never throws, whatever it is handed (a BigInt,
+ * a symbol, `Object.create(null)`, a revoked Proxy): a bad option must end in the error that
+ * explains it, not in a TypeError from building that error. A short cousin of `describeValue`
+ * in `@mcp-persist/keys`, which this package does not depend on.
  */
 export function describe(value: unknown): string {
   try {
-    switch (typeof value) {
-      case "string":
-        return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-      case "bigint":
-        return `${value}n`;
-      case "symbol":
-        return value.toString();
-      case "function":
-        return "a function";
-      case "object":
-        if (value === null) return "null";
-        if (Array.isArray(value)) return "an array";
-        return `an object with keys [${Object.keys(value).join(", ")}]`;
-      default:
-        return String(value);
-    }
+    if (typeof value === "string")
+      return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+    if (typeof value === "function") return "a function";
+    if (typeof value !== "object" || value === null)
+      return typeof value === "bigint" ? `${value}n` : String(value);
+    return Array.isArray(value) ? "an array" : `an object with keys [${Object.keys(value).join(", ")}]`;
   } catch {
     return `an unprintable ${typeof value}`;
   }

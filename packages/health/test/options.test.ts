@@ -6,23 +6,30 @@ import {
   type HealthListenOptions,
   HealthOptionError,
   type HealthOptions,
+  InvalidOptionError,
   type RedisCheckOptions,
   redisCheck,
 } from "../src/index";
 
 const ok: HealthCheck = { name: "db", run: () => undefined };
 
-function optionError(make: () => unknown): HealthOptionError {
+function optionError(make: () => unknown): InvalidOptionError {
   try {
     make();
   } catch (error) {
-    expect(error).toBeInstanceOf(HealthOptionError);
+    expect(error).toBeInstanceOf(InvalidOptionError);
     expect(error).toBeInstanceOf(HealthError);
-    expect((error as HealthOptionError).code).toBe("HEALTH_INVALID_OPTION");
+    // The deprecated name is the same class, so existing `instanceof` checks still hold.
+    expect(error).toBeInstanceOf(HealthOptionError);
+    expect(error).toMatchObject({
+      name: "InvalidOptionError",
+      code: "ERR_INVALID_OPTION",
+      package: "@mcp-persist/health",
+    });
     expect((error as Error).message).toMatch(/^\[@mcp-persist\/health\] /);
-    return error as HealthOptionError;
+    return error as InvalidOptionError;
   }
-  throw new Error("expected a HealthOptionError, nothing was thrown");
+  throw new Error("expected an InvalidOptionError, nothing was thrown");
 }
 
 describe("options are validated at construction", () => {
@@ -271,7 +278,7 @@ describe("health.listen() options", () => {
     ["a misspelt option", { hostname: "127.0.0.1" }, /listen\(\) options has an unknown key "hostname"/],
   ])("rejects %s", async (_case, options, message) => {
     const listening = createHealth().listen(options as HealthListenOptions);
-    await expect(listening).rejects.toBeInstanceOf(HealthOptionError);
+    await expect(listening).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(listening).rejects.toThrow(message);
   });
 });

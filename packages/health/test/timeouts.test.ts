@@ -88,7 +88,12 @@ describe("custom checks", () => {
         },
       });
       expect(aborted).toBeInstanceOf(HealthCheckTimeoutError);
-      expect(aborted).toMatchObject({ code: "HEALTH_CHECK_TIMEOUT", check: "postgres", timeoutMs: 200 });
+      expect(aborted).toMatchObject({
+        code: "ERR_HEALTH_CHECK_TIMEOUT",
+        name: "HealthCheckTimeoutError",
+        check: "postgres",
+        timeoutMs: 200,
+      });
     } finally {
       await http.close();
     }

@@ -1,6 +1,6 @@
 import { describeValue } from "./describe-value";
 import { diagnose, type Failure } from "./diagnose";
-import { KeyError } from "./errors";
+import { InvalidOptionError, KeyError } from "./errors";
 import { quote, quoteKey } from "./quote";
 
 export interface CanonicalizeOptions {
@@ -207,7 +207,7 @@ function explain(value: unknown, maxDepth: number, maxLength: number): KeyError 
 /** A value whose reading threw: a throwing `toJSON`, getter or Proxy trap, or a stack already nearly full. */
 function unreadable(error: unknown): KeyError {
   return new KeyError(
-    "KEY_UNSUPPORTED_TYPE",
+    "ERR_KEY_UNSUPPORTED_TYPE",
     `cannot build a key: reading the value threw ${describeValue(error)} (a toJSON, getter or Proxy); pass plain data`,
     [],
     { cause: error },
@@ -217,10 +217,7 @@ function unreadable(error: unknown): KeyError {
 function limit(value: unknown, fallback: number, max: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value <= 0 || value > max) {
-    throw new KeyError(
-      "KEY_INVALID_OPTION",
-      `${name} must be an integer from 1 to ${max}, got ${describeValue(value)}`,
-    );
+    throw new InvalidOptionError(`${name} must be an integer from 1 to ${max}, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -25,14 +25,14 @@ export function diagnose(value: unknown, maxDepth: number, maxLength: number): F
   const visit = (node: unknown): Failure | undefined => {
     if (--budget < 0) return undefined;
     if (typeof node === "function" || typeof node === "symbol") {
-      return fail("KEY_UNSUPPORTED_TYPE", `a ${typeof node} is not serialisable; pass plain data`);
+      return fail("ERR_KEY_UNSUPPORTED_TYPE", `a ${typeof node} is not serialisable; pass plain data`);
     }
     if (typeof node !== "object" || node === null) return undefined;
     if (ancestors.has(node)) {
-      return fail("KEY_CYCLE", "the value is cyclic (it contains itself); pass acyclic data");
+      return fail("ERR_KEY_CYCLE", "the value is cyclic (it contains itself); pass acyclic data");
     }
     if (ancestors.size >= maxDepth)
-      return fail("KEY_TOO_DEEP", `nesting is deeper than maxDepth (${maxDepth})`);
+      return fail("ERR_KEY_TOO_DEEP", `nesting is deeper than maxDepth (${maxDepth})`);
     ancestors.add(node);
     const found = visitChildren(node);
     ancestors.delete(node);
@@ -91,7 +91,7 @@ export function diagnose(value: unknown, maxDepth: number, maxLength: number): F
     const toJSON = (node as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === "function") return visit(toJSON.call(node));
     return fail(
-      "KEY_UNSUPPORTED_TYPE",
+      "ERR_KEY_UNSUPPORTED_TYPE",
       `a ${className(node) ?? "non-plain object"} instance is not serialisable; pass plain data`,
     );
   };
@@ -103,7 +103,7 @@ export function diagnose(value: unknown, maxDepth: number, maxLength: number): F
 
   return (
     visit(value) ?? {
-      code: "KEY_TOO_LARGE",
+      code: "ERR_KEY_TOO_LARGE",
       message:
         `cannot build a key: the value is larger than maxLength (${maxLength}) allows; every character ` +
         "written counts, and so does each object member left out as undefined and each repeat of a shared reference",

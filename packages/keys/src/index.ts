@@ -1,7 +1,7 @@
 export { type CanonicalizeOptions, canonicalize } from "./canonicalize";
 export { describeValue } from "./describe-value";
 export { type ArgsDigestOptions, argsDigest, DEFAULT_DIGEST_BYTES, digest } from "./digest";
-export { KeyError, type KeyErrorCode } from "./errors";
+export { InvalidOptionError, KeyError, type KeyErrorCode } from "./errors";
 export { type LogId, loadLogId, logId } from "./log-id";
 export { joinKey, keySegment, MAX_SEGMENT_LENGTH } from "./segment";
 export {

@@ -11,12 +11,12 @@ let loading: Promise<LogId> | undefined;
  * Loads xxhash64 (WebAssembly, ~10 ms once per process) and resolves to a synchronous
  * `logId(key)` giving 16 hex characters. xxhash is fast but not collision-resistant, which is
  * fine for correlating log lines and never used for cache keys. The function throws a `KeyError`
- * (`KEY_UNSUPPORTED_TYPE`) for a non-string key.
+ * (`ERR_KEY_UNSUPPORTED_TYPE`) for a non-string key.
  */
 export function loadLogId(): Promise<LogId> {
   loading ??= xxhash().then(({ h64ToString }) => (key: string) => {
     if (typeof key !== "string") {
-      throw new KeyError("KEY_UNSUPPORTED_TYPE", `logId() takes a string key, got ${describeValue(key)}`);
+      throw new KeyError("ERR_KEY_UNSUPPORTED_TYPE", `logId() takes a string key, got ${describeValue(key)}`);
     }
     return h64ToString(key);
   });

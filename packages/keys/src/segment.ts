@@ -18,12 +18,12 @@ const UNRESERVED = /[!'()*~]/g;
  * distinct segments. A lone surrogate (text cut mid-emoji) is encoded as its WTF-8 bytes
  * (`"\uD83D"` → `%ED%A0%BD`), which no well-formed text encodes to. Segments longer than 100
  * characters keep a readable head and end with `~` and a digest of the whole.
- * @throws {KeyError} `KEY_INVALID_SEGMENT` for an empty string or a non-string.
+ * @throws {KeyError} `ERR_KEY_INVALID_SEGMENT` for an empty string or a non-string.
  */
 export function keySegment(segment: string): string {
   if (typeof segment !== "string" || segment.length === 0) {
     throw new KeyError(
-      "KEY_INVALID_SEGMENT",
+      "ERR_KEY_INVALID_SEGMENT",
       `a key segment must be a non-empty string, got ${describeValue(segment)}`,
     );
   }
@@ -38,11 +38,11 @@ export function keySegment(segment: string): string {
 
 /**
  * Joins segments into a key, escaping each: `joinKey("ratelimit", caller, tool)`.
- * @throws {KeyError} `KEY_INVALID_SEGMENT` for no segment at all, or a bad one.
+ * @throws {KeyError} `ERR_KEY_INVALID_SEGMENT` for no segment at all, or a bad one.
  */
 export function joinKey(...segments: string[]): string {
   if (segments.length === 0) {
-    throw new KeyError("KEY_INVALID_SEGMENT", "joinKey() needs at least one segment");
+    throw new KeyError("ERR_KEY_INVALID_SEGMENT", "joinKey() needs at least one segment");
   }
   return segments.map(keySegment).join(":");
 }

@@ -1,7 +1,7 @@
 import { canonicalize } from "./canonicalize";
 import { describeValue } from "./describe-value";
 import { argsDigest, DEFAULT_DIGEST_BYTES, digest } from "./digest";
-import { KeyError } from "./errors";
+import { InvalidOptionError, KeyError } from "./errors";
 import { keySegment, MAX_SEGMENT_LENGTH } from "./segment";
 
 /**
@@ -62,7 +62,7 @@ export function toolKey(options: ToolKeyOptions): string {
   checkOptions(options, "toolKey", "{ tool, args, scope? }");
   if (options.tool === undefined) {
     throw new KeyError(
-      "KEY_INVALID_SEGMENT",
+      "ERR_KEY_INVALID_SEGMENT",
       "toolKey() needs a tool name: pass { tool, args }, or use toolPrefix() for a namespace prefix",
     );
   }
@@ -111,7 +111,7 @@ export function scopeDigest(scope: CallerScope): string {
 
 function invalidScope(got: string): KeyError {
   return new KeyError(
-    "KEY_INVALID_SCOPE",
+    "ERR_KEY_INVALID_SCOPE",
     `scope must be a non-empty string or an object with non-empty string user/tenant/session/client, got ${got}. ` +
       "When the caller is unknown, do not cache per-caller results.",
   );
@@ -119,9 +119,6 @@ function invalidScope(got: string): KeyError {
 
 function checkOptions(options: unknown, fn: string, shape: string): void {
   if (typeof options !== "object" || options === null) {
-    throw new KeyError(
-      "KEY_INVALID_OPTION",
-      `${fn}() takes an options object ${shape}, got ${describeValue(options)}`,
-    );
+    throw new InvalidOptionError(`${fn}() takes an options object ${shape}, got ${describeValue(options)}`);
   }
 }

@@ -78,7 +78,7 @@ describe("canonicalize, properties", () => {
     );
   });
 
-  it("throws KEY_CYCLE for a cycle closed at any depth through any container", () => {
+  it("throws ERR_KEY_CYCLE for a cycle closed at any depth through any container", () => {
     const container = fc.constantFrom("object", "array", "map", "set");
     fc.assert(
       fc.property(fc.array(container, { minLength: 1, maxLength: 8 }), (kinds) => {
@@ -100,7 +100,7 @@ describe("canonicalize, properties", () => {
           };
         }
         attach(root);
-        expect(() => canonicalize(root)).toThrow(expect.objectContaining({ code: "KEY_CYCLE" }));
+        expect(() => canonicalize(root)).toThrow(expect.objectContaining({ code: "ERR_KEY_CYCLE" }));
       }),
       { numRuns: 300 },
     );

@@ -105,57 +105,57 @@ describe("canonicalize rejects what cannot be a key", () => {
   it("reports a cycle with its path, through objects, arrays, Maps and Sets", () => {
     const object: Record<string, unknown> = { a: 1 };
     object.self = object;
-    expectKeyError(object, "KEY_CYCLE", ["self"]);
+    expectKeyError(object, "ERR_KEY_CYCLE", ["self"]);
 
     const array: unknown[] = [1];
     array.push({ back: array });
-    expectKeyError({ list: array }, "KEY_CYCLE", ["list", 1, "back"]);
+    expectKeyError({ list: array }, "ERR_KEY_CYCLE", ["list", 1, "back"]);
 
     const map = new Map<string, unknown>();
     map.set("m", map);
-    expectKeyError(map, "KEY_CYCLE", [0]);
+    expectKeyError(map, "ERR_KEY_CYCLE", [0]);
 
     const set = new Set<unknown>();
     set.add([set]);
-    expectKeyError(set, "KEY_CYCLE", [0, 0]);
+    expectKeyError(set, "ERR_KEY_CYCLE", [0, 0]);
     expect(() => canonicalize(object)).toThrow(/args\.self: the value is cyclic/);
   });
 
   it("rejects functions, symbols and class instances with their path", () => {
-    expectKeyError({ f: { g: () => 1 } }, "KEY_UNSUPPORTED_TYPE", ["f", "g"]);
-    expectKeyError([Symbol("s")], "KEY_UNSUPPORTED_TYPE", [0]);
-    expectKeyError({ w: new WeakMap() }, "KEY_UNSUPPORTED_TYPE", ["w"]);
+    expectKeyError({ f: { g: () => 1 } }, "ERR_KEY_UNSUPPORTED_TYPE", ["f", "g"]);
+    expectKeyError([Symbol("s")], "ERR_KEY_UNSUPPORTED_TYPE", [0]);
+    expectKeyError({ w: new WeakMap() }, "ERR_KEY_UNSUPPORTED_TYPE", ["w"]);
     class Point {
       x = 1;
     }
-    expectKeyError({ "odd key": new Point() }, "KEY_UNSUPPORTED_TYPE", ["odd key"]);
+    expectKeyError({ "odd key": new Point() }, "ERR_KEY_UNSUPPORTED_TYPE", ["odd key"]);
     expect(() => canonicalize({ p: new Point() })).toThrow(/a Point instance is not serialisable/);
   });
 
   it("rejects values over maxLength, including huge sparse arrays, without building them", () => {
-    expectKeyError("x".repeat(101), "KEY_TOO_LARGE", [], { maxLength: 100 });
-    expectKeyError({ a: "x".repeat(60), b: "y".repeat(60) }, "KEY_TOO_LARGE", [], { maxLength: 100 });
-    expectKeyError(new Array(2 ** 31), "KEY_TOO_LARGE");
+    expectKeyError("x".repeat(101), "ERR_KEY_TOO_LARGE", [], { maxLength: 100 });
+    expectKeyError({ a: "x".repeat(60), b: "y".repeat(60) }, "ERR_KEY_TOO_LARGE", [], { maxLength: 100 });
+    expectKeyError(new Array(2 ** 31), "ERR_KEY_TOO_LARGE");
     expect(canonicalize("x".repeat(98), { maxLength: 100 })).toHaveLength(100);
   });
 
   it("stops a value built from shared references that would expand exponentially", () => {
     let value: unknown = "leaf";
     for (let level = 0; level < 40; level++) value = [value, value];
-    expectKeyError(value, "KEY_TOO_LARGE");
+    expectKeyError(value, "ERR_KEY_TOO_LARGE");
   });
 
   it("rejects deep nesting with a KeyError, not a stack overflow", () => {
     let deep: unknown = 0;
     for (let level = 0; level < 100_000; level++) deep = [deep];
-    expectKeyError(deep, "KEY_TOO_DEEP", new Array(64).fill(0));
+    expectKeyError(deep, "ERR_KEY_TOO_DEEP", new Array(64).fill(0));
     expect(canonicalize([[1]], { maxDepth: 2 })).toBe("[[1]]");
-    expectKeyError([[[1]]], "KEY_TOO_DEEP", [0, 0], { maxDepth: 2 });
+    expectKeyError([[[1]]], "ERR_KEY_TOO_DEEP", [0, 0], { maxDepth: 2 });
   });
 
   it("rejects bad options", () => {
     for (const maxLength of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expectKeyError({}, "KEY_INVALID_OPTION", [], { maxLength });
+      expectKeyError({}, "ERR_INVALID_OPTION", [], { maxLength });
     }
   });
 });

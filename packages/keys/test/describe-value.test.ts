@@ -73,20 +73,20 @@ describe("building an error message never throws", () => {
     throw new Error("expected a KeyError");
   };
 
-  it("reports a BigInt scope part as KEY_INVALID_SCOPE, not `Do not know how to serialize a BigInt`", () => {
+  it("reports a BigInt scope part as ERR_KEY_INVALID_SCOPE, not `Do not know how to serialize a BigInt`", () => {
     expect(codeOf(() => scopeDigest({ user: 5n } as never))).toEqual({
-      code: "KEY_INVALID_SCOPE",
+      code: "ERR_KEY_INVALID_SCOPE",
       message: expect.stringContaining("got user = 5n"),
     });
     expect(codeOf(() => toolKey({ tool: "t", args: {}, scope: { tenant: Symbol("x") } as never })).code).toBe(
-      "KEY_INVALID_SCOPE",
+      "ERR_KEY_INVALID_SCOPE",
     );
   });
 
   it("reports null-prototype and symbol options, not `Cannot convert object to primitive value`", () => {
     expect(codeOf(() => digest("x", Object.create(null))).message).toContain("got an object with keys []");
-    expect(codeOf(() => canonicalize(1, { maxLength: Object.create(null) })).code).toBe("KEY_INVALID_OPTION");
-    expect(codeOf(() => canonicalize(1, { maxDepth: Symbol("d") as never })).code).toBe("KEY_INVALID_OPTION");
+    expect(codeOf(() => canonicalize(1, { maxLength: Object.create(null) })).code).toBe("ERR_INVALID_OPTION");
+    expect(codeOf(() => canonicalize(1, { maxDepth: Symbol("d") as never })).code).toBe("ERR_INVALID_OPTION");
     expect(codeOf(() => keySegment(Object.create(null))).message).toContain("got an object with keys []");
     expect(codeOf(() => keySegment(5n as never)).message).toContain("got 5n");
   });
@@ -105,10 +105,10 @@ describe("building an error message never throws", () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(KeyError);
-    expect(caught).toMatchObject({ code: "KEY_UNSUPPORTED_TYPE", cause: boom });
+    expect(caught).toMatchObject({ code: "ERR_KEY_UNSUPPORTED_TYPE", cause: boom });
     expect((caught as Error).message).toContain('RangeError("boom")');
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
-    expect(codeOf(() => canonicalize([proxy])).code).toBe("KEY_UNSUPPORTED_TYPE");
+    expect(codeOf(() => canonicalize([proxy])).code).toBe("ERR_KEY_UNSUPPORTED_TYPE");
   });
 });

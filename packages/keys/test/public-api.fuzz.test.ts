@@ -16,13 +16,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { countReads, hostileValue } from "./hostile-values";
 
 const CODES = [
-  "KEY_CYCLE",
-  "KEY_UNSUPPORTED_TYPE",
-  "KEY_TOO_LARGE",
-  "KEY_TOO_DEEP",
-  "KEY_INVALID_SEGMENT",
-  "KEY_INVALID_SCOPE",
-  "KEY_INVALID_OPTION",
+  "ERR_KEY_CYCLE",
+  "ERR_KEY_UNSUPPORTED_TYPE",
+  "ERR_KEY_TOO_LARGE",
+  "ERR_KEY_TOO_DEEP",
+  "ERR_KEY_INVALID_SEGMENT",
+  "ERR_KEY_INVALID_SCOPE",
+  "ERR_INVALID_OPTION",
 ];
 
 /** Small enough that a run stays quick, large enough that real values fit. */

@@ -1,5 +1,7 @@
 import {
+  canonicalize,
   digest,
+  InvalidOptionError,
   joinKey,
   KeyError,
   keySegment,
@@ -142,28 +144,57 @@ describe("toolKey", () => {
     // Without a tool it used to return a 3-segment key, `mcp:_:<digest>`.
     expect(() => toolKey({ args: {} } as never)).toThrow(
       expect.objectContaining({
-        code: "KEY_INVALID_SEGMENT",
+        code: "ERR_KEY_INVALID_SEGMENT",
         message: expect.stringMatching(/needs a tool name/),
       }),
     );
     expect(() => toolKey(undefined as never)).toThrow(
-      expect.objectContaining({ code: "KEY_INVALID_OPTION" }),
+      expect.objectContaining({ code: "ERR_INVALID_OPTION" }),
     );
-    expect(() => toolPrefix(null as never)).toThrow(expect.objectContaining({ code: "KEY_INVALID_OPTION" }));
+    expect(() => toolPrefix(null as never)).toThrow(expect.objectContaining({ code: "ERR_INVALID_OPTION" }));
     expect(() => toolKey({ ...call, scope: "" })).toThrow(
-      expect.objectContaining({ code: "KEY_INVALID_SCOPE" }),
+      expect.objectContaining({ code: "ERR_KEY_INVALID_SCOPE" }),
     );
     expect(() => toolKey({ ...call, scope: {} })).toThrow(/no user, tenant, session or client/);
     expect(() => toolKey({ ...call, scope: { user: 42 as unknown as string } })).toThrow(KeyError);
     expect(() => toolKey({ ...call, args: { f: () => 1 } })).toThrow(
-      expect.objectContaining({ code: "KEY_UNSUPPORTED_TYPE" }),
+      expect.objectContaining({ code: "ERR_KEY_UNSUPPORTED_TYPE" }),
     );
     expect(() => toolKey({ ...call, digestBytes: 4 })).toThrow(
-      expect.objectContaining({ code: "KEY_INVALID_OPTION" }),
+      expect.objectContaining({ code: "ERR_INVALID_OPTION" }),
     );
     expect(() => toolKey({ ...call, args: "x".repeat(50), maxArgsLength: 10 })).toThrow(
-      expect.objectContaining({ code: "KEY_TOO_LARGE" }),
+      expect.objectContaining({ code: "ERR_KEY_TOO_LARGE" }),
     );
+  });
+
+  it("rejects every bad option with an InvalidOptionError (ERR_INVALID_OPTION), still a KeyError", () => {
+    const bad: [string, () => unknown][] = [
+      ["toolKey(null)", () => toolKey(null as never)],
+      ["toolPrefix(5)", () => toolPrefix(5 as never)],
+      ["digestBytes 4", () => toolKey({ ...call, digestBytes: 4 })],
+      ["digest bytes 33", () => digest("x", 33)],
+      ["maxLength 0", () => canonicalize(1, { maxLength: 0 })],
+      ["maxDepth 1001", () => canonicalize(1, { maxDepth: 1001 })],
+    ];
+    for (const [label, make] of bad) {
+      let thrown: unknown;
+      try {
+        make();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, label).toBeInstanceOf(InvalidOptionError);
+      expect(thrown, label).toBeInstanceOf(KeyError);
+      expect(thrown, label).toMatchObject({
+        name: "InvalidOptionError",
+        code: "ERR_INVALID_OPTION",
+        package: "@mcp-persist/keys",
+        message: expect.stringMatching(/^\[@mcp-persist\/keys\] /),
+      });
+    }
+    // A bad input that is not an option is a KeyError, not an InvalidOptionError.
+    expect(() => toolKey({ tool: "", args: 1 })).not.toThrow(InvalidOptionError);
   });
 
   it("digests with a configurable length", () => {
@@ -190,7 +221,7 @@ describe("keySegment and joinKey", () => {
     );
     expect(keySegment("search_docs")).toBe("search_docs");
     expect(joinKey("ratelimit", "user:1", "send_email")).toBe("ratelimit:user%3A1:send_email");
-    expect(() => joinKey()).toThrow(expect.objectContaining({ code: "KEY_INVALID_SEGMENT" }));
+    expect(() => joinKey()).toThrow(expect.objectContaining({ code: "ERR_KEY_INVALID_SEGMENT" }));
   });
 });
 

@@ -24,14 +24,14 @@ describe("the work of one key derivation is bounded, for every container type", 
   // Issue 11: a depth-30 DAG of Maps or Sets ran for minutes and 1.3 GB, the same in arrays
   // failed at once. Counted containers make "bounded" an assertion on reads, not on time: past
   // the limit a read throws, so the unbounded walk fails here instead of hanging.
-  it.each(containerKinds)("refuses a depth-30 DAG of shared %s references with KEY_TOO_LARGE", (kind) => {
+  it.each(containerKinds)("refuses a depth-30 DAG of shared %s references with ERR_KEY_TOO_LARGE", (kind) => {
     const value = sharedDag(new Array<ContainerKind>(30).fill(kind), 2);
     const maxLength = 10_000;
     let error: KeyError | undefined;
     const reads = countReads(4 * maxLength, () => {
       error = keyErrorOf(() => canonicalize(value, { maxLength }));
     });
-    expect(error?.code).toBe("KEY_TOO_LARGE");
+    expect(error?.code).toBe("ERR_KEY_TOO_LARGE");
     expect(reads).toBeLessThanOrEqual(readBound(maxLength));
   });
 
@@ -43,7 +43,7 @@ describe("the work of one key derivation is bounded, for every container type", 
             canonicalize(value, { maxLength });
           } catch (error) {
             expect(error).toBeInstanceOf(KeyError);
-            expect((error as KeyError).code).toBe("KEY_TOO_LARGE");
+            expect((error as KeyError).code).toBe("ERR_KEY_TOO_LARGE");
           }
         });
         expect(reads).toBeLessThanOrEqual(readBound(maxLength));
@@ -55,17 +55,19 @@ describe("the work of one key derivation is bounded, for every container type", 
   it("refuses the issue's DAGs with the default limits too, through toolKey and scopeDigest", () => {
     for (const kind of ["map", "set"] as const) {
       const value = sharedDag(new Array<ContainerKind>(30).fill(kind), 2, "leaf", false);
-      expect(keyErrorOf(() => toolKey({ tool: "t", args: value })).code).toBe("KEY_TOO_LARGE");
-      expect(keyErrorOf(() => scopeDigest({ user: "u", extra: value } as never)).code).toBe("KEY_TOO_LARGE");
+      expect(keyErrorOf(() => toolKey({ tool: "t", args: value })).code).toBe("ERR_KEY_TOO_LARGE");
+      expect(keyErrorOf(() => scopeDigest({ user: "u", extra: value } as never)).code).toBe(
+        "ERR_KEY_TOO_LARGE",
+      );
     }
   });
 
   it("refuses a wide array of one shared long string without building a huge string", () => {
     // Used to build past V8's string limit and throw a raw RangeError ("Invalid string length").
     const long = "x".repeat(900_000);
-    expect(keyErrorOf(() => canonicalize(new Array(1_000_000).fill(long))).code).toBe("KEY_TOO_LARGE");
+    expect(keyErrorOf(() => canonicalize(new Array(1_000_000).fill(long))).code).toBe("ERR_KEY_TOO_LARGE");
     const bytes = new Uint8Array(900_000);
-    expect(keyErrorOf(() => canonicalize(new Array(100).fill(bytes))).code).toBe("KEY_TOO_LARGE");
+    expect(keyErrorOf(() => canonicalize(new Array(100).fill(bytes))).code).toBe("ERR_KEY_TOO_LARGE");
   });
 
   it("counts object members JSON omits, so an object of undefined members cannot multiply work", () => {
@@ -73,7 +75,7 @@ describe("the work of one key derivation is bounded, for every container type", 
     expect(canonicalize(sparse)).toBe("{}");
     const maxLength = 100_000;
     expect(keyErrorOf(() => canonicalize(new Array(1000).fill(sparse), { maxLength })).code).toBe(
-      "KEY_TOO_LARGE",
+      "ERR_KEY_TOO_LARGE",
     );
   });
 
@@ -88,8 +90,8 @@ describe("the work of one key derivation is bounded, for every container type", 
         return { next: new Fresh() };
       }
     }
-    expect(keyErrorOf(() => canonicalize({ a: new Self() })).code).toBe("KEY_CYCLE");
-    expect(keyErrorOf(() => canonicalize({ a: new Fresh() })).code).toBe("KEY_TOO_DEEP");
+    expect(keyErrorOf(() => canonicalize({ a: new Self() })).code).toBe("ERR_KEY_CYCLE");
+    expect(keyErrorOf(() => canonicalize({ a: new Fresh() })).code).toBe("ERR_KEY_TOO_DEEP");
   });
 });
 
@@ -119,18 +121,20 @@ describe("the limits keep the walk inside the stack and V8's string limit", () =
     (kind) => {
       expect(canonicalize(nest(kind, 999), { maxDepth: 1000 })).toContain("0");
       // One level more: the writer bails and `diagnose`, which recurses deeper, finds where.
-      expect(keyErrorOf(() => canonicalize(nest(kind, 1001), { maxDepth: 1000 })).code).toBe("KEY_TOO_DEEP");
+      expect(keyErrorOf(() => canonicalize(nest(kind, 1001), { maxDepth: 1000 })).code).toBe(
+        "ERR_KEY_TOO_DEEP",
+      );
     },
   );
 
-  it("rejects limits it could not honour with KEY_INVALID_OPTION, not a RangeError later", () => {
+  it("rejects limits it could not honour with ERR_INVALID_OPTION, not a RangeError later", () => {
     for (const options of [
       { maxDepth: 1001 },
       { maxDepth: 1e9 },
       { maxLength: 50_000_001 },
       { maxLength: 2 ** 53 },
     ]) {
-      expect(keyErrorOf(() => canonicalize([1], options)).code).toBe("KEY_INVALID_OPTION");
+      expect(keyErrorOf(() => canonicalize([1], options)).code).toBe("ERR_INVALID_OPTION");
     }
     expect(canonicalize([1], { maxDepth: 1000, maxLength: 50_000_000 })).toBe("[1]");
   });

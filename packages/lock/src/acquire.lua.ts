@@ -1,4 +1,4 @@
-import { defineScript, type LocalContext } from "@mcp-persist/cache-core";
+import { defineScript, type LocalContext } from "@mcp-persist/cache-core/kit";
 import { NEXT_FENCE_LUA, nextFenceLocal } from "./fence.lua";
 
 /** What the acquiring scripts reply: the fencing token, or how long the holder's lease has left. */

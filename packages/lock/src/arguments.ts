@@ -1,4 +1,5 @@
 import { InvalidOptionError, type Store } from "@mcp-persist/cache-core";
+import { warnDeprecated } from "@mcp-persist/cache-core/kit";
 import { PKG } from "./errors";
 
 /** What a value is, for a message; never throws (no `String()` on a hostile object). */
@@ -53,22 +54,19 @@ export function assertOptions(options: unknown, signature: string): asserts opti
 }
 
 const WITH_LOCK = "withLock(store, resource, fn, options?)";
-let warnedOptionsFirst = false;
 
 /**
  * `withLock`'s third and fourth arguments: `fn, options?`, the order `once` and `cache.wrap` take.
- * The order of the first release, `options, fn`, still works, with a one-time deprecation warning.
+ * The order of the first release, `options, fn`, still works, with one deprecation warning per process.
  */
 export function withLockArguments(third: unknown, fourth: unknown): { fn: unknown; options: object } {
   if (typeof third !== "function" && typeof fourth === "function") {
     assertOptions(third, WITH_LOCK);
-    if (!warnedOptionsFirst) {
-      warnedOptionsFirst = true;
-      process.emitWarning(
-        `[${PKG}] withLock(store, resource, options, fn) is deprecated: pass the function first, withLock(store, resource, fn, options), as once() and cache.wrap() take it. The old order keeps working until the next major version.`,
-        { type: "DeprecationWarning", code: "MCP_PERSIST_LOCK_OPTIONS_BEFORE_FN" },
-      );
-    }
+    warnDeprecated(
+      PKG,
+      "withLock(store, resource, options, fn)",
+      "withLock(store, resource, fn, options), the function first, as once() and cache.wrap() take it",
+    );
     return { fn: fourth, options: third ?? {} };
   }
   assertFunction(third, WITH_LOCK);

@@ -1,8 +1,9 @@
 import type { Store } from "@mcp-persist/cache-core";
 import { assertName, assertOptions, assertStore } from "./arguments";
 import { lockKeys } from "./keys";
-import { type OnceOptions, resolveOnceOptions } from "./options";
-import { bounded } from "./store-call";
+import type { OnceOptions } from "./options";
+import { resolveOnceOptions } from "./resolve-options";
+import { lockStoreCaller } from "./store-caller";
 
 /**
  * Forgets what `once` recorded for `key` — a stored result, or the mark of an attempt that never
@@ -27,5 +28,5 @@ export async function clearOnce(
   assertOptions(options, "clearOnce(store, key, options?)");
   const { namespace, storeTimeoutMs } = resolveOnceOptions(key, options);
   const { record } = lockKeys(namespace, "once", key);
-  return bounded(store, () => store.delete(record), storeTimeoutMs, "delete");
+  return lockStoreCaller(store, storeTimeoutMs).delete(record);
 }

@@ -1,10 +1,12 @@
 import { McpPersistError } from "@mcp-persist/cache-core";
+import { describeValue } from "@mcp-persist/cache-core/kit";
 
 export const PKG = "@mcp-persist/lock";
 
 /**
  * The store failed, or did not answer within `storeTimeoutMs`, while a lock was being acquired,
- * and `onStoreError` is `"fail"`: the function did not run. Code `ERR_LOCK_UNAVAILABLE`.
+ * and `onStoreDown` is `"refuse"` (the default): the function did not run. `cause` holds the
+ * store's error. Code `ERR_LOCK_UNAVAILABLE`.
  */
 export class LockUnavailableError extends McpPersistError {
   /** The resource (or `once` key) whose lock could not be taken. */
@@ -14,7 +16,7 @@ export class LockUnavailableError extends McpPersistError {
     super(
       "ERR_LOCK_UNAVAILABLE",
       PKG,
-      `could not acquire the lock on ${JSON.stringify(resource)}: store "${storeName}" failed (${describe(cause)}), so the call did not run; retry once the store is back, or set onStoreError: "proceed" to run without the lock`,
+      `could not acquire the lock on ${JSON.stringify(resource)}: store "${storeName}" failed (${reasonOf(cause)}), so the call did not run; retry once the store is back, or set onStoreDown: "proceed" to run without the lock`,
       { cause },
     );
     this.resource = resource;
@@ -41,6 +43,7 @@ export class LockLostError extends McpPersistError {
   }
 }
 
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** A store error, for a message; never throws (a store may reject with anything). */
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : describeValue(error);
 }

@@ -1,4 +1,4 @@
-import { defineScript } from "@mcp-persist/cache-core";
+import { defineScript } from "@mcp-persist/cache-core/kit";
 
 /** Compare-and-pexpire: renews the lease if this holder still has the lock. Replies 1 or 0. */
 export const extendScript = defineScript<number>({

@@ -1,4 +1,4 @@
-import type { LocalContext } from "@mcp-persist/cache-core";
+import type { LocalContext } from "@mcp-persist/cache-core/kit";
 
 /**
  * TTL of a resource's fencing counter, in ms. Every write carries an expiry; the counter stays

@@ -1,7 +1,8 @@
 export { clearOnce } from "./clear-once";
 export { LockLostError, LockUnavailableError } from "./errors";
 export { once } from "./once";
-export type { LockOptions, OnceOptions, StoreErrorPolicy } from "./options";
+export type { LockOptions, OnceOptions } from "./options";
+export type { StoreErrorPolicy } from "./outage-policy";
 export { lockScripts } from "./scripts";
 export {
   busyToolResult,

@@ -1,18 +1,18 @@
-import type { Store } from "@mcp-persist/cache-core";
-import { describe, LockLostError } from "./errors";
+import type { StoreCaller } from "@mcp-persist/cache-core/kit";
+import { LockLostError } from "./errors";
 import { extendScript } from "./extend.lua";
-import type { ResolvedLockOptions } from "./options";
-import { runBounded } from "./store-call";
+import type { ResolvedLockOptions } from "./resolve-options";
 
 /** What {@link holdLease} needs to keep a lock alive. */
 export interface LeaseParams {
-  store: Store;
+  /** Calls the store, each call bounded by `storeTimeoutMs`. */
+  caller: StoreCaller;
   resource: string;
   lockKey: string;
   token: string;
   /** `performance.now()` when the acquiring call was sent: the store set the lease no earlier. */
   sentAt: number;
-  /** `ttlMs`, `storeTimeoutMs`, `logger`, and the caller's `signal`, which the lease's own follows. */
+  /** `ttlMs`, `outageWarnings`, and the caller's `signal`, which the lease's own follows. */
   options: ResolvedLockOptions;
 }
 
@@ -35,7 +35,7 @@ export interface Lease {
  * read after the pause sees the lock lost.
  */
 export function holdLease(params: LeaseParams): Lease {
-  const { ttlMs, logger, storeTimeoutMs } = params.options;
+  const { ttlMs, outageWarnings } = params.options;
   const guardMs = Math.min(ttlMs / 10, 1000);
   // The signal is built on first read: most short functions never look at it, and an
   // AbortController is the largest cost of an in-process acquisition.
@@ -88,13 +88,7 @@ export function holdLease(params: LeaseParams): Lease {
     // (ttl/3 < ttl - guard), so a function shorter than that never pays for a second timer.
     clearTimeout(watchdog);
     watchdog = after(deadline - sentAt, () => lose(expiredWhy(), lastError));
-    runBounded(
-      params.store,
-      extendScript,
-      [params.lockKey],
-      [params.token, Math.ceil(ttlMs)],
-      storeTimeoutMs,
-    ).then(
+    params.caller.run(extendScript, [params.lockKey], [params.token, Math.ceil(ttlMs)]).then(
       (extended) => {
         if (stopped || lostReason) return;
         if (extended === 1) {
@@ -105,7 +99,11 @@ export function holdLease(params: LeaseParams): Lease {
       (error: unknown) => {
         if (stopped || lostReason) return;
         lastError = error;
-        logger.warn({ event: "lock_extend_failed", store: params.store.name, error: describe(error) });
+        outageWarnings.warn(
+          "lock_extend_failed",
+          { store: params.caller.store.name, err: error },
+          "could not renew a lock's lease; retrying while the lease lasts",
+        );
         // Keep trying while the lease lasts; the watchdog fires if none succeeds in time.
         renewIn(ttlMs / 10);
       },

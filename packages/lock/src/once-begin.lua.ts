@@ -1,4 +1,4 @@
-import { defineScript } from "@mcp-persist/cache-core";
+import { defineScript } from "@mcp-persist/cache-core/kit";
 import { ACQUIRE_LUA, type AcquireReply, acquireLocal } from "./acquire.lua";
 
 /**

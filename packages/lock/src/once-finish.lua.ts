@@ -1,4 +1,4 @@
-import { defineScript } from "@mcp-persist/cache-core";
+import { defineScript } from "@mcp-persist/cache-core/kit";
 import { DONE, RUNNING } from "./once-begin.lua";
 import { RELEASE_LUA, releaseLocal } from "./release.lua";
 

@@ -1,13 +1,15 @@
 import type { Store } from "@mcp-persist/cache-core";
 import { assertFunction, assertName, assertOptions, assertStore } from "./arguments";
 import { FENCE_TTL_MS } from "./fence.lua";
+import { finishQuietly } from "./finish-quietly";
 import { lockKeys } from "./keys";
 import { onceBeginScript } from "./once-begin.lua";
 import { onceAbandonScript, onceCommitScript } from "./once-finish.lua";
-import { type OnceOptions, resolveOnceOptions } from "./options";
+import type { OnceOptions } from "./options";
 import { releaseScript } from "./release.lua";
-import { quietly, runLocked, runUnlocked } from "./run-locked";
-import { runBounded } from "./store-call";
+import { resolveOnceOptions } from "./resolve-options";
+import { runLocked, runUnlocked } from "./run-locked";
+import { lockStoreCaller } from "./store-caller";
 import { newToken } from "./token";
 import type { ContextFor, LockContext, OnceResult } from "./types";
 import { waitForLock } from "./wait-for-lock";
@@ -30,7 +32,7 @@ const ONCE = "once(store, key, fn, options?)";
  *   until `resultTtlMs` passes or `clearOnce` is called. Pass `lock.fencingToken` or the key
  *   as an idempotency key downstream to close that gap entirely.
  */
-// `O = {}`: no options means the default policy, "fail", so the context is always locked.
+// `O = {}`: no options means the default policy, "refuse", so the context is always locked.
 export function once<T, O extends OnceOptions = {}>(
   store: Store,
   key: string,
@@ -47,75 +49,88 @@ export async function once<T>(
   assertName(key);
   assertFunction(fn, ONCE);
   assertOptions(options, ONCE);
-  const opts = resolveOnceOptions(key, options);
-  const { lock: lockKey, fence, record } = lockKeys(opts.namespace, "once", key);
+  const resolved = resolveOnceOptions(key, options);
+  const { logger, codec } = resolved;
+  const { lock: lockKey, fence, record } = lockKeys(resolved.namespace, "once", key);
+  const caller = lockStoreCaller(store, resolved.storeTimeoutMs);
   const token = newToken();
-  const { logger, storeTimeoutMs } = opts;
-  const recordTtl = Math.ceil(opts.resultTtlMs);
-  const abandon = (): Promise<number> =>
-    runBounded(store, onceAbandonScript, [lockKey, record], [token], storeTimeoutMs);
+  const recordTtl = Math.ceil(resolved.resultTtlMs);
+  const quietly = <R>(call: Promise<R>, event: string, message: string): Promise<R | undefined> =>
+    finishQuietly(call, { warnings: resolved.outageWarnings, event, store: store.name, message });
+  const abandon = (): Promise<number> => caller.run(onceAbandonScript, [lockKey, record], [token]);
 
-  const got = await waitForLock(key, store.name, opts, {
+  const acquisition = await waitForLock(key, store.name, resolved, {
     attempt: () =>
-      runBounded(
-        store,
+      caller.run(
         onceBeginScript,
         [lockKey, fence, record],
-        [token, Math.ceil(opts.ttlMs), FENCE_TTL_MS, recordTtl],
-        storeTimeoutMs,
-        // Started after the call gave up on it, and fn never ran: clear the mark at once, or every
-        // retry would read `unknown` for resultTtlMs.
-        (late) => {
-          if (late[0] === "acquired") void quietly(abandon(), logger, "once_late_abandon_failed", store.name);
+        [token, Math.ceil(resolved.ttlMs), FENCE_TTL_MS, recordTtl],
+        {
+          // Started after the call gave up on it, and fn never ran: clear the mark at once, or every
+          // retry would read `unknown` for resultTtlMs.
+          onLateReply(late) {
+            if (late[0] === "acquired")
+              void quietly(
+                abandon(),
+                "once_late_abandon_failed",
+                "could not clear a once mark the store set too late",
+              );
+          },
         },
       ),
     undo: abandon,
   });
-  if (got.kind === "store-error")
-    return { ...(await runUnlocked(key, got.error, opts.signal, fn)), stored: false };
-  const reply = got.reply;
+  if (acquisition.kind === "store-error")
+    return { ...(await runUnlocked(key, acquisition.error, resolved.signal, fn)), stored: false };
+  const reply = acquisition.reply;
   switch (reply[0]) {
     case "done":
-      return { status: "done", value: opts.codec.decode(reply[1]) as T };
+      return { status: "done", value: codec.decode(reply[1]) as T };
     case "unknown":
       return { status: "unknown", resource: key, retryAfterMs: Math.max(0, reply[1]) };
     case "busy":
-      return { status: "busy", resource: key, retryAfterMs: Math.max(0, reply[1]), waitedMs: got.waitedMs };
+      return {
+        status: "busy",
+        resource: key,
+        retryAfterMs: Math.max(0, reply[1]),
+        waitedMs: acquisition.waitedMs,
+      };
   }
 
-  const { lock, settled } = await runLocked(
-    { store, resource: key, lockKey, token, sentAt: got.sentAt, options: opts },
-    reply[1],
-    fn,
-  );
+  const lease = { caller, resource: key, lockKey, token, sentAt: acquisition.sentAt, options: resolved };
+  const { lock, settled } = await runLocked(lease, reply[1], fn);
   if (!settled.ok) {
-    await quietly(abandon(), logger, "once_abandon_failed", store.name);
+    await quietly(abandon(), "once_abandon_failed", "could not clear the mark of a once attempt that threw");
     throw settled.error;
   }
   let encoded: string;
   try {
-    encoded = opts.codec.encode(settled.value);
-  } catch (error) {
+    encoded = codec.encode(settled.value);
+  } catch (err) {
     // The side effect happened but cannot be recorded: keep the mark, so retries read `unknown`.
-    logger.warn({ event: "once_result_not_encodable", store: store.name, error: String(error) });
+    logger.warn(
+      { event: "once_result_not_encodable", store: store.name, err },
+      "once ran the side effect but the codec refused its result: retries get unknown",
+    );
     const released = await quietly(
-      runBounded(store, releaseScript, [lockKey], [token], storeTimeoutMs),
-      logger,
+      caller.run(releaseScript, [lockKey], [token]),
       "lock_release_failed",
-      store.name,
+      "could not release a lock",
     );
     return { status: "ran", value: settled.value, lock, released: released === 1, stored: false };
   }
   const committed = await quietly(
-    runBounded(store, onceCommitScript, [lockKey, record], [token, encoded, recordTtl], storeTimeoutMs),
-    logger,
+    caller.run(onceCommitScript, [lockKey, record], [token, encoded, recordTtl]),
     "once_commit_failed",
-    store.name,
+    "could not record the result of a once side effect: retries get unknown",
   );
   if (committed?.[0] === 0) {
     // The mark was gone: cleared (clearOnce, while this attempt was paused past its lease?) or
     // expired. Another attempt may have run the side effect too; its record, if any, is kept.
-    logger.warn({ event: "once_mark_lost", store: store.name, fencingToken: lock.fencingToken });
+    logger.warn(
+      { event: "once_mark_lost", store: store.name, fencingToken: lock.fencingToken },
+      "once's mark was gone when its result was recorded: another attempt may have run the side effect too",
+    );
   }
   return {
     status: "ran",

@@ -1,23 +1,12 @@
-import {
-  assertTtlMs,
-  type Codec,
-  defaultCodec,
-  InvalidOptionError,
-  type Logger,
-  silentLogger,
-} from "@mcp-persist/cache-core";
-import { assertName } from "./arguments";
-import { PKG } from "./errors";
-
-/** What `withLock` and `once` do when the store fails or times out while taking the lock. */
-export type StoreErrorPolicy = "fail" | "proceed";
+import type { Codec, Logger, StoreOutagePolicy } from "@mcp-persist/cache-core";
+import type { StoreErrorPolicy } from "./outage-policy";
 
 /** Options of {@link withLock}; `once` takes them too. */
 export interface LockOptions {
   /**
    * Lease length in milliseconds. The lease is extended every `ttlMs / 3` while the function
    * runs, so this is not a limit on how long it may run: it is how long the lock outlives a
-   * crashed holder.
+   * crashed holder. At most 2147483647 (Node's timer limit: the lease is renewed by timers).
    * @default 30_000
    */
   ttlMs?: number;
@@ -29,7 +18,7 @@ export interface LockOptions {
   waitMs?: number;
   /** Backoff before the first retry is a random delay up to this many milliseconds; it doubles per retry. @default 25 */
   retryBaseMs?: number;
-  /** Largest backoff between two tries, in milliseconds. @default 1000 */
+  /** Largest backoff between two tries, in milliseconds (at most 2147483647). @default 1000 */
   retryMaxMs?: number;
   /**
    * Cancels the call (pass MCP's `extra.signal`): waiting stops and the call rejects with the
@@ -38,23 +27,36 @@ export interface LockOptions {
    */
   signal?: AbortSignal;
   /**
-   * When the store fails or does not answer within `storeTimeoutMs` while taking the lock:
-   * `"fail"` rejects with `LockUnavailableError` and does not run the function (safe for payments);
-   * `"proceed"` runs it without the lock (the lock as a safety net) with `locked: false`.
-   * @default "fail"
+   * What the lock does while its store is down (the store failed, or did not answer within
+   * `storeTimeoutMs`, while the lock was being taken): `"refuse"` rejects with
+   * `LockUnavailableError` and does not run the function (right for payments); `"proceed"` runs it
+   * without the lock, with `locked: false` (the lock as a safety net, opted into).
+   * @default "refuse"
+   */
+  onStoreDown?: StoreOutagePolicy;
+  /**
+   * @deprecated Use `onStoreDown`: `"fail"` is `"refuse"`, `"proceed"` stays `"proceed"`. Still
+   * honoured until the next major version, with one `DeprecationWarning` per process.
    */
   onStoreError?: StoreErrorPolicy;
   /**
-   * Deadline for each store call (acquire, extend, release, record), in milliseconds. A store
-   * that declares a shorter deadline of its own (`capabilities.deadlineMs`: the Redis stores'
-   * `timeoutMs`, 250 ms by default) is left to it, with no second timer. Either way, a lock the
-   * store grants after the call gave up is released as soon as that reply arrives.
-   * @default 1000
+   * How long the lock waits for each store call (acquire, extend, release, record), in
+   * milliseconds, at most 2147483647. A store that settles every call within this by itself
+   * (`capabilities.deadlineMs`: the Redis stores' `timeoutMs`, 250 ms by default) is left to it,
+   * with no second timer. Either way, a lock the store grants after the call gave up is released
+   * as soon as that reply arrives.
+   * @default DEFAULT_STORE_TIMEOUT_MS (250)
    */
   storeTimeoutMs?: number;
   /** First segment of the lock's keys: isolates applications sharing one store. @default "mcp" */
   namespace?: string;
-  /** Receives warnings: failed extensions and releases, results that could not be stored. @default silent */
+  /**
+   * A pino-style logger. Gets warnings (fields `event`, `store`, `err`): failed renewals,
+   * releases and commits, late grants that could not be given back, runs without the lock (those
+   * that repeat through an outage at most once per 10 s per kind, with a `suppressed` count),
+   * results that could not be stored.
+   * @default silent
+   */
   logger?: Logger;
 }
 
@@ -68,72 +70,4 @@ export interface OnceOptions extends LockOptions {
   resultTtlMs?: number;
   /** How results become store text and back. @default defaultCodec (JSON plus Date, BigInt, Map, Set, undefined…) */
   codec?: Codec;
-}
-
-export interface ResolvedLockOptions {
-  ttlMs: number;
-  waitMs: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  signal: AbortSignal | undefined;
-  onStoreError: StoreErrorPolicy;
-  storeTimeoutMs: number;
-  namespace: string;
-  logger: Logger;
-}
-
-export interface ResolvedOnceOptions extends ResolvedLockOptions {
-  resultTtlMs: number;
-  codec: Codec;
-}
-
-/** Validates options up front, so a typo fails the first call rather than a call in an outage. */
-export function resolveLockOptions(name: string, options: LockOptions): ResolvedLockOptions {
-  assertName(name);
-  const resolved: ResolvedLockOptions = {
-    ttlMs: options.ttlMs ?? 30_000,
-    waitMs: options.waitMs ?? 0,
-    retryBaseMs: options.retryBaseMs ?? 25,
-    retryMaxMs: options.retryMaxMs ?? 1000,
-    signal: options.signal,
-    onStoreError: options.onStoreError ?? "fail",
-    storeTimeoutMs: options.storeTimeoutMs ?? 1000,
-    namespace: options.namespace ?? "mcp",
-    logger: options.logger ?? silentLogger,
-  };
-  for (const key of ["ttlMs", "retryBaseMs", "retryMaxMs", "storeTimeoutMs"] as const) {
-    assertTtlMs(resolved[key], PKG, key);
-  }
-  if (typeof resolved.waitMs !== "number" || !(resolved.waitMs >= 0) || !Number.isFinite(resolved.waitMs)) {
-    throw new InvalidOptionError(
-      PKG,
-      `waitMs must be a finite number of milliseconds, 0 or more, got ${String(resolved.waitMs)}`,
-    );
-  }
-  if (resolved.onStoreError !== "fail" && resolved.onStoreError !== "proceed") {
-    throw new InvalidOptionError(
-      PKG,
-      `onStoreError must be "fail" or "proceed", got ${JSON.stringify(resolved.onStoreError)}`,
-    );
-  }
-  if (resolved.signal !== undefined && !(resolved.signal instanceof AbortSignal)) {
-    throw new InvalidOptionError(PKG, "signal must be an AbortSignal (e.g. MCP's extra.signal)");
-  }
-  if (typeof resolved.namespace !== "string" || resolved.namespace === "") {
-    throw new InvalidOptionError(
-      PKG,
-      `namespace must be a non-empty string, got ${String(resolved.namespace)}`,
-    );
-  }
-  return resolved;
-}
-
-export function resolveOnceOptions(key: string, options: OnceOptions): ResolvedOnceOptions {
-  const resolved = {
-    ...resolveLockOptions(key, options),
-    resultTtlMs: options.resultTtlMs ?? 86_400_000,
-    codec: options.codec ?? defaultCodec,
-  };
-  assertTtlMs(resolved.resultTtlMs, PKG, "resultTtlMs");
-  return resolved;
 }

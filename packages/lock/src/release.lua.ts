@@ -1,4 +1,4 @@
-import { defineScript, type LocalContext } from "@mcp-persist/cache-core";
+import { defineScript, type LocalContext } from "@mcp-persist/cache-core/kit";
 
 /** Lua helper shared by `lock-release` and the `once` finishing scripts. */
 export const RELEASE_LUA = `-- release(lock, token): deletes lock only while it still holds token, so a holder whose lease

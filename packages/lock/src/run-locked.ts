@@ -1,5 +1,3 @@
-import type { Logger } from "@mcp-persist/cache-core";
-import { describe } from "./errors";
 import { holdLease, type LeaseParams } from "./lease";
 import type { LockedContext, LockRan, UnlockedContext } from "./types";
 
@@ -32,7 +30,7 @@ export async function runLocked<T>(
   }
 }
 
-/** `onStoreError: "proceed"`: runs `fn` without a lock, saying so in its context. */
+/** `onStoreDown: "proceed"` and the store is down: runs `fn` without a lock, saying so in its context. */
 export async function runUnlocked<T>(
   resource: string,
   storeError: unknown,
@@ -47,19 +45,4 @@ export async function runUnlocked<T>(
     storeError,
   };
   return { status: "ran", value: await fn(lock), lock, released: false };
-}
-
-/** Awaits a finishing store call (release, commit) without letting it fail the call: logs instead. */
-export async function quietly<R>(
-  call: Promise<R>,
-  logger: Logger,
-  event: string,
-  storeName: string,
-): Promise<R | undefined> {
-  try {
-    return await call;
-  } catch (error) {
-    logger.warn({ event, store: storeName, error: describe(error) });
-    return undefined;
-  }
 }

@@ -22,7 +22,7 @@ export interface LockedContext {
 }
 
 /**
- * What the function gets when the store failed and `onStoreError` is `"proceed"`: it runs
+ * What the function gets when the store was down and `onStoreDown` is `"proceed"`: it runs
  * without a lock, and nothing keeps another worker from running at the same time.
  */
 export interface UnlockedContext {
@@ -37,8 +37,13 @@ export interface UnlockedContext {
 
 export type LockContext = LockedContext | UnlockedContext;
 
-/** The context type a call gets: {@link UnlockedContext} is possible only with `onStoreError: "proceed"`. */
-export type ContextFor<O> = "proceed" extends O[keyof O & "onStoreError"] ? LockContext : LockedContext;
+/**
+ * The context type a call gets: {@link UnlockedContext} is possible only with
+ * `onStoreDown: "proceed"` (or the deprecated `onStoreError: "proceed"`).
+ */
+export type ContextFor<O> = "proceed" extends O[keyof O & ("onStoreDown" | "onStoreError")]
+  ? LockContext
+  : LockedContext;
 
 /** The function ran; its value is here. */
 export interface LockRan<T, C extends LockContext = LockedContext> {

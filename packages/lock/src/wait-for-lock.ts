@@ -1,6 +1,6 @@
 import { fullJitter, sleep } from "./backoff";
-import { describe, LockUnavailableError } from "./errors";
-import type { ResolvedLockOptions } from "./options";
+import { LockUnavailableError } from "./errors";
+import type { ResolvedLockOptions } from "./resolve-options";
 
 /** A script reply whose first element says what happened; `busy` ones are retried. */
 export type TaggedReply = readonly [string, string | number];
@@ -27,7 +27,7 @@ export interface Attempts<R extends TaggedReply> {
 /**
  * Tries until the reply is not `busy` or `waitMs` is spent, sleeping with full jitter between
  * tries. Rejects with the caller's abort reason when cancelled (undoing an acquisition that
- * raced the abort), and applies `onStoreError` to store failures.
+ * raced the abort), and applies `onStoreDown` to store failures.
  */
 export async function waitForLock<R extends TaggedReply>(
   resource: string,
@@ -45,8 +45,12 @@ export async function waitForLock<R extends TaggedReply>(
       reply = await attempt();
     } catch (error) {
       signal?.throwIfAborted();
-      if (options.onStoreError === "fail") throw new LockUnavailableError(resource, storeName, error);
-      options.logger.warn({ event: "lock_unavailable_proceeding", store: storeName, error: describe(error) });
+      if (options.onStoreDown === "refuse") throw new LockUnavailableError(resource, storeName, error);
+      options.outageWarnings.warn(
+        "lock_unavailable_proceeding",
+        { store: storeName, err: error },
+        'the store is down: running the function without the lock (onStoreDown: "proceed")',
+      );
       return { kind: "store-error", error };
     }
     if (signal?.aborted) {

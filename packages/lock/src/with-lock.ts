@@ -2,11 +2,13 @@ import type { Store } from "@mcp-persist/cache-core";
 import { acquireScript } from "./acquire.lua";
 import { assertName, assertStore, withLockArguments } from "./arguments";
 import { FENCE_TTL_MS } from "./fence.lua";
+import { finishQuietly } from "./finish-quietly";
 import { lockKeys } from "./keys";
-import { type LockOptions, resolveLockOptions } from "./options";
+import type { LockOptions } from "./options";
 import { releaseScript } from "./release.lua";
-import { quietly, runLocked, runUnlocked } from "./run-locked";
-import { runBounded } from "./store-call";
+import { resolveLockOptions } from "./resolve-options";
+import { runLocked, runUnlocked } from "./run-locked";
+import { lockStoreCaller } from "./store-caller";
 import { newToken } from "./token";
 import type { ContextFor, LockContext, LockResult } from "./types";
 import { waitForLock } from "./wait-for-lock";
@@ -26,10 +28,10 @@ import { waitForLock } from "./wait-for-lock";
  *
  * Every argument is checked before the store is touched. Resolves to
  * `{ status: "ran", value, lock, released }` or `{ status: "busy", retryAfterMs }`. Rejects with
- * `fn`'s error, the `signal`'s reason, `LockUnavailableError` when the store fails and
- * `onStoreError` is `"fail"` (the default), or `InvalidOptionError` / `InvalidTtlError`.
+ * `fn`'s error, the `signal`'s reason, `LockUnavailableError` when the store is down and
+ * `onStoreDown` is `"refuse"` (the default), or `InvalidOptionError` / `InvalidTtlError`.
  */
-// `O = {}`: no options means the default policy, "fail", so the context is always locked.
+// `O = {}`: no options means the default policy, "refuse", so the context is always locked.
 export function withLock<T, O extends LockOptions = {}>(
   store: Store,
   resource: string,
@@ -39,7 +41,7 @@ export function withLock<T, O extends LockOptions = {}>(
 /**
  * @deprecated Pass the function before the options, `withLock(store, resource, fn, options)`, as
  * `once` and `cache.wrap` take them. This order still works (with a one-time `DeprecationWarning`,
- * code `MCP_PERSIST_LOCK_OPTIONS_BEFORE_FN`) until the next major version.
+ * code `MCP_PERSIST_DEPRECATED`) until the next major version.
  */
 export function withLock<T, O extends LockOptions = LockOptions>(
   store: Store,
@@ -57,38 +59,37 @@ export async function withLock<T>(
   assertName(resource);
   const args = withLockArguments(third, fourth);
   const fn = args.fn as (lock: LockContext) => T | Promise<T>;
-  const opts = resolveLockOptions(resource, args.options as LockOptions);
-  const keys = lockKeys(opts.namespace, "lock", resource);
+  const options = resolveLockOptions(resource, args.options as LockOptions);
+  const keys = lockKeys(options.namespace, "lock", resource);
+  const caller = lockStoreCaller(store, options.storeTimeoutMs);
   const token = newToken();
-  const release = (): Promise<number> =>
-    runBounded(store, releaseScript, [keys.lock], [token], opts.storeTimeoutMs);
+  const release = (): Promise<number> => caller.run(releaseScript, [keys.lock], [token]);
+  const releaseQuietly = (event: string, message: string): Promise<number | undefined> =>
+    finishQuietly(release(), { warnings: options.outageWarnings, event, store: store.name, message });
 
-  const got = await waitForLock(resource, store.name, opts, {
+  const acquisition = await waitForLock(resource, store.name, options, {
     attempt: () =>
-      runBounded(
-        store,
-        acquireScript,
-        [keys.lock, keys.fence],
-        [token, Math.ceil(opts.ttlMs), FENCE_TTL_MS],
-        opts.storeTimeoutMs,
+      caller.run(acquireScript, [keys.lock, keys.fence], [token, Math.ceil(options.ttlMs), FENCE_TTL_MS], {
         // Granted after the call gave up on it: nobody will run under it, so let it go at once.
-        (late) => {
+        onLateReply(late) {
           if (late[0] === "acquired")
-            void quietly(release(), opts.logger, "lock_late_release_failed", store.name);
+            void releaseQuietly(
+              "lock_late_release_failed",
+              "could not release a lock the store granted too late",
+            );
         },
-      ),
+      }),
     undo: release,
   });
-  if (got.kind === "store-error") return runUnlocked(resource, got.error, opts.signal, fn);
-  const [status, n] = got.reply;
-  if (status === "busy") return { status, resource, retryAfterMs: Math.max(0, n), waitedMs: got.waitedMs };
+  if (acquisition.kind === "store-error") return runUnlocked(resource, acquisition.error, options.signal, fn);
+  const [status, tokenOrWait] = acquisition.reply;
+  if (status === "busy") {
+    return { status, resource, retryAfterMs: Math.max(0, tokenOrWait), waitedMs: acquisition.waitedMs };
+  }
 
-  const { lock, settled } = await runLocked(
-    { store, resource, lockKey: keys.lock, token, sentAt: got.sentAt, options: opts },
-    n,
-    fn,
-  );
-  const released = (await quietly(release(), opts.logger, "lock_release_failed", store.name)) === 1;
+  const lease = { caller, resource, lockKey: keys.lock, token, sentAt: acquisition.sentAt, options };
+  const { lock, settled } = await runLocked(lease, tokenOrWait, fn);
+  const released = (await releaseQuietly("lock_release_failed", "could not release a lock")) === 1;
   if (!settled.ok) throw settled.error;
   return { status: "ran", value: settled.value, lock, released };
 }

@@ -106,15 +106,15 @@ describe("the argument order of the first release, withLock(store, resource, opt
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]).toEqual([
       expect.stringContaining("withLock(store, resource, options, fn) is deprecated"),
-      { type: "DeprecationWarning", code: "MCP_PERSIST_LOCK_OPTIONS_BEFORE_FN" },
+      { type: "DeprecationWarning", code: "MCP_PERSIST_DEPRECATED" },
     ]);
   });
 
-  it("keeps its types: the context follows onStoreError", async () => {
+  it("keeps its types: the context follows onStoreDown", async () => {
     vi.spyOn(process, "emitWarning").mockImplementation(() => {});
     const store = lruStore();
     await withLock(store, "t", {}, (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>());
-    await withLock(store, "t", { onStoreError: "proceed" }, (lock) =>
+    await withLock(store, "t", { onStoreDown: "proceed" }, (lock) =>
       expectTypeOf(lock).toEqualTypeOf<LockContext>(),
     );
     const options: LockOptions = {};

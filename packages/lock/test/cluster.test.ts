@@ -15,6 +15,10 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => cluster?.stop());
 
+// The stores wait PATIENT_TIMEOUT_MS for a slot map built on a loaded machine; the lock must
+// wait as long, or its default storeTimeoutMs (250 ms) gives up first.
+const patient = { storeTimeoutMs: PATIENT_TIMEOUT_MS };
+
 const kinds: StoreKind[] = [
   {
     name: "ioredis Cluster",
@@ -58,7 +62,7 @@ describe.each(kinds)("$name", (kind) => {
   });
 
   it("keeps 30 concurrent callers apart", async () => {
-    const { events, ran, busy } = await contend(open(kind), freshNamespace(), 30);
+    const { events, ran, busy } = await contend(open(kind), freshNamespace(), 30, undefined, patient);
     expect(ran + busy).toBe(30);
     expect(assertNoOverlap(events)).toBe(ran);
   });
@@ -69,7 +73,9 @@ describe.each(kinds)("$name", (kind) => {
     let sent = 0;
     const send = () => ++sent;
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => once(store, "k", send, { namespace, waitMs: 3000, retryMaxMs: 20 })),
+      Array.from({ length: 10 }, () =>
+        once(store, "k", send, { namespace, waitMs: 3000, retryMaxMs: 20, ...patient }),
+      ),
     );
     expect(sent).toBe(1);
     expect(results.map((r) => r.status).sort()).toEqual([...Array(9).fill("done"), "ran"]);

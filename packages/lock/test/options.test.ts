@@ -24,16 +24,46 @@ describe("validation", () => {
       "ERR_INVALID_TTL",
       "ttlMs must be a positive finite number of milliseconds, got NaN",
     ],
-    [{ storeTimeoutMs: 0 }, "ERR_INVALID_TTL", "storeTimeoutMs must be a positive finite"],
-    [{ retryBaseMs: -1 }, "ERR_INVALID_TTL", "retryBaseMs must be"],
-    [{ retryMaxMs: Number.NaN }, "ERR_INVALID_TTL", "retryMaxMs must be"],
+    // A lease is renewed by timers: past Node's timer limit it would lapse at once.
+    [
+      { ttlMs: 2 ** 31 },
+      "ERR_INVALID_OPTION",
+      "ttlMs must be a number of milliseconds above 0 and at most 2147483647",
+    ],
+    // Waits the lock times itself are durations, not TTLs: ERR_INVALID_OPTION, at most 2^31-1 ms.
+    [
+      { storeTimeoutMs: 0 },
+      "ERR_INVALID_OPTION",
+      "storeTimeoutMs must be a number of milliseconds above 0 and at most 2147483647",
+    ],
+    [{ storeTimeoutMs: 2 ** 31 }, "ERR_INVALID_OPTION", "storeTimeoutMs must be a number of milliseconds"],
+    [{ retryBaseMs: -1 }, "ERR_INVALID_OPTION", "retryBaseMs must be a number of milliseconds above 0"],
+    [{ retryMaxMs: Number.NaN }, "ERR_INVALID_OPTION", "retryMaxMs must be a number of milliseconds"],
+    [{ retryMaxMs: 2 ** 31 }, "ERR_INVALID_OPTION", "retryMaxMs must be a number of milliseconds"],
     [
       { waitMs: -1 },
       "ERR_INVALID_OPTION",
-      "waitMs must be a finite number of milliseconds, 0 or more, got -1",
+      "waitMs must be a number of milliseconds from 0 and at most 2147483647 (about 24.8 days, the longest delay Node's timers hold), got -1",
     ],
     [{ waitMs: Number.POSITIVE_INFINITY }, "ERR_INVALID_OPTION", "waitMs must be"],
-    [{ onStoreError: "ignore" as never }, "ERR_INVALID_OPTION", 'onStoreError must be "fail" or "proceed"'],
+    [{ waitMs: 2 ** 31 }, "ERR_INVALID_OPTION", "waitMs must be"],
+    [{ onStoreDown: "fail" as never }, "ERR_INVALID_OPTION", 'onStoreDown must be "refuse"'],
+    [
+      { onStoreDown: "refuse", onStoreError: "fail" } as LockOptions,
+      "ERR_INVALID_OPTION",
+      "onStoreError is the deprecated name of onStoreDown: pass only onStoreDown",
+    ],
+    [
+      { onStoreError: "ignore" as never },
+      "ERR_INVALID_OPTION",
+      'onStoreError (deprecated: use onStoreDown) must be "fail" or "proceed"',
+    ],
+    [{ logger: "console" as never }, "ERR_INVALID_OPTION", "logger must be a pino-style logger"],
+    [
+      { namespace: Object.create(null) as never },
+      "ERR_INVALID_OPTION",
+      "namespace must be a non-empty string",
+    ],
     [{ signal: {} as AbortSignal }, "ERR_INVALID_OPTION", "signal must be an AbortSignal"],
     [{ namespace: "" }, "ERR_INVALID_OPTION", "namespace must be a non-empty string"],
   ])("rejects %o with %s before touching the store", async (options, code, message) => {
@@ -72,10 +102,17 @@ describe("busyToolResult", () => {
   });
 });
 
-describe("the context type follows onStoreError", () => {
+describe("the context type follows onStoreDown", () => {
   it("is locked by default and may be unlocked only with proceed", async () => {
     await withLock(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>());
     await withLock(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>(), {});
+    await withLock(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>(), {
+      onStoreDown: "refuse",
+    });
+    await withLock(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockContext>(), {
+      onStoreDown: "proceed",
+    });
+    // The deprecated name keeps its types for the release it is kept.
     await withLock(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>(), {
       onStoreError: "fail",
     });
@@ -85,7 +122,7 @@ describe("the context type follows onStoreError", () => {
     const options: LockOptions = {};
     await withLock(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockContext>(), options);
     await once(store, "t", (lock) => expectTypeOf(lock).toEqualTypeOf<LockedContext>());
-    const result = await once(store, "u", (lock) => lock.fencingToken, { onStoreError: "proceed" });
+    const result = await once(store, "u", (lock) => lock.fencingToken, { onStoreDown: "proceed" });
     if (result.status === "ran") expectTypeOf(result.lock).toEqualTypeOf<LockContext>();
     expect(result.status).toBe("ran");
   });

@@ -45,7 +45,7 @@ describe.each(redisKinds(() => server?.url ?? ""))("a Redis outage on $name", (k
     expect(performance.now() - started).toBeLessThan(ttlMs + 5000);
   });
 
-  it('down, with onStoreError "fail" (the default): rejects within the deadline and does not run', async () => {
+  it('down, with onStoreDown "refuse" (the default): rejects within the deadline and does not run', async () => {
     const redis = await startServer();
     const store = open(kind);
     await store.ping();
@@ -67,14 +67,14 @@ describe.each(redisKinds(() => server?.url ?? ""))("a Redis outage on $name", (k
     expect(performance.now() - started).toBeLessThan(5000);
   });
 
-  it('down, with onStoreError "proceed": runs without the lock and says so', async () => {
+  it('down, with onStoreDown "proceed": runs without the lock and says so', async () => {
     const redis = await startServer();
     const store = open(kind);
     await store.ping();
     await redis.kill();
     const result = await withLock(store, "r", (lock) => (lock.locked ? "locked" : "unlocked"), {
       namespace: freshNamespace(),
-      onStoreError: "proceed",
+      onStoreDown: "proceed",
     });
     expect(result).toMatchObject({
       status: "ran",
@@ -83,7 +83,7 @@ describe.each(redisKinds(() => server?.url ?? ""))("a Redis outage on $name", (k
       lock: { locked: false },
     });
     if (result.status === "ran" && !result.lock.locked) expect(result.lock.storeError).toBeDefined();
-    const side = await once(store, "k", () => "sent", { onStoreError: "proceed" });
+    const side = await once(store, "k", () => "sent", { onStoreDown: "proceed" });
     expect(side).toMatchObject({ status: "ran", value: "sent", stored: false, lock: { locked: false } });
   });
 
@@ -119,7 +119,7 @@ describe.each(redisKinds(() => server?.url ?? ""))("a Redis outage on $name", (k
     "frozen for a second with default stores: %s fails at the store's deadline, and what Redis did late is undone on thaw",
     async (name) => {
       const redis = await startServer();
-      const store = open(kind); // the Redis store's default deadline: 250 ms, under the lock's 1000
+      const store = open(kind); // the Redis store's default deadline: 250 ms, under the default storeTimeoutMs, so no second timer
       await store.ping();
       const namespace = freshNamespace();
       const call = (fn: () => string) =>

@@ -79,7 +79,7 @@ describe(`rate limit checks on one ioredis client, concurrency ${CONCURRENCY} (o
       limit: LIMIT,
       windowMs: WINDOW_MS,
       prefix: `bench-${algorithm}`,
-      timeoutMs: 10_000,
+      storeTimeoutMs: 10_000,
     });
     contender(`@mcp-persist/ratelimit ${algorithm}`, async (key) => {
       const result = await limiter.check(key);

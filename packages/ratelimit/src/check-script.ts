@@ -1,6 +1,7 @@
-import { defineScript, type LocalContext, type Script } from "@mcp-persist/cache-core";
+import type { Script } from "@mcp-persist/cache-core";
+import { defineScript, type LocalContext } from "@mcp-persist/cache-core/kit";
 import type { LimitRule } from "./limits";
-import { type CheckReply, readRules, SERVER_NOW_LUA } from "./script-args";
+import { type CheckReply, readRules } from "./script-args";
 
 /** What an algorithm's JS body knows about one limit after reading it, before charging anything. */
 export interface LimitState {
@@ -12,7 +13,7 @@ export interface LimitState {
   report(): [number, number, number];
 }
 
-/** The JS twin of `read`: one limit of a check at `now` (ms) costing `cost` units. */
+/** The JS twin of one limit's two passes in a check script, at `now` (ms), costing `cost` units. */
 export type ReadLimit = (
   ctx: LocalContext,
   key: string,
@@ -21,74 +22,27 @@ export type ReadLimit = (
   now: number,
 ) => LimitState;
 
-/** One algorithm's part of a check script; the loops around it are the same for all. */
-export interface CheckScriptParts {
-  /** Script name, kebab-case. */
-  name: string;
-  /** First comment line: what the algorithm is. */
-  title: string;
-  /** Comment lines saying what one key holds. */
-  keyDoc: string;
-  /** Lua defined once before the loops (constants, local functions). */
-  prelude?: string;
-  /**
-   * Lua reading one limit, with `key`, `limit`, `window`, `cost`, `now` in scope: sets
-   * `allowed = 0` when the cost does not fit and keeps what the report needs in `state[i]`.
-   */
-  read: string;
-  /**
-   * Lua for one limit after all were read: charges when `allowed == 1`, then sets the locals
-   * `remaining`, `retry` (after, ms) and `reset` (after, ms) that the reply carries.
-   */
-  report: string;
-  /** The JS twin of `read` and `report`. */
-  local: ReadLimit;
-}
-
 /**
- * Builds a check script: one or more checks, each against the same `rules` limits, each charging
- * all its limits or none. Several checks in one call are how the limiter batches concurrent
- * checks into one round trip; they run one after another, as separate calls would.
+ * A check script: one or more checks, each against the same limits, each charging all its limits
+ * or none. `lua` is the whole script, readable top to bottom in the algorithm's file; every check
+ * script shares its KEYS/ARGV layout and its two passes (read every limit, then charge and report
+ * each), which {@link checkBody} mirrors in JS around the algorithm's `local` per-limit twin.
+ * Several checks in one call are how the limiter batches concurrent checks into one round trip;
+ * they run one after another, as separate calls would.
  */
-export function defineCheckScript(parts: CheckScriptParts): Script<CheckReply> {
+export function defineCheckScript(definition: {
+  name: string;
+  lua: string;
+  local: ReadLimit;
+}): Script<CheckReply> {
   return defineScript<CheckReply>({
-    name: parts.name,
-    lua: `-- ${parts.title}: every limit of a check is charged, or none.
--- KEYS: the keys of one check after another, \`rules\` keys each: KEYS[first + i] is limit i's
-${parts.keyDoc}
--- ARGV[1]: rules, the number of limits each check is made against
--- ARGV[2i], ARGV[2i+1]: limit i (units per window) and its window (ms)
--- ARGV[2 * rules + 2 + c]: the cost of check c (from 0): units it takes from each of its limits
--- Returns, for each check: allowed (1/0), now, then per limit: remaining, retry after (ms),
--- reset after (ms)
-${SERVER_NOW_LUA}
-${parts.prelude ?? ""}
-local rules = tonumber(ARGV[1])
-local reply = {}
-for first = 0, #KEYS - rules, rules do
-  local cost = tonumber(ARGV[2 * rules + 2 + first / rules])
-  local allowed, state = 1, {}
-  for i = 1, rules do
-    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
-${parts.read}
-  end
-  table.insert(reply, allowed)
-  table.insert(reply, now)
-  for i = 1, rules do
-    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
-${parts.report}
-    table.insert(reply, remaining)
-    table.insert(reply, retry)
-    table.insert(reply, reset)
-  end
-end
-return reply
-`,
-    local: (ctx, keys, args) => checkBody(ctx, keys, args, parts.local),
+    name: definition.name,
+    lua: definition.lua,
+    local: (ctx, keys, args) => checkBody(ctx, keys, args, definition.local),
   });
 }
 
-/** The JS twin of the loops in {@link defineCheckScript}. */
+/** The JS twin of a check script's loops (`ARGV[1]` is `args[0]` here: JS counts from 0). */
 function checkBody(
   ctx: LocalContext,
   keys: readonly string[],

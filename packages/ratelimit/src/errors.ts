@@ -1,15 +1,19 @@
-import { McpPersistError } from "@mcp-persist/cache-core";
+import { InvalidOptionError, McpPersistError } from "@mcp-persist/cache-core";
 
 export const PKG = "@mcp-persist/ratelimit";
 
 /**
- * A limiter option outside its documented range, thrown by `createRateLimiter` and
- * `createToolRateLimiter` so a misconfiguration shows at startup. Code `ERR_INVALID_OPTION`.
+ * @deprecated Use `InvalidOptionError` from `@mcp-persist/cache-core`: the limiter throws that
+ * class (code `ERR_INVALID_OPTION`), as every mcp-persist package does for a bad option. This name
+ * is the same class, so `instanceof` holds either way; it goes in the next major.
  */
-export class RateLimitOptionError extends McpPersistError {
-  constructor(message: string) {
-    super("ERR_INVALID_OPTION", PKG, message);
-  }
+export const RateLimitOptionError = InvalidOptionError;
+/** @deprecated Use `InvalidOptionError` from `@mcp-persist/cache-core`. */
+export type RateLimitOptionError = InvalidOptionError;
+
+/** An option outside its documented range, thrown at construction: a misconfiguration shows at startup. */
+export function invalidOption(message: string): InvalidOptionError {
+  return new InvalidOptionError(PKG, message);
 }
 
 /**

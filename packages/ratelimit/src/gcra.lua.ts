@@ -1,4 +1,4 @@
-import type { LocalContext } from "@mcp-persist/cache-core";
+import type { LocalContext } from "@mcp-persist/cache-core/kit";
 import { defineCheckScript, type LimitState } from "./check-script";
 import type { LimitRule } from "./limits";
 import { defineRefundScript } from "./refund-script";
@@ -11,10 +11,33 @@ import { defineRefundScript } from "./refund-script";
 /** GCRA: O(1) memory a limit, smooth, bursts up to `limit` (see the README for its bounds). */
 export const gcraCheck = defineCheckScript({
   name: "ratelimit-gcra",
-  title: "GCRA",
-  keyDoc: "--   theoretical arrival time, epoch microseconds as an integer",
-  prelude: "local us = now * 1000",
-  read: `    local interval = math.ceil(window * 1000 / limit)
+  lua: `-- GCRA: every limit of a check is charged, or none.
+-- Several checks may come in one call (the limiter batches them); each is decided in turn.
+--
+-- KEYS: the keys of one check after another, rules keys each. KEYS[first + i] is limit i's
+--   theoretical arrival time (TAT): epoch microseconds as an integer, when its bucket is full again.
+-- ARGV[1]: rules, the number of limits each check is made against
+-- ARGV[2i], ARGV[2i + 1] (i = 1..rules): limit i (units per window) and its window (ms)
+-- ARGV[2 * rules + 2 + c]: the cost of check c (c from 0): units it takes from each of its limits
+-- Returns, for each check: allowed (1/0), now (server ms), then per limit: remaining,
+--   retry after (ms), reset after (ms)
+
+-- Server time, whole ms: processes whose own clocks disagree still agree on every window.
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local us = now * 1000
+
+local rules = tonumber(ARGV[1])
+local reply = {}
+for first = 0, #KEYS - rules, rules do
+  local cost = tonumber(ARGV[2 * rules + 2 + first / rules])
+  local allowed, state = 1, {}
+
+  -- First pass: read every limit; one without room for the cost denies the whole check.
+  for i = 1, rules do
+    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+    -- Units are spaced interval us apart, rounded up (the sustained rate never exceeds the limit).
+    local interval = math.ceil(window * 1000 / limit)
     local capacity = limit * interval
     -- The backlog: microseconds of admitted units not yet drained at the sustained rate.
     local backlog = math.max(tonumber(redis.call('GET', key) or '0') - us, 0)
@@ -23,14 +46,30 @@ export const gcraCheck = defineCheckScript({
       allowed = 0
       retry = math.ceil((backlog + cost * interval - capacity) / 1000)
     end
-    state[i] = { interval, capacity, backlog, retry }`,
-  report: `    local interval, capacity, backlog, retry = unpack(state[i])
+    state[i] = { interval, capacity, backlog, retry }
+  end
+
+  table.insert(reply, allowed)
+  table.insert(reply, now)
+
+  -- Second pass: charge every limit if all fit, then report each.
+  for i = 1, rules do
+    local key = KEYS[first + i]
+    local interval, capacity, backlog, retry = unpack(state[i])
     if allowed == 1 then
       backlog = backlog + cost * interval
+      -- The TAT is needed until it passes: the bucket is full again then.
       redis.call('SET', key, string.format('%d', us + backlog), 'PX', math.ceil(backlog / 1000))
     end
     local remaining = math.max(0, math.floor((capacity - backlog) / interval))
-    local reset = math.ceil(backlog / 1000)`,
+    local reset = math.ceil(backlog / 1000)
+    table.insert(reply, remaining)
+    table.insert(reply, retry)
+    table.insert(reply, reset)
+  end
+end
+return reply
+`,
   local: readTat,
 });
 
@@ -40,9 +79,24 @@ export const gcraCheck = defineCheckScript({
  */
 export const gcraRefund = defineRefundScript({
   name: "ratelimit-gcra-refund",
-  title: "GCRA",
-  prelude: "local us = now * 1000",
-  body: `  local tat = tonumber(redis.call('GET', key) or '0')
+  lua: `-- Takes back a GCRA charge, made by a check that another Cluster slot group denied.
+--
+-- KEYS[i]: the TAT of limit i that was charged (epoch us, as the check's KEYS describe)
+-- ARGV[1]: cost, the units charged to each limit
+-- ARGV[2]: the server time of the charge (ms); unused: a TAT holds no record of when
+-- ARGV[2i + 1], ARGV[2i + 2] (i = 1..#KEYS): limit i (units per window) and its window (ms)
+-- Returns the number of units taken back
+
+-- Server time, whole ms (see the check script), and in microseconds, as TATs are.
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local us = now * 1000
+
+local cost = tonumber(ARGV[1])
+local removed = 0
+for i, key in ipairs(KEYS) do
+  local limit, window = tonumber(ARGV[2 * i + 1]), tonumber(ARGV[2 * i + 2])
+  local tat = tonumber(redis.call('GET', key) or '0')
   if tat > us then
     local back = tat - cost * math.ceil(window * 1000 / limit)
     if back > us then
@@ -51,7 +105,10 @@ export const gcraRefund = defineRefundScript({
       redis.call('DEL', key)
     end
     removed = removed + cost
-  end`,
+  end
+end
+return removed
+`,
   local(ctx, key, rule, { cost }, now) {
     const us = now * 1000;
     const tat = Number(ctx.get(key) ?? "0");

@@ -1,5 +1,6 @@
-import { type Logger, type Store, StoreTimeoutError, withDeadline } from "@mcp-persist/cache-core";
-import { warnAboutClient } from "./client-warnings";
+import { type Logger, type Store, silentLogger } from "@mcp-persist/cache-core";
+import { ThrottledWarnings } from "@mcp-persist/cache-core/kit";
+import { PKG } from "./errors";
 import type { LimitSet } from "./limit-set";
 import type { ResolvedLimiterOptions } from "./resolve-options";
 import { degradedResult, storeResult } from "./result";
@@ -7,13 +8,11 @@ import { ScriptRunner } from "./script-runner";
 import { StoreHealth } from "./store-health";
 import type { RateLimitResult } from "./types";
 
-const checkTimeout = (ms: number) =>
-  new StoreTimeoutError("@mcp-persist/ratelimit", "run", ms, "the check was decided by the outage policy");
-
 /**
- * The decision policy shared by every limiter: ask the store within the deadline; while it is
- * away, ask the fallback store, else allow (or deny with `failClosed`). Never throws for a store
- * failure: a Redis outage must not turn a tool call into an error.
+ * The decision policy shared by every limiter: ask the store (each call bounded by
+ * `storeTimeoutMs`, see `storeCaller`); while it is down, ask the fallback store, else follow
+ * `onStoreDown`. Never throws for a store failure: a Redis outage must not turn a tool call into
+ * an error.
  */
 export class LimiterCore {
   readonly #options: ResolvedLimiterOptions;
@@ -21,61 +20,68 @@ export class LimiterCore {
   readonly #primary: ScriptRunner;
   readonly #fallback: ScriptRunner | undefined;
   readonly #health: StoreHealth;
+  readonly #logger: Logger;
+  /** A failing fallback store fails every check: said once per interval, not per check. */
+  readonly #warnings: ThrottledWarnings;
 
   constructor(options: ResolvedLimiterOptions, set: LimitSet) {
-    const { store, fallback, algorithm, logger } = options;
+    const { store, fallbackStore, clock } = options;
     this.#options = options;
     this.#set = set;
-    this.#primary = new ScriptRunner(store, algorithm, set, logger);
-    this.#fallback = fallback === undefined ? undefined : new ScriptRunner(fallback, algorithm, set, logger);
-    this.#health = new StoreHealth(options.clock, options.probeIntervalMs);
-    warnAboutClient(store, options.timeoutMs, logger);
+    this.#logger = options.logger ?? silentLogger;
+    this.#warnings = new ThrottledWarnings(this.#logger, clock);
+    this.#primary = new ScriptRunner(store, options, set, this.#logger, this.#warnings);
+    this.#fallback =
+      fallbackStore === undefined
+        ? undefined
+        : new ScriptRunner(fallbackStore, options, set, this.#logger, this.#warnings);
+    this.#health = new StoreHealth(clock, options.probeIntervalMs);
   }
 
   /** Checks `keys`, one per rule of the limiter's set, in order. */
   async check(keys: readonly string[], cost: number): Promise<RateLimitResult> {
-    const { clock, timeoutMs, store, logger } = this.#options;
+    const { clock, store } = this.#options;
     const set = this.#set;
     if (this.#health.shouldAsk()) {
       try {
-        const reply = await withDeadline(this.#primary.run(keys, cost), timeoutMs, () =>
-          checkTimeout(timeoutMs),
-        );
+        const reply = await this.#primary.run(keys, cost);
         const downMs = this.#health.answered();
-        if (downMs !== undefined) logRecovery(logger, store, downMs);
+        if (downMs !== undefined) this.#logRecovery(store, downMs);
         return storeResult(set, reply, reply[0] === 1 ? "ok" : "limited", clock.now());
       } catch (error) {
-        if (this.#health.failed()) logOutage(logger, store, error);
+        // Logged once per outage (when it starts), not per check: the health gate makes it rare.
+        if (this.#health.failed()) this.#logOutage(store, error);
       }
     }
     if (this.#fallback !== undefined) {
       try {
-        const reply = await withDeadline(this.#fallback.run(keys, cost), timeoutMs, () =>
-          checkTimeout(timeoutMs),
-        );
+        const reply = await this.#fallback.run(keys, cost);
         return storeResult(set, reply, "fallback", clock.now());
       } catch (error) {
-        logger?.error(
-          { event: "ratelimit_fallback_failed", store: this.#options.fallback?.name, error: String(error) },
-          "[@mcp-persist/ratelimit] the fallback store failed too; deciding without any store",
+        this.#warnings.warn(
+          "ratelimit_fallback_failed",
+          { store: this.#options.fallbackStore?.name, err: error },
+          `[${PKG}] the fallback store failed too; deciding by onStoreDown (${this.#options.onStoreDown})`,
         );
       }
     }
-    const { failClosed } = this.#options;
-    return degradedResult(set, !failClosed, Math.max(1, this.#health.msUntilProbe()), clock.now());
+    const allowed = this.#options.onStoreDown === "proceed";
+    return degradedResult(set, allowed, Math.max(1, this.#health.msUntilProbe()), clock.now());
   }
-}
 
-function logOutage(logger: Logger | undefined, store: Store, error: unknown): void {
-  logger?.warn(
-    { event: "ratelimit_store_unavailable", store: store.name, error: String(error) },
-    "[@mcp-persist/ratelimit] the store failed or did not answer in time; deciding without it until it does",
-  );
-}
+  #logOutage(store: Store, error: unknown): void {
+    const { fallbackStore, onStoreDown } = this.#options;
+    const instead = fallbackStore === undefined ? "" : "the fallback store, else ";
+    this.#logger.warn(
+      { event: "ratelimit_store_unavailable", store: store.name, err: error },
+      `[${PKG}] the store failed or did not answer within storeTimeoutMs; checks are decided by ${instead}onStoreDown ("${onStoreDown}") until it answers again`,
+    );
+  }
 
-function logRecovery(logger: Logger | undefined, store: Store, downMs: number): void {
-  logger?.info(
-    { event: "ratelimit_store_recovered", store: store.name, downMs },
-    "[@mcp-persist/ratelimit] the store answers again",
-  );
+  #logRecovery(store: Store, downMs: number): void {
+    this.#logger.info(
+      { event: "ratelimit_store_recovered", store: store.name, downMs },
+      `[${PKG}] the store answers again`,
+    );
+  }
 }

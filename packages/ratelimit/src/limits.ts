@@ -1,5 +1,5 @@
 import { describeValue } from "@mcp-persist/keys";
-import { RateLimitCostError, RateLimitOptionError } from "./errors";
+import { invalidOption, RateLimitCostError } from "./errors";
 import type { CheckOptions } from "./types";
 
 /** One limit: at most `limit` units of cost per `windowMs` milliseconds. */
@@ -29,26 +29,24 @@ export const MAX_LIMIT_TIMES_WINDOW = 2 ** 50;
 export function validateRule(rule: LimitRule, name?: string): LimitRule {
   const at = name === undefined ? "" : `${name}.`;
   if (typeof rule !== "object" || rule === null) {
-    throw new RateLimitOptionError(
-      `${name ?? "the limit"} must be { limit, windowMs }, got ${describeValue(rule)}`,
-    );
+    throw invalidOption(`${name ?? "the limit"} must be { limit, windowMs }, got ${describeValue(rule)}`);
   }
   integerOption(`${at}limit`, rule.limit, MAX_LIMIT);
   integerOption(`${at}windowMs`, rule.windowMs, MAX_WINDOW_MS);
   if (rule.limit * rule.windowMs > MAX_LIMIT_TIMES_WINDOW) {
-    throw new RateLimitOptionError(
+    throw invalidOption(
       `${at}limit × ${at}windowMs must be at most 2^50, got ${rule.limit} × ${rule.windowMs}; use a shorter window with a proportionally smaller limit`,
     );
   }
   return { limit: rule.limit, windowMs: rule.windowMs };
 }
 
-/** Throws {@link RateLimitOptionError} unless `value` is an integer in `1..max`. */
+/** Throws `InvalidOptionError` unless `value` is an integer in `1..max`. */
 export function integerOption(name: string, value: unknown, max: number): number {
   if (!isPositiveInteger(value)) {
-    throw new RateLimitOptionError(`${name} must be a positive integer, got ${describeValue(value)}`);
+    throw invalidOption(`${name} must be a positive integer, got ${describeValue(value)}`);
   }
-  if (value > max) throw new RateLimitOptionError(`${name} must be at most ${max}, got ${value}`);
+  if (value > max) throw invalidOption(`${name} must be at most ${max}, got ${value}`);
   return value;
 }
 

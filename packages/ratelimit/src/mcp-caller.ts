@@ -1,5 +1,5 @@
 import { type CallerScope, describeValue } from "@mcp-persist/keys";
-import { RateLimitArgumentError, RateLimitOptionError } from "./errors";
+import { invalidOption, RateLimitArgumentError } from "./errors";
 
 /**
  * What a tool handler receives, as far as the caller is concerned: the MCP SDK v1 `extra`
@@ -42,7 +42,7 @@ export interface McpCallerOptions {
  * @throws {RateLimitArgumentError} when `context` is not an object: `undefined` is what a handler
  * written `(args, extra)` for a tool without `inputSchema` passes, and reading it as "no caller
  * known" would silently put every caller in the one anonymous bucket.
- * @throws {RateLimitOptionError} for `prefer` other than `"session"` or `"client"`, or an
+ * @throws {InvalidOptionError} for `prefer` other than `"session"` or `"client"`, or an
  * `identity` that is not a string.
  */
 export function mcpCaller(
@@ -64,17 +64,15 @@ export function mcpCaller(
 
 function checkOptions(options: McpCallerOptions): McpCallerOptions {
   if (typeof options !== "object" || options === null) {
-    throw new RateLimitOptionError(
+    throw invalidOption(
       `mcpCaller() options must be an object, e.g. { prefer: "client" }, got ${describeValue(options)}`,
     );
   }
   if (options.prefer !== undefined && options.prefer !== "session" && options.prefer !== "client") {
-    throw new RateLimitOptionError(
-      `prefer must be "session" or "client", got ${describeValue(options.prefer)}`,
-    );
+    throw invalidOption(`prefer must be "session" or "client", got ${describeValue(options.prefer)}`);
   }
   if (options.identity !== undefined && typeof options.identity !== "string") {
-    throw new RateLimitOptionError(`identity must be a string, got ${describeValue(options.identity)}`);
+    throw invalidOption(`identity must be a string, got ${describeValue(options.identity)}`);
   }
   return options;
 }

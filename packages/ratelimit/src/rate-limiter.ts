@@ -29,7 +29,7 @@ export interface RateLimiter {
  * const limiter = createRateLimiter({ store, limit: 5, windowMs: 60_000 });
  * const { allowed, retryAfterMs } = await limiter.check(`send_email:${userId}`);
  * ```
- * @throws {RateLimitOptionError} for an option outside its documented range.
+ * @throws {InvalidOptionError} for an option outside its documented range.
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const resolved = resolveLimiterOptions(options);

@@ -1,19 +1,31 @@
-import { type Clock, type Logger, type Store, systemClock } from "@mcp-persist/cache-core";
-import { describeValue, keySegment } from "@mcp-persist/keys";
+import {
+  type Clock,
+  type Logger,
+  type Store,
+  type StoreOutagePolicy,
+  systemClock,
+} from "@mcp-persist/cache-core";
+import {
+  assertDurationMs,
+  DEFAULT_STORE_TIMEOUT_MS,
+  describeValue,
+  STORE_OUTAGE_POLICIES,
+  warnDeprecated,
+} from "@mcp-persist/cache-core/kit";
+import { keySegment } from "@mcp-persist/keys";
 import { type Algorithm, type AlgorithmName, algorithms } from "./algorithms";
-import { RateLimitOptionError } from "./errors";
+import { invalidOption, PKG } from "./errors";
 import type { LimiterOptions } from "./types";
 
-/** Longest `timeoutMs`: Node's timers fire at once (with a warning) for any longer delay. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Longest `storeTimeoutMs`: Node's timers fire at once (with a warning) for any longer delay. */
 
 /** {@link LimiterOptions} checked, with defaults applied. */
 export interface ResolvedLimiterOptions {
   store: Store;
-  fallback: Store | undefined;
+  fallbackStore: Store | undefined;
   algorithm: Algorithm;
-  timeoutMs: number;
-  failClosed: boolean;
+  storeTimeoutMs: number;
+  onStoreDown: StoreOutagePolicy;
   probeIntervalMs: number;
   /** `<prefix>:<algorithm>`, escaped: what every key starts with. */
   keyBase: string;
@@ -23,35 +35,74 @@ export interface ResolvedLimiterOptions {
 
 /**
  * Checks the options shared by every limiter. Each one is checked for its type, not just read:
- * `failClosed: "false"` would otherwise count as true, and a `clock` or `logger` without its
- * methods would fail later, inside a check that must never throw.
- * @throws {RateLimitOptionError} naming the option and the value it got.
+ * `onStoreDown: "Refuse"` would otherwise count as "proceed", and a `clock` or `logger` without
+ * its methods would fail later, inside a check that must never throw. The names deprecated in
+ * favour of `storeTimeoutMs`, `onStoreDown` and `fallbackStore` still work, with one warning.
+ * @throws {InvalidOptionError} naming the option and the value it got.
  */
 export function resolveLimiterOptions(options: LimiterOptions): ResolvedLimiterOptions {
   const store = checkStore("store", options?.store);
-  const fallback = options.fallback === undefined ? undefined : checkStore("fallback", options.fallback);
+  const fallbackName = renamed(options, "fallback", "fallbackStore");
+  const fallbackValue = options[fallbackName];
+  const fallbackStore = fallbackValue === undefined ? undefined : checkStore(fallbackName, fallbackValue);
   const name = given(options.algorithm, "sliding-log");
   if (typeof name !== "string" || !Object.hasOwn(algorithms, name)) {
-    throw new RateLimitOptionError(
+    throw invalidOption(
       `algorithm must be "sliding-log", "sliding-window" or "gcra", got ${describeValue(name)}`,
     );
   }
   const algorithm = algorithms[name as AlgorithmName];
   const prefix = given(options.prefix, "ratelimit");
   if (typeof prefix !== "string" || prefix.length === 0) {
-    throw new RateLimitOptionError(`prefix must be a non-empty string, got ${describeValue(prefix)}`);
+    throw invalidOption(`prefix must be a non-empty string, got ${describeValue(prefix)}`);
   }
+  const timeoutName = renamed(options, "timeoutMs", "storeTimeoutMs");
   return {
     store,
-    fallback,
+    fallbackStore,
     algorithm,
-    timeoutMs: positiveMs("timeoutMs", given(options.timeoutMs, 100), MAX_TIMER_MS),
-    failClosed: checkBoolean("failClosed", given(options.failClosed, false)),
-    probeIntervalMs: positiveMs("probeIntervalMs", given(options.probeIntervalMs, 1000)),
+    storeTimeoutMs: durationMs(timeoutName, given(options[timeoutName], DEFAULT_STORE_TIMEOUT_MS)),
+    onStoreDown: outagePolicy(options),
+    probeIntervalMs: durationMs("probeIntervalMs", given(options.probeIntervalMs, 1000)),
     keyBase: `${keySegment(prefix)}:${algorithm.keyTag}`,
     clock: checkClock(given(options.clock, systemClock)),
     logger: options.logger === undefined ? undefined : checkLogger(options.logger),
   };
+}
+
+/**
+ * Which of an option's two names to read: the new one, or the deprecated one (with its one-time
+ * warning) when only that is given. Both at once is a mistake worth refusing: which one wins?
+ */
+function renamed<Old extends keyof LimiterOptions, New extends keyof LimiterOptions>(
+  options: LimiterOptions,
+  old: Old,
+  replacement: New,
+): Old | New {
+  if (options[old] === undefined) return replacement;
+  if (options[replacement] !== undefined) {
+    throw invalidOption(`${old} is the deprecated name of ${replacement}: give only ${replacement}`);
+  }
+  warnDeprecated(PKG, old, replacement);
+  return old;
+}
+
+/** `onStoreDown`, or the deprecated `failClosed` read as it (true: "refuse", false: "proceed"). */
+function outagePolicy(options: LimiterOptions): StoreOutagePolicy {
+  if (options.failClosed !== undefined) {
+    if (options.onStoreDown !== undefined) {
+      throw invalidOption(
+        'failClosed is the deprecated form of onStoreDown: give only onStoreDown ("proceed" or "refuse")',
+      );
+    }
+    warnDeprecated(PKG, "failClosed", 'onStoreDown: "refuse" (or "proceed")');
+    return checkBoolean("failClosed", options.failClosed) ? "refuse" : "proceed";
+  }
+  const policy: unknown = given(options.onStoreDown, "proceed");
+  if (!STORE_OUTAGE_POLICIES.includes(policy as StoreOutagePolicy)) {
+    throw invalidOption(`onStoreDown must be "proceed" or "refuse", got ${describeValue(policy)}`);
+  }
+  return policy as StoreOutagePolicy;
 }
 
 /** An option's value, or its default when left out. Only `undefined` is "left out": `null` is checked, and refused. */
@@ -61,32 +112,26 @@ function given<T>(value: T | undefined, fallback: T): T {
 
 function checkStore(name: string, store: unknown): Store {
   const candidate = store as Partial<Store> | undefined;
-  if (typeof candidate?.run !== "function" || typeof candidate.capabilities !== "object") {
-    throw new RateLimitOptionError(
+  if (
+    typeof candidate?.run !== "function" ||
+    typeof candidate.capabilities !== "object" ||
+    candidate.capabilities === null
+  ) {
+    throw invalidOption(
       `${name} must be an mcp-persist Store, e.g. lruStore() or ioredisStore({ client }), got ${describeValue(store)}`,
-    );
-  }
-  if (!candidate.capabilities?.scripts) {
-    throw new RateLimitOptionError(
-      `${name} ${describeValue(candidate.name)} cannot run scripts (capabilities.scripts is false); use a store that can, such as lruStore() or a Redis store`,
     );
   }
   return candidate as Store;
 }
 
-function positiveMs(name: string, value: unknown, max = Number.MAX_VALUE): number {
-  if (typeof value !== "number" || !(value > 0) || value === Number.POSITIVE_INFINITY) {
-    throw new RateLimitOptionError(
-      `${name} must be a positive finite number of milliseconds, got ${describeValue(value)}`,
-    );
-  }
-  if (value > max) throw new RateLimitOptionError(`${name} must be at most ${max} ms, got ${value}`);
+function durationMs(name: string, value: unknown): number {
+  assertDurationMs(value, PKG, name);
   return value;
 }
 
 function checkBoolean(name: string, value: unknown): boolean {
   if (typeof value !== "boolean") {
-    throw new RateLimitOptionError(`${name} must be true or false, got ${describeValue(value)}`);
+    throw invalidOption(`${name} must be true or false, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -103,7 +148,7 @@ function checkClock(clock: unknown): Clock {
   if (typeof now !== "number" || !Number.isFinite(now)) {
     const what =
       failure === undefined ? `its now() returned ${describeValue(now)}` : `got ${describeValue(clock)}`;
-    throw new RateLimitOptionError(
+    throw invalidOption(
       `clock must be an object whose now() returns epoch milliseconds, e.g. systemClock; ${what}`,
     );
   }
@@ -120,9 +165,7 @@ function checkLogger(logger: unknown): Logger {
       typeof logger === "object" && logger !== null
         ? `it has no ${missing.join(", ")}`
         : `got ${describeValue(logger)}`;
-    throw new RateLimitOptionError(
-      `logger must have debug, info, warn and error methods, like a pino logger; ${what}`,
-    );
+    throw invalidOption(`logger must have debug, info, warn and error methods, like a pino logger; ${what}`);
   }
   return logger as Logger;
 }

@@ -2,13 +2,6 @@ import type { ScriptArg } from "@mcp-persist/cache-core";
 import type { LimitRule } from "./limits";
 
 /**
- * Lua that sets `now` to the Redis server's clock in whole epoch milliseconds. Every script reads
- * time this way, so processes whose own clocks disagree still agree on every window.
- */
-export const SERVER_NOW_LUA = `local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`;
-
-/**
  * What a check script replies, for each check it was given: `allowed (1 or 0), now (server ms),
  * then for each limit: remaining, retry after (ms), reset after (ms)`. Integers only, as Redis
  * replies them.

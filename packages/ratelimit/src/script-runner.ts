@@ -1,10 +1,15 @@
 import type { Logger, Store } from "@mcp-persist/cache-core";
-import type { Algorithm } from "./algorithms";
+import { type StoreCaller, storeCaller, type ThrottledWarnings } from "@mcp-persist/cache-core/kit";
+import { PKG } from "./errors";
 import type { LimitSet } from "./limit-set";
+import type { ResolvedLimiterOptions } from "./resolve-options";
 import { type CheckReply, refundArgs } from "./script-args";
 
 /** Most checks sent in one script call: keeps each call short on the Redis server. */
 const MAX_BATCH = 100;
+
+/** What a store raises for keys of several slots in one call on a Redis Cluster. */
+const CROSS_SLOT = "ERR_CROSS_SLOT";
 
 interface Pending {
   keys: readonly string[];
@@ -18,27 +23,44 @@ interface Pending {
  * together or not at all. Checks made in the same tick go to the store together, in one script
  * call (one round trip for all; each still all-or-nothing, as if sent one after another).
  *
- * A Redis Cluster refuses keys from different slots in one call (CROSSSLOT). From the first such
- * refusal on, the runner sends each check alone and, when its own limits sit in different slots,
- * one script per slot group, in order; when a later group denies, it takes back (refunds) what
- * the earlier groups charged.
+ * A Redis Cluster refuses keys from different slots in one call. On a store that says it is one
+ * (`capabilities.cluster`), or from the first cross-slot refusal on (`ERR_CROSS_SLOT`), the runner
+ * sends each check alone and, when its own limits sit in different slots, one script per slot
+ * group, in order; when a later group denies, it takes back (refunds) what the earlier groups
+ * charged.
  */
 export class ScriptRunner {
   readonly #store: Store;
-  readonly #algorithm: Algorithm;
+  /** Every store call goes through it: bounded by `storeTimeoutMs`, the store's own deadline honoured once. */
+  readonly #caller: StoreCaller;
+  readonly #options: ResolvedLimiterOptions;
   readonly #set: LimitSet;
-  readonly #logger: Logger | undefined;
+  readonly #logger: Logger;
+  readonly #warnings: ThrottledWarnings;
   /** In process there is no round trip to save: each check runs at once. */
   readonly #batching: boolean;
   #cluster = false;
   #queue: Pending[] = [];
 
-  constructor(store: Store, algorithm: Algorithm, set: LimitSet, logger: Logger | undefined) {
+  constructor(
+    store: Store,
+    options: ResolvedLimiterOptions,
+    set: LimitSet,
+    logger: Logger,
+    warnings: ThrottledWarnings,
+  ) {
     this.#store = store;
-    this.#algorithm = algorithm;
+    this.#caller = storeCaller(store, {
+      pkg: PKG,
+      timeoutMs: options.storeTimeoutMs,
+      consequence: "the check was decided without it (fallbackStore, else onStoreDown)",
+    });
+    this.#options = options;
     this.#set = set;
     this.#logger = logger;
+    this.#warnings = warnings;
     this.#batching = store.capabilities.shared;
+    if (store.capabilities.cluster === true) this.#enterClusterMode();
   }
 
   /** Checks `keys` (one per rule, in order); replies as the check script does for one check. */
@@ -68,23 +90,26 @@ export class ScriptRunner {
   }
 
   #failed(batch: readonly Pending[], error: unknown): void {
-    if (!(error instanceof Error && error.message.includes("CROSSSLOT"))) {
+    if ((error as { code?: unknown } | null)?.code !== CROSS_SLOT) {
       for (const check of batch) check.reject(error);
       return;
     }
-    if (!this.#cluster) {
-      this.#cluster = true;
-      this.#logger?.info(
-        { event: "ratelimit_cluster_mode", store: this.#store.name },
-        "[@mcp-persist/ratelimit] the store is a Redis Cluster: checks now go one at a time, one script per slot group",
-      );
-    }
+    this.#enterClusterMode();
     for (const check of batch) this.#runBySlot(check.keys, check.cost).then(check.resolve, check.reject);
   }
 
-  /** One script call for several checks; a synchronous throw from the store becomes a rejection. */
-  async #send(keys: readonly (readonly string[])[], costs: readonly number[]): Promise<CheckReply> {
-    return this.#store.run(this.#algorithm.check, keys.flat(), this.#set.args(costs));
+  #enterClusterMode(): void {
+    if (this.#cluster) return;
+    this.#cluster = true;
+    this.#logger.info(
+      { event: "ratelimit_cluster_mode", store: this.#store.name },
+      `[${PKG}] the store is a Redis Cluster: checks go one at a time, one script per slot group`,
+    );
+  }
+
+  /** One script call for several checks. */
+  #send(keys: readonly (readonly string[])[], costs: readonly number[]): Promise<CheckReply> {
+    return this.#caller.run(this.#options.algorithm.check, keys.flat(), this.#set.args(costs));
   }
 
   async #runBySlot(keys: readonly string[], cost: number): Promise<CheckReply> {
@@ -94,7 +119,7 @@ export class ScriptRunner {
     const charged: { group: readonly number[]; at: number }[] = [];
     for (const group of set.slotGroups) {
       const groupKeys = group.map((i) => keys[i] as string);
-      const reply = await this.#store.run(this.#algorithm.check, groupKeys, set.args([cost], group));
+      const reply = await this.#caller.run(this.#options.algorithm.check, groupKeys, set.args([cost], group));
       group.forEach((rule, j) => combined.splice(2 + 3 * rule, 3, ...reply.slice(2 + 3 * j, 5 + 3 * j)));
       combined[1] = reply[1] as number;
       if (reply[0] !== 1) {
@@ -111,10 +136,11 @@ export class ScriptRunner {
   #refund(keys: readonly string[], group: readonly number[], at: number, cost: number): void {
     const groupKeys = group.map((i) => keys[i] as string);
     const args = refundArgs(cost, at, this.#set.pick(group));
-    this.#store.run(this.#algorithm.refund, groupKeys, args).catch((error: unknown) => {
-      this.#logger?.warn(
-        { event: "ratelimit_refund_failed", store: this.#store.name, error: String(error) },
-        "[@mcp-persist/ratelimit] could not take back a charge after another slot group denied the call",
+    this.#caller.run(this.#options.algorithm.refund, groupKeys, args).catch((error: unknown) => {
+      this.#warnings.warn(
+        "ratelimit_refund_failed",
+        { store: this.#store.name, err: error },
+        `[${PKG}] could not take back a charge after another slot group denied the call`,
       );
     });
   }

@@ -1,28 +1,7 @@
-import type { LocalContext } from "@mcp-persist/cache-core";
+import type { LocalContext } from "@mcp-persist/cache-core/kit";
 import { defineCheckScript, type LimitState } from "./check-script";
 import type { LimitRule } from "./limits";
 import { defineRefundScript } from "./refund-script";
-
-/**
- * Lua: `unit(now, k)` names the k-th unit admitted at `now`; `next_unit(key, now)` gives the k of
- * the next one: one above the highest k present at that millisecond, so the new name differs from
- * every name there, whatever was removed before. (Counting the names present, as earlier versions
- * did, re-used a name as soon as a gap had opened below the top, and the ZADD then admitted a unit
- * without adding a member.) k is written after a letter giving its number of digits (`a0`, `b10`,
- * `c100`), so names at one score sort, as Redis sorts them, in the order of k. Members of the
- * earlier form `<ms>:<k>` sort below every letter and never collide with these.
- */
-const UNIT_NAMES_LUA = `-- unit(now, k) = '<now>:<letter giving the digits of k><k>': names at one score sort by k
-local function unit(now, k)
-  local digits = string.format('%d', k)
-  return string.format('%d:%s%s', now, string.char(96 + #digits), digits)
-end
-local function next_unit(key, now)
-  -- ZREVRANGEBYSCORE rather than ZRANGE ... BYSCORE REV, which needs Redis 6.2
-  local top = redis.call('ZREVRANGEBYSCORE', key, now, now, 'LIMIT', 0, 1)[1]
-  local k = top and string.match(top, ':%l(%d+)$')
-  return k and tonumber(k) + 1 or 0
-end`;
 
 /**
  * The exact sliding log: one sorted-set member per admitted unit. The guides' script, with its
@@ -34,14 +13,57 @@ end`;
  * it: a key checked under two limits (a rolling deploy that lowers one) never admits more than
  * the larger in any window. Nothing is dropped to fit a lower limit: that would forget units a
  * higher limit still counts. The log stays bounded by the largest limit that admitted into it.
+ *
+ * Member names: `unit(now, k)` names the k-th unit admitted at `now`; `next_unit(key, now)` gives
+ * the k of the next one: one above the highest k present at that millisecond, so the new name
+ * differs from every name there, whatever was removed before. (Counting the names present, as
+ * earlier versions did, re-used a name as soon as a gap had opened below the top, and the ZADD
+ * then admitted a unit without adding a member.) k is written after a letter giving its number of
+ * digits (`a0`, `b10`, `c100`), so names at one score sort, as Redis sorts them, in the order of
+ * k. Members of the earlier form `<ms>:<k>` sort below every letter and never collide with these.
  */
 export const slidingLogCheck = defineCheckScript({
   name: "ratelimit-sliding-log",
-  title: "Exact sliding log",
-  keyDoc: `--   log, a sorted set with one member per admitted unit: score = admission time (server ms),
---   member = unit(time, k), unique: k is one above the highest k already admitted at that time`,
-  prelude: UNIT_NAMES_LUA,
-  read: `    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  lua: `-- Exact sliding log: every limit of a check is charged, or none.
+-- Several checks may come in one call (the limiter batches them); each is decided in turn.
+--
+-- KEYS: the keys of one check after another, rules keys each. KEYS[first + i] is limit i's
+--   log: a sorted set with one member per admitted unit; score = admission time (server ms),
+--   member = unit(time, k), unique: k is one above the highest k already admitted at that time.
+-- ARGV[1]: rules, the number of limits each check is made against
+-- ARGV[2i], ARGV[2i + 1] (i = 1..rules): limit i (units per window) and its window (ms)
+-- ARGV[2 * rules + 2 + c]: the cost of check c (c from 0): units it takes from each of its limits
+-- Returns, for each check: allowed (1/0), now (server ms), then per limit: remaining,
+--   retry after (ms), reset after (ms)
+
+-- Server time, whole ms: processes whose own clocks disagree still agree on every window.
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+
+-- unit(now, k) = '<now>:<letter giving the digits of k><k>': names at one score sort by k
+local function unit(now, k)
+  local digits = string.format('%d', k)
+  return string.format('%d:%s%s', now, string.char(96 + #digits), digits)
+end
+
+-- The k of the next unit admitted at now: one above the highest there, or 0
+local function next_unit(key, now)
+  -- ZREVRANGEBYSCORE rather than ZRANGE ... BYSCORE REV, which needs Redis 6.2
+  local top = redis.call('ZREVRANGEBYSCORE', key, now, now, 'LIMIT', 0, 1)[1]
+  local k = top and string.match(top, ':%l(%d+)$')
+  return k and tonumber(k) + 1 or 0
+end
+
+local rules = tonumber(ARGV[1])
+local reply = {}
+for first = 0, #KEYS - rules, rules do
+  local cost = tonumber(ARGV[2 * rules + 2 + first / rules])
+  local allowed, state = 1, {}
+
+  -- First pass: read every limit; one without room for the cost denies the whole check.
+  for i = 1, rules do
+    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
     local count = redis.call('ZCARD', key)
     local last, retry = now, 0
     if count > 0 then last = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]) end
@@ -52,8 +74,16 @@ export const slidingLogCheck = defineCheckScript({
       local rank = count + cost - limit - 1
       retry = tonumber(redis.call('ZRANGE', key, rank, rank, 'WITHSCORES')[2]) + window - now
     end
-    state[i] = { count, last, retry }`,
-  report: `    local count, last, retry = unpack(state[i])
+    state[i] = { count, last, retry }
+  end
+
+  table.insert(reply, allowed)
+  table.insert(reply, now)
+
+  -- Second pass: charge every limit if all fit, then report each.
+  for i = 1, rules do
+    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+    local count, last, retry = unpack(state[i])
     if allowed == 1 then
       -- No unit can be at this millisecond unless the newest is that recent.
       local k = 0
@@ -66,7 +96,14 @@ export const slidingLogCheck = defineCheckScript({
       redis.call('PEXPIRE', key, last + window - now)
     end
     local remaining, reset = math.max(limit - count, 0), 0
-    if count > 0 then reset = last + window - now end`,
+    if count > 0 then reset = last + window - now end
+    table.insert(reply, remaining)
+    table.insert(reply, retry)
+    table.insert(reply, reset)
+  end
+end
+return reply
+`,
   local: readLog,
 });
 
@@ -77,13 +114,32 @@ export const slidingLogCheck = defineCheckScript({
  */
 export const slidingLogRefund = defineRefundScript({
   name: "ratelimit-sliding-log-refund",
-  title: "sliding-log",
-  body: `  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  lua: `-- Takes back a sliding-log charge, made by a check that another Cluster slot group denied.
+--
+-- KEYS[i]: the log of limit i that was charged (a sorted set, as the check's KEYS describe)
+-- ARGV[1]: cost, the units charged to each limit
+-- ARGV[2]: at, the server time of the charge (ms): the score of the units to take back
+-- ARGV[2i + 1], ARGV[2i + 2] (i = 1..#KEYS): limit i (units per window) and its window (ms)
+-- Returns the number of units taken back
+
+-- Server time, whole ms (see the check script).
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+
+local cost, at = tonumber(ARGV[1]), tonumber(ARGV[2])
+local removed = 0
+for i, key in ipairs(KEYS) do
+  local limit, window = tonumber(ARGV[2 * i + 1]), tonumber(ARGV[2 * i + 2])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local taken = redis.call('ZCOUNT', key, at, at)
   if taken > 0 then
+    -- The last members at that time, by rank: the highest k, so next_unit stays above the rest.
     local top = redis.call('ZCOUNT', key, '-inf', at) - 1
     removed = removed + redis.call('ZREMRANGEBYRANK', key, top - math.min(cost, taken) + 1, top)
-  end`,
+  end
+end
+return removed
+`,
   local(ctx, key, rule, { cost, at }, now) {
     const log = liveLog(ctx, key, now, rule.windowMs);
     let removed = 0;

@@ -1,4 +1,4 @@
-import type { LocalContext } from "@mcp-persist/cache-core";
+import type { LocalContext } from "@mcp-persist/cache-core/kit";
 import { defineCheckScript, type LimitState } from "./check-script";
 import type { LimitRule } from "./limits";
 import { defineRefundScript } from "./refund-script";
@@ -11,26 +11,49 @@ import { defineRefundScript } from "./refund-script";
 //   slot index mod 4 + 4 * (previous + 2^25 * current)
 // which Redis stores as an integer: with its key, under 128 bytes.
 
-/** 2^25: the span of one packed count (limits stay below it). */
-const SPAN = 2 ** 25;
+/** 2^25: the span of one packed count (limits stay below it). `SPAN` in the Lua: a test checks they agree. */
+export const SPAN = 2 ** 25;
 
-/** Lua: `read(key)` gives the slot (index mod 4), previous and current count of a packed counter. */
-const READ_COUNTER_LUA = `local SPAN = ${SPAN}
+/** The sliding-window counter: two counts a limit, O(1) memory, approximate (see the README). */
+export const slidingWindowCheck = defineCheckScript({
+  name: "ratelimit-sliding-window",
+  lua: `-- Sliding-window counter: every limit of a check is charged, or none.
+-- Several checks may come in one call (the limiter batches them); each is decided in turn.
+--
+-- KEYS: the keys of one check after another, rules keys each. KEYS[first + i] is limit i's
+--   counter: one integer, slot index mod 4 + 4 * (previous + SPAN * current), where previous
+--   and current are the counts of the previous and the current slot of one window.
+-- ARGV[1]: rules, the number of limits each check is made against
+-- ARGV[2i], ARGV[2i + 1] (i = 1..rules): limit i (units per window) and its window (ms)
+-- ARGV[2 * rules + 2 + c]: the cost of check c (c from 0): units it takes from each of its limits
+-- Returns, for each check: allowed (1/0), now (server ms), then per limit: remaining,
+--   retry after (ms), reset after (ms)
+
+-- Server time, whole ms: processes whose own clocks disagree still agree on every window.
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+
+-- 2^25, the span of one packed count (limits stay below it)
+local SPAN = 33554432
+
+-- read(key): the slot (index mod 4), previous and current count of a packed counter
 local function read(key)
   local packed = tonumber(redis.call('GET', key) or '0')
   local slot = packed % 4
   local counts = (packed - slot) / 4
   return slot, counts % SPAN, math.floor(counts / SPAN)
-end`;
+end
 
-/** The sliding-window counter: two counts a limit, O(1) memory, approximate (see the README). */
-export const slidingWindowCheck = defineCheckScript({
-  name: "ratelimit-sliding-window",
-  title: "Sliding-window counter",
-  keyDoc: `--   counter: slot index mod 4 + 4 * (previous + 2^25 * current), where previous and current
---   are the counts of the previous and the current slot of one window`,
-  prelude: READ_COUNTER_LUA,
-  read: `    local index = math.floor(now / window)
+local rules = tonumber(ARGV[1])
+local reply = {}
+for first = 0, #KEYS - rules, rules do
+  local cost = tonumber(ARGV[2 * rules + 2 + first / rules])
+  local allowed, state = 1, {}
+
+  -- First pass: read every limit; one without room for the cost denies the whole check.
+  for i = 1, rules do
+    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+    local index = math.floor(now / window)
     local elapsed = now - index * window
     local slot, previous, current = read(key)
     if slot == (index + 3) % 4 then
@@ -51,8 +74,16 @@ export const slidingWindowCheck = defineCheckScript({
         retry = window - elapsed + math.max(0, window - math.floor((limit - cost) * window / current))
       end
     end
-    state[i] = { index, elapsed, previous, current, budget, retry }`,
-  report: `    local index, elapsed, previous, current, budget, retry = unpack(state[i])
+    state[i] = { index, elapsed, previous, current, budget, retry }
+  end
+
+  table.insert(reply, allowed)
+  table.insert(reply, now)
+
+  -- Second pass: charge every limit if all fit, then report each.
+  for i = 1, rules do
+    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+    local index, elapsed, previous, current, budget, retry = unpack(state[i])
     if allowed == 1 then
       current = current + cost
       -- Needed until the end of the next slot, when this one stops counting.
@@ -60,7 +91,14 @@ export const slidingWindowCheck = defineCheckScript({
         'PX', 2 * window - elapsed)
     end
     local remaining, reset = math.max(0, math.floor(budget / window) - current), 0
-    if current > 0 then reset = 2 * window - elapsed elseif previous > 0 then reset = window - elapsed end`,
+    if current > 0 then reset = 2 * window - elapsed elseif previous > 0 then reset = window - elapsed end
+    table.insert(reply, remaining)
+    table.insert(reply, retry)
+    table.insert(reply, reset)
+  end
+end
+return reply
+`,
   local: readCounter,
 });
 
@@ -71,9 +109,30 @@ export const slidingWindowCheck = defineCheckScript({
  */
 export const slidingWindowRefund = defineRefundScript({
   name: "ratelimit-sliding-window-refund",
-  title: "sliding-window",
-  prelude: READ_COUNTER_LUA,
-  body: `  local index = math.floor(at / window)
+  lua: `-- Takes back a sliding-window charge, made by a check that another Cluster slot group denied.
+--
+-- KEYS[i]: the counter of limit i that was charged (packed, as the check's KEYS describe)
+-- ARGV[1]: cost, the units charged to each limit
+-- ARGV[2]: at, the server time of the charge (ms): which slot the charge went to
+-- ARGV[2i + 1], ARGV[2i + 2] (i = 1..#KEYS): limit i (units per window) and its window (ms)
+-- Returns the number of units taken back
+
+-- 2^25, the span of one packed count (as in the check script)
+local SPAN = 33554432
+
+-- read(key): the slot (index mod 4), previous and current count of a packed counter
+local function read(key)
+  local packed = tonumber(redis.call('GET', key) or '0')
+  local slot = packed % 4
+  local counts = (packed - slot) / 4
+  return slot, counts % SPAN, math.floor(counts / SPAN)
+end
+
+local cost, at = tonumber(ARGV[1]), tonumber(ARGV[2])
+local removed = 0
+for i, key in ipairs(KEYS) do
+  local limit, window = tonumber(ARGV[2 * i + 1]), tonumber(ARGV[2 * i + 2])
+  local index = math.floor(at / window)
   local slot, previous, current = read(key)
   local taken, weight = 0, 0
   if slot == index % 4 then
@@ -84,7 +143,10 @@ export const slidingWindowRefund = defineRefundScript({
   if taken > 0 then
     redis.call('INCRBY', key, string.format('%d', -taken * weight)) -- INCRBY keeps the TTL
     removed = removed + taken
-  end`,
+  end
+end
+return removed
+`,
   local(ctx, key, rule, { cost, at }) {
     const index = Math.floor(at / rule.windowMs);
     const { slot, previous, current } = unpack(Number(ctx.get(key) ?? "0"));

@@ -1,6 +1,6 @@
 import type { CallerScope } from "@mcp-persist/keys";
 import type { AlgorithmName } from "./algorithms";
-import { RateLimitOptionError } from "./errors";
+import { invalidOption } from "./errors";
 import { toolCallKeys, toolSlotGroup } from "./key-layout";
 import { LimitSet, type NamedRule } from "./limit-set";
 import { LimiterCore } from "./limiter-core";
@@ -65,7 +65,7 @@ export interface ToolRateLimiter {
  * const result = await limiter.check({ tool: "send_email", caller: mcpCaller(extra) });
  * if (!result.allowed) return rateLimitedResult(result);
  * ```
- * @throws {RateLimitOptionError} for an option outside its documented range, or no rule at all.
+ * @throws {InvalidOptionError} for an option outside its documented range, or no rule at all.
  */
 export function createToolRateLimiter(options: ToolRateLimiterOptions): ToolRateLimiter {
   const resolved = resolveLimiterOptions(options);
@@ -76,7 +76,7 @@ export function createToolRateLimiter(options: ToolRateLimiterOptions): ToolRate
   }
   const active = RULES.filter((name) => rules[name] !== undefined);
   if (active.length === 0) {
-    throw new RateLimitOptionError(
+    throw invalidOption(
       "createToolRateLimiter needs at least one rule: perCallerPerTool, perCaller or perTool, e.g. perCallerPerTool: { limit: 5, windowMs: 60_000 }",
     );
   }

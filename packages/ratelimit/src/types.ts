@@ -1,13 +1,14 @@
-import type { Clock, Logger, Store } from "@mcp-persist/cache-core";
+import type { Clock, Logger, Store, StoreOutagePolicy } from "@mcp-persist/cache-core";
 import type { AlgorithmName } from "./algorithms";
 
 /**
  * Why a check decided as it did:
  * - `ok`: the store allowed it;
  * - `limited`: the store denied it: a limit is used up;
- * - `fallback`: the store did not answer in time, so the in-process `fallback` store decided;
- * - `degraded`: the store did not answer in time and there is no fallback: allowed, or denied
- *   with `failClosed`.
+ * - `fallback`: the store was down (failed, or did not answer in time), so the in-process
+ *   `fallbackStore` decided;
+ * - `degraded`: the store was down and there is no fallback store (or it failed too): allowed
+ *   (`onStoreDown: "proceed"`) or denied (`onStoreDown: "refuse"`).
  */
 export type RateLimitReason = "ok" | "limited" | "fallback" | "degraded";
 
@@ -55,7 +56,7 @@ export interface CheckOptions {
 export interface LimiterOptions {
   /**
    * Where the counts live: `lruStore()` for one process, `ioredisStore()` / `nodeRedisStore()`
-   * to share limits across processes. The store must run scripts (`capabilities.scripts`).
+   * to share limits across processes.
    */
   store: Store;
   /**
@@ -65,25 +66,41 @@ export interface LimiterOptions {
    */
   algorithm?: AlgorithmName;
   /**
-   * Deadline for the store's answer, ms. Past it, the check is decided without the store
-   * (`fallback` or `degraded`), so a hung Redis adds at most this much to a tool call. At most
-   * 2^31 - 1 (Node's longest timer).
-   * @default 100
+   * How long a check waits for its store, ms. Past it, the check is decided without the store
+   * (`fallback` or `degraded`), so a hung Redis adds at most this much to a tool call (per store
+   * call: on a Cluster, a check split across slot groups makes one call per group). A store that
+   * settles every call within this by itself (the Redis stores, `capabilities.deadlineMs`) gets no
+   * second timer. Positive, at most 2^31 - 1 (Node's longest timer).
+   * @default DEFAULT_STORE_TIMEOUT_MS (250, the Redis stores' own timeoutMs)
+   */
+  storeTimeoutMs?: number;
+  /**
+   * @deprecated Use `storeTimeoutMs` (same meaning; its default is now 250 ms, it was 100 ms).
    */
   timeoutMs?: number;
   /**
-   * Deny calls (`reason: "degraded"`) instead of allowing them while the store is away and no
-   * `fallback` is given. For tools whose upstream must never see more than the limit. A boolean:
-   * `"false"` is refused, not read as true.
-   * @default false
+   * What a check does while its store is down (it failed, or did not answer within
+   * `storeTimeoutMs`) and there is no `fallbackStore`, or that failed too:
+   * - `"proceed"`: the capability steps aside and the tool call goes on: the check is allowed
+   *   (`reason: "degraded"`);
+   * - `"refuse"`: the capability refuses the call: the check is denied (`reason: "degraded"`),
+   *   for tools whose upstream must never see more than the limit.
+   * @default "proceed"
+   */
+  onStoreDown?: StoreOutagePolicy;
+  /**
+   * @deprecated Use `onStoreDown: "refuse"` (`failClosed: true`) or `"proceed"` (`false`).
    */
   failClosed?: boolean;
   /**
-   * An in-process store, e.g. `lruStore({ max: 10_000 })`, that enforces the same limits in this
-   * process alone while the main store is away (`reason: "fallback"`). With N processes, up to N
-   * times the limit can pass during an outage.
-   * @default undefined (no fallback: `failClosed` decides)
+   * An in-process store, e.g. `lruStore({ max: 10_000 })`, asked first while the main store is
+   * down: it enforces the same limits in this process alone (`reason: "fallback"`). With N
+   * processes, up to N times the limit can pass during an outage. `onStoreDown` applies only when
+   * it fails too.
+   * @default undefined (no fallback: `onStoreDown` decides)
    */
+  fallbackStore?: Store;
+  /** @deprecated Use `fallbackStore` (same meaning). */
   fallback?: Store;
   /**
    * While the store is away, the limiter stops asking it and tries again once per interval, ms:
@@ -101,8 +118,8 @@ export interface LimiterOptions {
    */
   clock?: Clock;
   /**
-   * Where outages, recoveries and configuration warnings go (a pino logger fits). Without one,
-   * configuration warnings go to `process.emitWarning` and the rest is dropped.
+   * Where outages, recoveries and Cluster mode are logged (a pino logger fits), with the fields
+   * `event`, `store` and, for a failure, `err`. Without one, they are dropped.
    * @default undefined
    */
   logger?: Logger;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type Clock, defineScript } from "@mcp-persist/cache-core";
+import type { Clock } from "@mcp-persist/cache-core";
+import { defineScript } from "@mcp-persist/cache-core/kit";
 import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AlgorithmName, createRateLimiter } from "../src/index";

@@ -44,6 +44,8 @@ describe.each(clusterStores)("on a Redis Cluster through $name", (kind) => {
     async (algorithm) => {
       const store = kind.open();
       opened.push(store);
+      // Connected first: a check made while a cluster client still discovers its slots is degraded.
+      await store.ping();
       const events: string[] = [];
       const logger: Logger = {
         debug() {},
@@ -55,7 +57,7 @@ describe.each(clusterStores)("on a Redis Cluster through $name", (kind) => {
         store,
         algorithm,
         prefix: randomUUID(),
-        timeoutMs: 2000,
+        storeTimeoutMs: 2000,
         logger,
       };
       const limiter = createToolRateLimiter({
@@ -91,4 +93,43 @@ describe.each(clusterStores)("on a Redis Cluster through $name", (kind) => {
       });
     },
   );
+
+  it("a Cluster store that does not say it is one: switches on its first CrossSlotError (ERR_CROSS_SLOT)", async () => {
+    const inner = kind.open();
+    opened.push(inner);
+    await inner.ping();
+    // The same store, but silent about being a Cluster: the limiter learns it from the error code.
+    const store: Store = {
+      name: inner.name,
+      capabilities: { ...inner.capabilities, cluster: false },
+      get: (key) => inner.get(key),
+      set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
+      delete: (key) => inner.delete(key),
+      run: (script, keys, args, options) => inner.run(script, keys, args, options),
+      ping: () => inner.ping(),
+      close: async () => {},
+    };
+    const events: string[] = [];
+    const logger: Logger = {
+      debug() {},
+      warn() {},
+      error() {},
+      info: (obj) => events.push((obj as { event: string }).event),
+    };
+    const limiter = createToolRateLimiter({
+      store,
+      prefix: randomUUID(),
+      storeTimeoutMs: 2000,
+      logger,
+      perCallerPerTool: { limit: 5, windowMs: 60_000 },
+      perTool: { limit: 3, windowMs: 60_000 },
+    });
+    expect(events).toEqual([]);
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(() => limiter.check({ tool: "send_email", caller: { client: "carol" } })),
+    );
+    // The checks that were batched run concurrently once split: which one is denied may vary.
+    expect(results.map((result) => result.reason).sort()).toEqual(["limited", "ok", "ok", "ok"]);
+    expect(events).toEqual(["ratelimit_cluster_mode"]);
+  });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { InvalidOptionError } from "@mcp-persist/cache-core";
 import { scopeDigest } from "@mcp-persist/keys";
 import { type RedisServer, redisCommand, startRedis } from "@mcp-persist/test-redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +9,6 @@ import {
   denialMessage,
   mcpCaller,
   RateLimitArgumentError,
-  RateLimitOptionError,
   type RateLimitResult,
   rateLimitedResult,
 } from "../src/index";
@@ -57,7 +57,7 @@ describe("mcpCaller", () => {
     [null, 'mcpCaller() options must be an object, e.g. { prefer: "client" }, got null'],
   ])("refuses options %s", (options, message) => {
     const attempt = () => mcpCaller({}, options as never);
-    expect(attempt).toThrow(RateLimitOptionError);
+    expect(attempt).toThrow(InvalidOptionError);
     expect(attempt).toThrow(`[@mcp-persist/ratelimit] ${message}`);
   });
 });

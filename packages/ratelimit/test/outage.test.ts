@@ -6,9 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRateLimiter, type RateLimiterOptions, type RateLimitResult } from "../src/index";
 import { storeKinds } from "./support/stores";
 
-// The limiter's deadline is 100 ms; the store's own is 5 s and a default client waits longer.
-// "Within the deadline" is asserted as under 1 s: far above 100 ms (no flakiness on a busy CI
-// machine), far below what the store or the client would wait without the limiter's deadline.
+// The limiter's storeTimeoutMs is 100 ms; the store's own deadline is 5 s (longer, so the limiter
+// races it) and a default client waits longer. "Within the deadline" is asserted as under 1 s: far
+// above 100 ms (no flakiness on a busy CI machine), far below what the store or the client would
+// wait without the limiter's deadline.
 const TIMEOUT_MS = 100;
 const BOUND_MS = 1000;
 const STORE_TIMEOUT_MS = 5000;
@@ -36,16 +37,19 @@ describe.each(storeKinds(() => redis).filter((kind) => kind.redis))("Redis outag
     const options = { store, limit: 5, windowMs: 60_000 };
     const shared = {
       ...options,
-      timeoutMs: TIMEOUT_MS,
+      storeTimeoutMs: TIMEOUT_MS,
       probeIntervalMs: 60_000,
       prefix: randomUUID(),
       ...extra,
     };
-    return { open: createRateLimiter(shared), closed: createRateLimiter({ ...shared, failClosed: true }) };
+    return {
+      open: createRateLimiter(shared),
+      closed: createRateLimiter({ ...shared, onStoreDown: "refuse" }),
+    };
   };
 
   it.each(["frozen", "killed"] as const)(
-    "Redis %s: every check is decided within the deadline, open allows and closed denies",
+    "Redis %s: every check is decided within the deadline, proceed allows and refuse denies",
     async (failure) => {
       const { open, closed } = await limiters();
       expect((await open.check("caller:tool")).reason).toBe("ok");
@@ -84,7 +88,7 @@ describe.each(storeKinds(() => redis).filter((kind) => kind.redis))("Redis outag
 
   it("with a fallback store, the limit holds in this process while Redis is away", async () => {
     const fallback = lruStore();
-    const { open } = await limiters({ fallback });
+    const { open } = await limiters({ fallbackStore: fallback });
     expect((await open.check("caller:tool")).reason).toBe("ok");
     redis.freeze();
     const { value: results, ms } = await timed(burst(open, 8));
@@ -98,14 +102,14 @@ describe.each(storeKinds(() => redis).filter((kind) => kind.redis))("Redis outag
 
 describe("a store that hangs or fails, in process", () => {
   it.each(["hang", "reject", "throw"] as const)(
-    "%s: decided within the deadline by the failure policy",
+    "%s: decided within the deadline by onStoreDown",
     async (fault) => {
       const store = faultyStore(lruStore(), fault, { only: ["run"] });
-      const options = { store, limit: 5, windowMs: 60_000, timeoutMs: TIMEOUT_MS };
+      const options = { store, limit: 5, windowMs: 60_000, storeTimeoutMs: TIMEOUT_MS };
       const { value, ms } = await timed(
         Promise.all([
           createRateLimiter(options).check("k"),
-          createRateLimiter({ ...options, failClosed: true }).check("k"),
+          createRateLimiter({ ...options, onStoreDown: "refuse" }).check("k"),
         ]),
       );
       expect(ms).toBeLessThan(BOUND_MS);

@@ -55,7 +55,7 @@ it("is whole milliseconds when decided without a store (degraded)", async () => 
     limit: 2,
     windowMs: 60_000,
     clock: fractional,
-    failClosed: true,
+    onStoreDown: "refuse",
   });
   const result = await limiter.check("k");
   expect(result).toMatchObject({ allowed: false, reason: "degraded", resetAtMs: 1_700_000_000_001 });

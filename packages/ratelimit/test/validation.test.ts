@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { InvalidOptionError } from "@mcp-persist/cache-core";
 import { lruStore } from "@mcp-persist/store-lru";
 import { describe, expect, it } from "vitest";
 import {
@@ -25,11 +26,20 @@ describe("options are checked at construction", () => {
     ["windowMs", { windowMs: 0.5 }, "windowMs must be a positive integer, got 0.5"],
     ["windowMs", { windowMs: MAX_WINDOW_MS + 1 }, `windowMs must be at most ${MAX_WINDOW_MS}`],
     ["limit × windowMs", { limit: 2 ** 24, windowMs: 2 ** 27 }, "limit × windowMs must be at most 2^50"],
-    ["timeoutMs", { timeoutMs: 0 }, "timeoutMs must be a positive finite number of milliseconds, got 0"],
+    [
+      "storeTimeoutMs",
+      { storeTimeoutMs: 0 },
+      "storeTimeoutMs must be a number of milliseconds above 0 and at most 2147483647",
+    ],
+    [
+      "timeoutMs (deprecated)",
+      { timeoutMs: 0 },
+      "timeoutMs must be a number of milliseconds above 0 and at most 2147483647",
+    ],
     [
       "probeIntervalMs",
       { probeIntervalMs: Number.POSITIVE_INFINITY },
-      "probeIntervalMs must be a positive finite",
+      "probeIntervalMs must be a number of milliseconds above 0",
     ],
     [
       "algorithm",
@@ -37,7 +47,29 @@ describe("options are checked at construction", () => {
       'algorithm must be "sliding-log", "sliding-window" or "gcra"',
     ],
     ["prefix", { prefix: "" }, "prefix must be a non-empty string"],
-    ["timeoutMs", { timeoutMs: 2 ** 31 }, "timeoutMs must be at most 2147483647 ms, got 2147483648"],
+    [
+      "storeTimeoutMs",
+      { storeTimeoutMs: 2 ** 31 },
+      "storeTimeoutMs must be a number of milliseconds above 0 and at most 2147483647",
+    ],
+    ["onStoreDown", { onStoreDown: "Refuse" }, 'onStoreDown must be "proceed" or "refuse", got "Refuse"'],
+    ["onStoreDown", { onStoreDown: true }, 'onStoreDown must be "proceed" or "refuse", got true'],
+    ["onStoreDown", { onStoreDown: null }, 'onStoreDown must be "proceed" or "refuse", got null'],
+    [
+      "onStoreDown and failClosed",
+      { onStoreDown: "refuse", failClosed: true },
+      "failClosed is the deprecated form of onStoreDown: give only onStoreDown",
+    ],
+    [
+      "storeTimeoutMs and timeoutMs",
+      { storeTimeoutMs: 100, timeoutMs: 100 },
+      "timeoutMs is the deprecated name of storeTimeoutMs: give only storeTimeoutMs",
+    ],
+    [
+      "fallbackStore and fallback",
+      { fallbackStore: lruStore(), fallback: lruStore() },
+      "fallback is the deprecated name of fallbackStore: give only fallbackStore",
+    ],
     ["failClosed", { failClosed: "false" }, 'failClosed must be true or false, got "false"'],
     ["failClosed", { failClosed: 0 }, "failClosed must be true or false, got 0"],
     ["failClosed", { failClosed: null }, "failClosed must be true or false, got null"],
@@ -59,9 +91,9 @@ describe("options are checked at construction", () => {
     ],
     ["prefix", { prefix: null }, "prefix must be a non-empty string, got null"],
     [
-      "timeoutMs",
-      { timeoutMs: null },
-      "timeoutMs must be a positive finite number of milliseconds, got null",
+      "storeTimeoutMs",
+      { storeTimeoutMs: null },
+      "storeTimeoutMs must be a number of milliseconds above 0 and at most 2147483647",
     ],
     [
       "clock",
@@ -82,13 +114,14 @@ describe("options are checked at construction", () => {
     ["algorithm", { algorithm: Object.create(null) }, "algorithm must be"],
     ["store", { store: {} }, "store must be an mcp-persist Store"],
     [
-      "fallback",
-      { fallback: { run() {}, capabilities: { scripts: false }, name: "kv" } },
-      'fallback "kv" cannot run scripts',
+      "fallbackStore",
+      { fallbackStore: { run() {}, capabilities: null, name: "kv" } },
+      "fallbackStore must be an mcp-persist Store",
     ],
+    ["fallback (deprecated)", { fallback: { name: "kv" } }, "fallback must be an mcp-persist Store"],
   ])("%s: %j", (_name, bad, message) => {
     const attempt = () => createRateLimiter({ ...valid, ...(bad as object) });
-    expect(attempt).toThrow(RateLimitOptionError);
+    expect(attempt).toThrow(InvalidOptionError);
     expect(attempt).toThrow(`[@mcp-persist/ratelimit] ${message}`);
     try {
       attempt();
@@ -105,23 +138,22 @@ describe("options are checked at construction", () => {
     ["failClosed", { failClosed: 1n }, "failClosed must be true or false, got 1n"],
     ["clock", { clock: Object.create(null) }, "clock must be an object whose now()"],
     [
-      "store",
-      { store: { run() {}, capabilities: { scripts: false }, name: Symbol("kv") } },
-      "store Symbol(kv) cannot run scripts",
+      "onStoreDown",
+      { onStoreDown: Symbol("refuse") },
+      'onStoreDown must be "proceed" or "refuse", got Symbol(refuse)',
     ],
+    ["store", { store: Object.create(null) }, "store must be an mcp-persist Store"],
   ])("a message naming %s never throws on the value it names: %s", (_name, bad, message) => {
-    expect(() => createRateLimiter({ ...valid, ...(bad as object) })).toThrow(
-      new RateLimitOptionError(message).message.replace(/^\[[^\]]+\] /, ""),
-    );
+    expect(() => createRateLimiter({ ...valid, ...(bad as object) })).toThrow(message);
   });
 
   it("every option is checked by a tool limiter too", () => {
     const rule = { limit: 5, windowMs: 60_000 };
-    expect(() => createToolRateLimiter({ store, perTool: rule, failClosed: "false" as never })).toThrow(
-      RateLimitOptionError,
+    expect(() => createToolRateLimiter({ store, perTool: rule, onStoreDown: "deny" as never })).toThrow(
+      InvalidOptionError,
     );
     expect(() => createToolRateLimiter({ store, perTool: rule, clock: {} as never })).toThrow(
-      RateLimitOptionError,
+      InvalidOptionError,
     );
     expect(() => createToolRateLimiter({ store, perTool: null as never })).toThrow(
       "perTool must be { limit, windowMs }, got null",
@@ -178,7 +210,7 @@ describe("a cost is checked at each call", () => {
       RateLimitCostError,
     );
     // No call at all is a missing tool name, as an empty one is.
-    await expect(tools.check(undefined as never)).rejects.toMatchObject({ code: "KEY_INVALID_SEGMENT" });
+    await expect(tools.check(undefined as never)).rejects.toMatchObject({ code: "ERR_KEY_INVALID_SEGMENT" });
   });
 
   it("a cost above the smallest limit could never pass, so it is an error, not a denial", async () => {

@@ -80,7 +80,13 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
         progress.aborted = true;
         clearTimeout(timer);
         logger.info(
-          { reason, ...fields, code, durationMs: Math.round(performance.now() - startedAt) },
+          {
+            event: "shutdown_exit",
+            reason,
+            ...fields,
+            code,
+            durationMs: Math.round(performance.now() - startedAt),
+          },
           message,
         );
         resolve(code);
@@ -89,6 +95,7 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
       finish = end;
       logger.info(
         {
+          event: "shutdown_started",
           reason,
           inFlight: inFlight.size,
           servers: registry.servers.size,
@@ -101,7 +108,10 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
       // would otherwise exit by itself with code 0 and no word about what hung.
       const timer = setTimeout(() => {
         const err = new ShutdownTimeoutError(progress.phase, config.timeoutMs);
-        logger.error({ phase: progress.phase, timeoutMs: config.timeoutMs, err }, err.message);
+        logger.error(
+          { event: "shutdown_timeout", phase: progress.phase, timeoutMs: config.timeoutMs, err },
+          err.message,
+        );
         end(1, { phase: progress.phase }, "shutdown timed out; exiting with code 1");
       }, config.timeoutMs);
       runPhases({ ...config, registry, inFlight, gate }, progress)

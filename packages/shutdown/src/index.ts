@@ -1,6 +1,7 @@
 export type { Closable, Quittable, StoreLike } from "./close-store";
 export { createShutdown, type Shutdown } from "./create-shutdown";
 export {
+  InvalidOptionError,
   ShutdownError,
   type ShutdownErrorCode,
   ShutdownOptionError,
@@ -8,7 +9,7 @@ export {
   ShutdownTimeoutError,
 } from "./errors";
 export type { HttpServerLike } from "./http-servers";
-export type { ShutdownLogger } from "./logger";
+export type { Logger, ShutdownLogger } from "./logger";
 export type { ShutdownOptions } from "./options";
 export { PHASES, type ShutdownPhase } from "./phases";
 export type { ShutdownHook } from "./registry";

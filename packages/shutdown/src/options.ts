@@ -1,6 +1,6 @@
 import { constants } from "node:os";
-import { describe, ShutdownOptionError } from "./errors";
-import { createStderrLogger, type ShutdownLogger } from "./logger";
+import { describe, InvalidOptionError } from "./errors";
+import { createStderrLogger, type Logger } from "./logger";
 
 export interface ShutdownOptions {
   /**
@@ -39,11 +39,12 @@ export interface ShutdownOptions {
    */
   drainTimeoutMs?: number;
   /**
-   * Where progress and failures go: any pino-compatible logger (`info`, `warn`, `error` taking
-   * `(fields, message)`).
-   * @default JSON lines on stderr
+   * Where progress and failures go: the logger contract every mcp-persist package shares, pino's
+   * `debug/info/warn/error(obj, msg?)`, so one `pino()` logger (or a child) fits them all.
+   * Entries carry `event` (a snake_case name), `phase` where one applies, and `err` on failures.
+   * @default JSON lines on stderr, from info up
    */
-  logger?: ShutdownLogger;
+  logger?: Logger;
   /**
    * Ends the process with the shutdown's exit code. Replace it to run a shutdown in a test
    * without leaving the process.
@@ -69,18 +70,20 @@ const OPTION_NAMES: readonly string[] = [
 // a TimeoutOverflowWarning), so a 30-day timeoutMs would end the shutdown at once as "hung".
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
 // Their handlers cannot be installed (process.on throws EINVAL): the kernel never lets a
 // process catch them.
 const UNCATCHABLE_SIGNALS: readonly string[] = ["SIGKILL", "SIGSTOP"];
 
 export function resolveOptions(options: ShutdownOptions): ResolvedShutdownOptions {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new ShutdownOptionError(`options must be an object, got ${describe(options)}`);
+    throw new InvalidOptionError(`options must be an object, got ${describe(options)}`);
   }
   // A misspelt option would otherwise fall back to its default without a word.
   for (const name of Object.keys(options)) {
     if (!OPTION_NAMES.includes(name)) {
-      throw new ShutdownOptionError(
+      throw new InvalidOptionError(
         `unknown option ${describe(name)}; the options are ${OPTION_NAMES.join(", ")}`,
       );
     }
@@ -88,13 +91,13 @@ export function resolveOptions(options: ShutdownOptions): ResolvedShutdownOption
   const timeoutMs = positiveMs("timeoutMs", options.timeoutMs ?? 25_000);
   const delayMs = nonNegativeMs("delayMs", options.delayMs ?? 0);
   if (delayMs >= timeoutMs) {
-    throw new ShutdownOptionError(
+    throw new InvalidOptionError(
       `delayMs (${delayMs}) must be below timeoutMs (${timeoutMs}), or nothing would be left to drain and close in`,
     );
   }
   const drainTimeoutMs = nonNegativeMs("drainTimeoutMs", options.drainTimeoutMs ?? (timeoutMs - delayMs) / 2);
   if (delayMs + drainTimeoutMs >= timeoutMs) {
-    throw new ShutdownOptionError(
+    throw new InvalidOptionError(
       `delayMs + drainTimeoutMs (${delayMs + drainTimeoutMs}) must be below timeoutMs (${timeoutMs}), ` +
         `so transports and stores still get time to close; lower drainTimeoutMs or raise timeoutMs`,
     );
@@ -111,26 +114,21 @@ export function resolveOptions(options: ShutdownOptions): ResolvedShutdownOption
 }
 
 function positiveMs(option: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new ShutdownOptionError(
-      `${option} must be a positive finite number of milliseconds, got ${describe(value)}`,
-    );
-  }
-  return belowTimerLimit(option, value);
+  return timerMs(option, value, "a positive", false);
 }
 
 function nonNegativeMs(option: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new ShutdownOptionError(
-      `${option} must be zero or a positive finite number of milliseconds, got ${describe(value)}`,
-    );
-  }
-  return belowTimerLimit(option, value);
+  return timerMs(option, value, "zero or a positive", true);
 }
 
-function belowTimerLimit(option: string, value: number): number {
+function timerMs(option: string, value: unknown, expected: string, allowZero: boolean): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
+    throw new InvalidOptionError(
+      `${option} must be ${expected} finite number of milliseconds, got ${describe(value)}`,
+    );
+  }
   if (value > MAX_TIMER_MS) {
-    throw new ShutdownOptionError(
+    throw new InvalidOptionError(
       `${option} must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest delay Node's timers hold; ` +
         `a longer one fires after 1 ms), got ${value}`,
     );
@@ -140,14 +138,14 @@ function belowTimerLimit(option: string, value: number): number {
 
 function signalList(value: unknown): readonly NodeJS.Signals[] {
   if (!Array.isArray(value)) {
-    throw new ShutdownOptionError(`signals must be an array of signal names, got ${describe(value)}`);
+    throw new InvalidOptionError(`signals must be an array of signal names, got ${describe(value)}`);
   }
   for (const signal of value) {
     if (typeof signal !== "string" || !Object.hasOwn(constants.signals, signal)) {
-      throw new ShutdownOptionError(`signals: ${describe(signal)} is not a signal name like "SIGTERM"`);
+      throw new InvalidOptionError(`signals: ${describe(signal)} is not a signal name like "SIGTERM"`);
     }
     if (UNCATCHABLE_SIGNALS.includes(signal)) {
-      throw new ShutdownOptionError(
+      throw new InvalidOptionError(
         `signals: ${signal} cannot be caught by any process, so it cannot start a shutdown; use SIGTERM or SIGINT`,
       );
     }
@@ -157,26 +155,24 @@ function signalList(value: unknown): readonly NodeJS.Signals[] {
 
 function boolean(option: string, value: unknown): boolean {
   if (typeof value !== "boolean")
-    throw new ShutdownOptionError(`${option} must be a boolean, got ${describe(value)}`);
+    throw new InvalidOptionError(`${option} must be a boolean, got ${describe(value)}`);
   return value;
 }
 
-function logger(value: unknown): ShutdownLogger {
-  const candidate = value as Partial<ShutdownLogger> | null;
-  const missing = ["info", "warn", "error"].filter(
-    (level) => typeof candidate?.[level as keyof ShutdownLogger] !== "function",
-  );
+function logger(value: unknown): Logger {
+  const candidate = value as Partial<Logger> | null;
+  const missing = LOG_LEVELS.filter((level) => typeof candidate?.[level] !== "function");
   if (missing.length > 0) {
-    throw new ShutdownOptionError(
-      `logger must have info, warn and error methods (a pino logger fits); missing ${missing.join(", ")}`,
+    throw new InvalidOptionError(
+      `logger must have debug, info, warn and error methods taking (obj, msg?) (a pino logger fits); missing ${missing.join(", ")}`,
     );
   }
-  return value as ShutdownLogger;
+  return value as Logger;
 }
 
 function exitFunction(value: unknown): (code: number) => void {
   if (typeof value !== "function") {
-    throw new ShutdownOptionError(`exit must be a function taking the exit code, got ${describe(value)}`);
+    throw new InvalidOptionError(`exit must be a function taking the exit code, got ${describe(value)}`);
   }
   return value as (code: number) => void;
 }

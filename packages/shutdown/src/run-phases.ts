@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { closeStore } from "./close-store";
 import { endConnections, stopAccepting } from "./http-servers";
 import type { InFlight } from "./in-flight";
-import type { ShutdownLogger } from "./logger";
+import type { Logger } from "./logger";
 import { PHASES, type ShutdownPhase } from "./phases";
 import type { Registry } from "./registry";
 import type { RequestGate } from "./request-gate";
@@ -11,7 +11,7 @@ export interface PhaseContext {
   registry: Registry;
   inFlight: InFlight;
   gate: RequestGate;
-  logger: ShutdownLogger;
+  logger: Logger;
   delayMs: number;
   drainTimeoutMs: number;
 }
@@ -35,7 +35,10 @@ export async function runPhases(context: PhaseContext, progress: PhaseProgress):
       await action();
     } catch (error) {
       succeeded = false;
-      logger.error({ phase, err: error }, `${what} failed in phase ${phase}; continuing`);
+      logger.error(
+        { event: "shutdown_step_failed", phase, err: error },
+        `${what} failed in phase ${phase}; continuing`,
+      );
     }
   };
   // Resolved in close-transports: a server only finishes closing once its connections end.
@@ -58,7 +61,12 @@ export async function runPhases(context: PhaseContext, progress: PhaseProgress):
     drain: async () => {
       if (await inFlight.idle(context.drainTimeoutMs)) return;
       logger.warn(
-        { phase: "drain", unfinished: inFlight.size, drainTimeoutMs: context.drainTimeoutMs },
+        {
+          event: "shutdown_drain_timeout",
+          phase: "drain",
+          unfinished: inFlight.size,
+          drainTimeoutMs: context.drainTimeoutMs,
+        },
         `drain: ${inFlight.size} unit(s) of work still in flight after drainTimeoutMs; closing transports anyway`,
       );
     },
@@ -83,7 +91,10 @@ export async function runPhases(context: PhaseContext, progress: PhaseProgress):
     if (progress.aborted) break;
     progress.phase = phase;
     const started = performance.now();
-    logger.info({ phase, step: index + 1 }, `shutdown phase ${phase} started`);
+    logger.info(
+      { event: "shutdown_phase_started", phase, step: index + 1 },
+      `shutdown phase ${phase} started`,
+    );
     for (const hook of registry.hooks[phase]) {
       if (progress.aborted) break;
       await attempt(phase, "a hook", hook);
@@ -91,7 +102,10 @@ export async function runPhases(context: PhaseContext, progress: PhaseProgress):
     if (progress.aborted) break;
     await steps[phase]();
     const durationMs = Math.round(performance.now() - started);
-    logger.info({ phase, step: index + 1, durationMs }, `shutdown phase ${phase} finished`);
+    logger.info(
+      { event: "shutdown_phase_finished", phase, step: index + 1, durationMs },
+      `shutdown phase ${phase} finished`,
+    );
   }
   return succeeded;
 }

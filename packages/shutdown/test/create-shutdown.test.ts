@@ -181,10 +181,39 @@ describe("failures", () => {
     const timeout = logged.find((line) => line.level === "error");
     expect(timeout).toMatchObject({ phase: "close-transports", timeoutMs: 100 });
     expect(timeout?.err).toBeInstanceOf(ShutdownTimeoutError);
-    expect(timeout?.err).toMatchObject({ code: "SHUTDOWN_TIMEOUT", phase: "close-transports" });
+    expect(timeout?.err).toMatchObject({ code: "ERR_SHUTDOWN_TIMEOUT", phase: "close-transports" });
     await sleep(50);
     expect(laterHookRan).toBe(false);
     expect(exits).toEqual([1]);
+  });
+});
+
+describe("logging", () => {
+  it("logs every entry with a snake_case event, the shared mcp-persist logger contract", async () => {
+    const { shutdown, logged } = inProcessShutdown({ drainTimeoutMs: 50, timeoutMs: 1_000 });
+    shutdown.enter(); // never left: the drain gives up
+    shutdown.on("close-stores", () => {
+      throw new Error("hook broke");
+    });
+
+    expect(await shutdown.shutdown("test")).toBe(1);
+    for (const line of logged) expect(line.event, line.msg).toMatch(/^[a-z]+(_[a-z]+)*$/);
+    expect(logged.map((line) => line.event)).toEqual([
+      "shutdown_started",
+      ...["not-ready", "delay", "stop-accepting", "drain", "close-transports", "close-stores"].flatMap(
+        (phase) => [
+          "shutdown_phase_started",
+          ...(phase === "drain" ? ["shutdown_drain_timeout"] : []),
+          ...(phase === "close-stores" ? ["shutdown_step_failed"] : []),
+          "shutdown_phase_finished",
+        ],
+      ),
+      "shutdown_exit",
+    ]);
+    // Failures carry the error object itself as `err`, as pino expects.
+    expect(logged.find((line) => line.event === "shutdown_step_failed")?.err).toEqual(
+      new Error("hook broke"),
+    );
   });
 });
 

@@ -1,6 +1,8 @@
 import {
   createShutdown,
+  InvalidOptionError,
   PHASES,
+  ShutdownError,
   ShutdownOptionError,
   type ShutdownOptions,
   ShutdownRegistrationError,
@@ -43,8 +45,14 @@ describe("createShutdown options", () => {
     ["a non-boolean stdin", { stdin: 1 as unknown as boolean }, /stdin must be a boolean, got 1/],
     [
       "a logger without warn",
-      { logger: { info() {}, error() {} } as unknown as ShutdownOptions["logger"] },
-      /logger must have info, warn and error methods .*missing warn/,
+      { logger: { debug() {}, info() {}, error() {} } as unknown as ShutdownOptions["logger"] },
+      /logger must have debug, info, warn and error methods .*missing warn/,
+    ],
+    [
+      // The contract every mcp-persist package shares: cache-core's Logger has debug too.
+      "a logger without debug",
+      { logger: { info() {}, warn() {}, error() {} } as unknown as ShutdownOptions["logger"] },
+      /logger must have debug, info, warn and error methods .*missing debug/,
     ],
     ["an exit that is not a function", { exit: 0 as unknown as () => void }, /exit must be a function/],
     // Node's timers hold at most 2^31 - 1 ms; a longer delay fires after 1 ms.
@@ -92,8 +100,15 @@ describe("createShutdown options", () => {
     ],
   ])("rejects %s", (_case, options, message) => {
     const error = thrownBy(() => createShutdown({ signals: [], ...options }));
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect(error).toBeInstanceOf(ShutdownError);
+    // The deprecated name is the same class, so existing `instanceof` checks still hold.
     expect(error).toBeInstanceOf(ShutdownOptionError);
-    expect(error).toMatchObject({ code: "SHUTDOWN_INVALID_OPTION", name: "ShutdownOptionError" });
+    expect(error).toMatchObject({
+      code: "ERR_INVALID_OPTION",
+      name: "InvalidOptionError",
+      package: "@mcp-persist/shutdown",
+    });
     expect(error.message).toMatch(/^\[@mcp-persist\/shutdown\] /);
     expect(error.message).toMatch(message);
   });
@@ -103,7 +118,7 @@ describe("createShutdown options", () => {
     (uncatchable) => {
       const before = process.listenerCount("SIGTERM");
       const error = thrownBy(() => createShutdown({ signals: ["SIGTERM", uncatchable] }));
-      expect(error).toBeInstanceOf(ShutdownOptionError);
+      expect(error).toBeInstanceOf(InvalidOptionError);
       expect(error.message).toContain(`signals: ${uncatchable} cannot be caught`);
       expect(process.listenerCount("SIGTERM")).toBe(before);
     },
@@ -116,7 +131,7 @@ describe("createShutdown options", () => {
     ["a number", 42],
   ])("rejects options that are %s", (_case, options) => {
     const error = thrownBy(() => createShutdown(options as ShutdownOptions));
-    expect(error).toBeInstanceOf(ShutdownOptionError);
+    expect(error).toBeInstanceOf(InvalidOptionError);
     expect(error.message).toMatch(/options must be an object, got /);
   });
 
@@ -167,7 +182,7 @@ describe("registrations", () => {
   ])("rejects %s", (_case, register, message) => {
     const error = thrownBy(register);
     expect(error).toBeInstanceOf(ShutdownRegistrationError);
-    expect(error).toMatchObject({ code: "SHUTDOWN_INVALID_REGISTRATION" });
+    expect(error).toMatchObject({ code: "ERR_INVALID_ARGUMENT", name: "ShutdownRegistrationError" });
     expect(error.message).toMatch(message);
   });
 });

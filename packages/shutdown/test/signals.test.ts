@@ -21,7 +21,7 @@ describe("a hook that never settles", () => {
     expect(at - sentAt).toBeGreaterThanOrEqual(950);
     expect(at - sentAt).toBeLessThan(8_000);
     const timeout = server.logs.find((line) => line.level === "error" && line.phase === "drain");
-    expect(timeout?.err).toMatchObject({ type: "ShutdownTimeoutError", code: "SHUTDOWN_TIMEOUT" });
+    expect(timeout?.err).toMatchObject({ type: "ShutdownTimeoutError", code: "ERR_SHUTDOWN_TIMEOUT" });
     expect(timeout?.msg).toContain('phase "drain" hung');
     expect(server.logs.some(phaseStarted("close-transports"))).toBe(false);
   });

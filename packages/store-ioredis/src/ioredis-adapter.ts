@@ -9,6 +9,7 @@ function noop(): void {}
 export function ioredisAdapter<C extends IoredisClient>(client: C): RedisClientAdapter<C> {
   return {
     client,
+    cluster: client.isCluster === true,
     isReady: () => client.status === "ready",
     onReady(listener) {
       client.once("ready", listener);

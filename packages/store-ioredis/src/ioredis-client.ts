@@ -7,6 +7,8 @@ import type { OnceWrittenScript } from "./once-written-script";
 export interface IoredisClient {
   /** `ready` when commands go straight to the server; `wait` before a lazy client connects; `end` once closed. */
   readonly status: string;
+  /** `true` on a `Cluster`, `false` on a `Redis`: published as `store.capabilities.cluster`. */
+  readonly isCluster: boolean;
   /** Read for `keyPrefix`, which the store applies to script KEYS exactly as ioredis does to GET/SET/DEL. */
   readonly options: { readonly keyPrefix?: string | undefined };
   get(key: string): Promise<string | null>;

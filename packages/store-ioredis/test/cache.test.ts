@@ -1,4 +1,4 @@
+import { cacheScenarios } from "@mcp-persist/test-kit";
 import { ioredisKit } from "./ioredis-kit";
-import { cacheScenarios } from "./scenarios/cache-scenarios";
 
 cacheScenarios("store-ioredis", ioredisKit);

@@ -1,4 +1,4 @@
+import { clusterScenarios } from "@mcp-persist/test-kit";
 import { ioredisKit } from "./ioredis-kit";
-import { clusterScenarios } from "./scenarios/cluster-scenarios";
 
 clusterScenarios(ioredisKit);

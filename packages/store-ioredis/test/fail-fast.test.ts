@@ -1,4 +1,4 @@
+import { failFastScenarios } from "@mcp-persist/test-kit";
 import { ioredisKit } from "./ioredis-kit";
-import { failFastScenarios } from "./scenarios/fail-fast-scenarios";
 
 failFastScenarios(ioredisKit);

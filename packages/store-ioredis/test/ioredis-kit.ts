@@ -1,7 +1,7 @@
 import type { Store } from "@mcp-persist/cache-core";
 import { type IoredisStore, ioredisStore } from "@mcp-persist/store-ioredis";
+import type { RedisStoreKit } from "@mcp-persist/test-kit";
 import { Cluster, Redis } from "ioredis";
-import type { RedisStoreKit } from "./scenarios/redis-store-kit";
 
 function quiet<C extends Redis | Cluster>(client: C): C {
   client.on("error", () => {});

@@ -1,4 +1,4 @@
+import { lateReplyScenarios } from "@mcp-persist/test-kit";
 import { ioredisKit } from "./ioredis-kit";
-import { lateReplyScenarios } from "./scenarios/late-reply-scenarios";
 
 lateReplyScenarios(ioredisKit);

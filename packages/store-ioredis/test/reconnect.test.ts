@@ -1,7 +1,7 @@
 import { sampleScripts } from "@mcp-persist/cache-core/testing";
+import { incrementAcrossReconnect, reconnectScenarios } from "@mcp-persist/test-kit";
 import { expect, it } from "vitest";
 import { defaultClient, ioredisKit } from "./ioredis-kit";
-import { incrementAcrossReconnect, reconnectScenarios } from "./scenarios/reconnect-scenarios";
 
 const { server, proxy } = reconnectScenarios(ioredisKit);
 

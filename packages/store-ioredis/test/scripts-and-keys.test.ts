@@ -1,9 +1,9 @@
 import { ioredisStore } from "@mcp-persist/store-ioredis";
+import { scriptScenarios } from "@mcp-persist/test-kit";
 import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ioredisKit } from "./ioredis-kit";
-import { scriptScenarios } from "./scenarios/script-scenarios";
 
 scriptScenarios(ioredisKit);
 

@@ -1,4 +1,4 @@
-import type { LocalKeyspace, LocalValue } from "@mcp-persist/cache-core";
+import type { LocalKeyspace, LocalValue } from "@mcp-persist/cache-core/kit";
 import type { LRUCache } from "lru-cache";
 
 /** A {@link LocalKeyspace} on an LRUCache whose entries carry their own absolute TTLs. */

@@ -1,12 +1,5 @@
-import {
-  type Clock,
-  createLocalStore,
-  describeValue,
-  InvalidOptionError,
-  type LocalValue,
-  type Store,
-  systemClock,
-} from "@mcp-persist/cache-core";
+import { type Clock, InvalidOptionError, type Store, systemClock } from "@mcp-persist/cache-core";
+import { createLocalStore, describeValue, type LocalValue } from "@mcp-persist/cache-core/kit";
 import { LRUCache } from "lru-cache";
 import { entrySize, lruKeyspace } from "./lru-keyspace";
 

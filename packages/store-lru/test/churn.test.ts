@@ -1,6 +1,7 @@
 // Entry churn must never evict the state scripts keep: the cache's generation counters above all
 // (losing one re-creates it above every entry written under it, which reads as a mass miss).
-import { createCache, defineScript } from "@mcp-persist/cache-core";
+import { createCache } from "@mcp-persist/cache-core";
+import { defineScript } from "@mcp-persist/cache-core/kit";
 import { createManualClock } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
 import { lruStore } from "../src/index";

@@ -1,4 +1,5 @@
-import { defineScript, InvalidOptionError } from "@mcp-persist/cache-core";
+import { InvalidOptionError } from "@mcp-persist/cache-core";
+import { defineScript } from "@mcp-persist/cache-core/kit";
 import { createManualClock } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
 import { lruStore } from "../src/index";
@@ -78,7 +79,7 @@ describe("lruStore", () => {
   });
 
   it("declares an in-process store that runs scripts", () => {
-    expect(lruStore().capabilities).toEqual({ scripts: true, shared: false, serverTime: false });
+    expect(lruStore().capabilities).toEqual({ shared: false, cluster: false });
     expect(lruStore({ name: "tools" }).name).toBe("tools");
   });
 

@@ -11,7 +11,7 @@ interface SearchArgs {
 }
 
 /** The guides' search_docs tool: an upstream API behind a cached MCP handler. */
-function searchDocsServer(options: { store?: ReturnType<typeof lruStore>; opTimeoutMs?: number } = {}) {
+function searchDocsServer(options: { store?: ReturnType<typeof lruStore>; storeTimeoutMs?: number } = {}) {
   const clock = createManualClock();
   const store = options.store ?? lruStore({ max: 500, clock });
   const events: CacheEvent[] = [];
@@ -19,7 +19,7 @@ function searchDocsServer(options: { store?: ReturnType<typeof lruStore>; opTime
     store,
     clock,
     defaultTtlMs: 5 * 60_000,
-    opTimeoutMs: options.opTimeoutMs,
+    storeTimeoutMs: options.storeTimeoutMs,
     onEvent: (event) => events.push(event),
   });
   const api = { calls: 0 };
@@ -79,7 +79,7 @@ describe("guide scenarios on store-lru", () => {
   for (const fault of ["throw", "hang"] as const) {
     it(`falls through to the API within a bounded delay when the store's calls ${fault}`, async () => {
       const store = faultyStore(lruStore(), fault) as ReturnType<typeof lruStore>;
-      const { handler, api, events } = searchDocsServer({ store, opTimeoutMs: 100 });
+      const { handler, api, events } = searchDocsServer({ store, storeTimeoutMs: 100 });
       const started = performance.now();
       const results = await Promise.all([
         handler({ query: "a", limit: 1 }),

@@ -14,6 +14,8 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(client: C): RedisCli
   let view: NodeRedisScriptCommands = client;
   return {
     client,
+    // A cluster from createCluster knows its master nodes; a client from createClient has none.
+    cluster: "masters" in client,
     isReady: () => client.isReady,
     onReady(listener) {
       // A client says "ready" once its handshake is done; a cluster says "connect" once it knows the slots.

@@ -1,4 +1,4 @@
-import { cacheScenarios } from "../../store-ioredis/test/scenarios/cache-scenarios";
+import { cacheScenarios } from "@mcp-persist/test-kit";
 import { nodeRedisKit } from "./node-redis-kit";
 
 cacheScenarios("store-node-redis", nodeRedisKit);

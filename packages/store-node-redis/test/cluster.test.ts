@@ -1,4 +1,4 @@
-import { clusterScenarios } from "../../store-ioredis/test/scenarios/cluster-scenarios";
+import { clusterScenarios } from "@mcp-persist/test-kit";
 import { nodeRedisKit } from "./node-redis-kit";
 
 clusterScenarios(nodeRedisKit);

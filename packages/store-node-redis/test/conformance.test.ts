@@ -1,9 +1,7 @@
 import { fileURLToPath } from "node:url";
+import { conformanceScenarios, exitScenarios, runNode } from "@mcp-persist/test-kit";
 import { startRedis } from "@mcp-persist/test-redis";
 import { expect, it } from "vitest";
-import { conformanceScenarios } from "../../store-ioredis/test/scenarios/conformance-scenarios";
-import { exitScenarios } from "../../store-ioredis/test/scenarios/exit-scenarios";
-import { runNode } from "../../store-ioredis/test/support/node-process";
 import { nodeRedisKit } from "./node-redis-kit";
 
 conformanceScenarios(nodeRedisKit);

@@ -1,4 +1,4 @@
-import { failFastScenarios } from "../../store-ioredis/test/scenarios/fail-fast-scenarios";
+import { failFastScenarios } from "@mcp-persist/test-kit";
 import { nodeRedisKit } from "./node-redis-kit";
 
 failFastScenarios(nodeRedisKit);

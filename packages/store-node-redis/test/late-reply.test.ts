@@ -1,4 +1,4 @@
-import { lateReplyScenarios } from "../../store-ioredis/test/scenarios/late-reply-scenarios";
+import { lateReplyScenarios } from "@mcp-persist/test-kit";
 import { nodeRedisKit } from "./node-redis-kit";
 
 lateReplyScenarios(nodeRedisKit);

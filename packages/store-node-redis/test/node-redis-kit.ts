@@ -1,7 +1,7 @@
 import type { Store } from "@mcp-persist/cache-core";
 import { type NodeRedisStore, nodeRedisStore } from "@mcp-persist/store-node-redis";
+import type { Node, RedisStoreKit } from "@mcp-persist/test-kit";
 import { createClient, createCluster, type RedisClientType } from "redis";
-import type { Node, RedisStoreKit } from "../../store-ioredis/test/scenarios/redis-store-kit";
 
 const rootNodes = (nodes: Node[]) => nodes.map(({ host, port }) => ({ socket: { host, port } }));
 

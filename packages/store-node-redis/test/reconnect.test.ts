@@ -1,4 +1,4 @@
-import { reconnectScenarios } from "../../store-ioredis/test/scenarios/reconnect-scenarios";
+import { reconnectScenarios } from "@mcp-persist/test-kit";
 import { nodeRedisKit } from "./node-redis-kit";
 
 // node-redis rejects, and never re-sends, a command whose reply a dropped connection lost, so

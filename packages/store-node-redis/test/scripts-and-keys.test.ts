@@ -1,8 +1,8 @@
 import { nodeRedisStore } from "@mcp-persist/store-node-redis";
+import { scriptScenarios } from "@mcp-persist/test-kit";
 import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
 import { createClient } from "redis";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { scriptScenarios } from "../../store-ioredis/test/scenarios/script-scenarios";
 import { nodeRedisKit } from "./node-redis-kit";
 
 scriptScenarios(nodeRedisKit);

@@ -10,6 +10,11 @@ export interface RedisClientAdapter<Client> {
   /** The client the store talks through; exposed as `store.client`. */
   readonly client: Client;
   /**
+   * True when `client` is a Redis Cluster (the adapter knows its own client's kind): published as
+   * `store.capabilities.cluster`, so capabilities never inspect the client themselves.
+   */
+  readonly cluster: boolean;
+  /**
    * True when a command sent now is written to a connected, ready server rather than queued.
    * The store sends nothing while this is false, so nothing waits in an offline queue.
    */

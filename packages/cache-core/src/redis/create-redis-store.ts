@@ -32,12 +32,6 @@ export interface RedisStoreParts<Client> {
   ownsClient: boolean;
 }
 
-const REDIS_CAPABILITIES: StoreCapabilities = Object.freeze({
-  scripts: true,
-  shared: true,
-  serverTime: true,
-});
-
 // Larger TTLs would reach Redis in exponent notation, which PX rejects; 2^53 ms is 285,000 years.
 const MAX_TTL_MS = Number.MAX_SAFE_INTEGER;
 
@@ -51,13 +45,13 @@ function noop(): void {}
  * @throws {InvalidOptionError} (from `@mcp-persist/cache-core`) for a `timeoutMs` that is not a positive finite number.
  */
 export function createRedisStore<Client>(parts: RedisStoreParts<Client>): RedisStore<Client> {
-  return new SharedRedisStore(parts, resolveTimeoutMs(parts.package, parts.timeoutMs));
+  return new RedisClientStore(parts, resolveTimeoutMs(parts.package, parts.timeoutMs));
 }
 
 const toUndefined = (value: string | null): string | undefined => value ?? undefined;
 const removed = (count: number): boolean => count > 0;
 
-class SharedRedisStore<Client> implements RedisStore<Client> {
+class RedisClientStore<Client> implements RedisStore<Client> {
   readonly name: string;
   readonly capabilities: StoreCapabilities;
   readonly client: Client;
@@ -73,7 +67,11 @@ class SharedRedisStore<Client> implements RedisStore<Client> {
 
   constructor(parts: RedisStoreParts<Client>, timeoutMs: number) {
     this.name = parts.name;
-    this.capabilities = Object.freeze({ ...REDIS_CAPABILITIES, deadlineMs: timeoutMs });
+    this.capabilities = Object.freeze({
+      shared: true,
+      cluster: parts.adapter.cluster,
+      deadlineMs: timeoutMs,
+    });
     this.client = parts.adapter.client;
     this.#pkg = parts.package;
     this.#adapter = parts.adapter;

@@ -1,4 +1,4 @@
-import { McpPersistError, ScriptError, WrongTypeError } from "../errors";
+import { CrossSlotError, McpPersistError, ScriptError, WrongTypeError } from "../errors";
 import { StoreCommandError, StoreUnavailableError } from "./errors";
 
 /**
@@ -39,11 +39,8 @@ export function mapRedisError(error: unknown, call: FailedCall): McpPersistError
   if (UNAVAILABLE_REPLIES.has(code))
     return new StoreUnavailableError(call.pkg, call.operation, message, options);
   if (call.script !== undefined) {
-    const hint =
-      code === "CROSSSLOT"
-        ? " (every key of one script call must hash to one Cluster slot: give them a common hash tag, e.g. {user:42})"
-        : "";
-    return new ScriptError(call.pkg, call.script, `Redis replied "${message}"${hint}`, options);
+    if (code === "CROSSSLOT") return new CrossSlotError(call.pkg, call.script, message, options);
+    return new ScriptError(call.pkg, call.script, `Redis replied "${message}"`, options);
   }
   if (code === "WRONGTYPE") return new WrongTypeError(call.pkg, call.operation);
   return new StoreCommandError(call.pkg, call.operation, message, options);

@@ -32,12 +32,10 @@ export function lifecycleTests(suite: Suite): void {
     await rejectsWithCode(store.set(key, "v", 1000), "ERR_STORE_CLOSED", "set() after close()");
     await rejectsWithCode(store.delete(key), "ERR_STORE_CLOSED", "delete() after close()");
     await rejectsWithCode(store.ping(), "ERR_STORE_CLOSED", "ping() after close()");
-    if (suite.capabilities.scripts) {
-      await rejectsWithCode(
-        store.run(sampleScripts.getAndPttl, [key], []),
-        "ERR_STORE_CLOSED",
-        "run() after close()",
-      );
-    }
+    await rejectsWithCode(
+      store.run(sampleScripts.getAndPttl, [key], []),
+      "ERR_STORE_CLOSED",
+      "run() after close()",
+    );
   });
 }

@@ -5,7 +5,7 @@ import { memoryKeyspace } from "../memory-keyspace";
 import { runLocalScript } from "../run-local-script";
 import type { Script, ScriptArg, ScriptReply } from "../script";
 import type { Store } from "../store";
-import { type KeyMaker, rejectsWithCode, type Suite, withStore } from "./conformance-support";
+import { type KeyMaker, type Suite, withStore } from "./conformance-support";
 import { sampleScripts } from "./sample-scripts";
 
 const { compareAndDelete, incrWithTtl, getAndPttl, slidingLog } = sampleScripts;
@@ -42,13 +42,6 @@ function sequence(): Step[] {
 
 export function scriptTests(suite: Suite): void {
   const { test } = suite;
-  if (!suite.capabilities.scripts) {
-    test("run() rejects with ERR_UNSUPPORTED when scripts are not declared", () =>
-      withStore(suite, async (store, key) => {
-        await rejectsWithCode(store.run(getAndPttl, [key("x")], []), "ERR_UNSUPPORTED", "run()");
-      }));
-    return;
-  }
 
   test("scripts reply exactly as their JS body does on the reference context", () =>
     withStore(suite, async (store, key) => {

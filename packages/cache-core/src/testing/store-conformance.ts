@@ -20,13 +20,13 @@ import { ttlTests } from "./conformance-ttl";
  *
  * ```ts
  * import { test } from "vitest";
- * storeConformance(test, () => lruStore({ max: 1000 }), { scripts: true, shared: false, serverTime: false });
- * storeConformance(test, () => myRedisStore(server.url), { scripts: true, shared: true, serverTime: true }, {
+ * storeConformance(test, () => lruStore({ max: 1000 }), { shared: false, cluster: false });
+ * storeConformance(test, () => myRedisStore(server.url), { shared: true, cluster: false }, {
  *   outages: { "Redis frozen": { begin: () => server.freeze(), end: () => server.thaw() } },
  * });
  * ```
  * @param capabilities what the store declares; the kit skips what is declared missing and checks
- *   that `store.capabilities` says the same. @default scripts: true, shared: false, serverTime: false
+ *   that `store.capabilities` says the same. @default shared: false, cluster: false
  * @param options.outages outages the kit may cause for the "close during an outage" tests; none
  *   skips them. @default {}
  */
@@ -39,7 +39,7 @@ export function storeConformance(
   const suite = {
     test: (name: string, fn: () => Promise<void>) => test(`store conformance: ${name}`, fn),
     makeStore,
-    capabilities: { scripts: true, shared: false, serverTime: false, ...capabilities },
+    capabilities: { shared: false, cluster: false, ...capabilities },
     outages: options.outages ?? {},
   };
   basicTests(suite);

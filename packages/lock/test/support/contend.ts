@@ -1,5 +1,5 @@
 import type { Store } from "@mcp-persist/cache-core";
-import { withLock } from "../../src/index";
+import { type LockOptions, withLock } from "../../src/index";
 import type { HolderEvent } from "./overlap";
 
 /** What a burst of concurrent callers did. */
@@ -12,13 +12,14 @@ export interface Contention {
 /**
  * `calls` concurrent `withLock` calls on one resource; each holder records enter and leave
  * around a pause (during which a second holder, if the lock let one in, would record its enter).
- * `guard` replaces the lock for the detector's own negative control.
+ * `guard` replaces the lock for the detector's own negative control; `options` add to the callers' own.
  */
 export async function contend(
   store: Store,
   namespace: string,
   calls: number,
   guard: typeof withLock = withLock,
+  options: Pick<LockOptions, "storeTimeoutMs"> = {},
 ): Promise<Contention> {
   const events: HolderEvent[] = [];
   const outcomes = await Promise.all(
@@ -31,7 +32,7 @@ export async function contend(
           await new Promise((resolve) => setTimeout(resolve, 2));
           events.push({ type: "leave", token: lock.fencingToken, who: `call ${i}` });
         },
-        { namespace, waitMs: 1500, retryBaseMs: 5, retryMaxMs: 40 },
+        { namespace, waitMs: 1500, retryBaseMs: 5, retryMaxMs: 40, ...options },
       ),
     ),
   );

@@ -1,5 +1,13 @@
-import { type Clock, defineScript, type Script, type ScriptReply, type Store } from "@mcp-persist/cache-core";
-import { SERVER_NOW_LUA } from "../../src/script-args";
+import type { Clock, Script, ScriptReply, Store } from "@mcp-persist/cache-core";
+import { defineScript } from "@mcp-persist/cache-core/kit";
+
+/**
+ * The two lines by which every production script that reads time reads the Redis server's
+ * clock, in whole epoch ms. The injected-time variant swaps them for the last ARGV; a test in
+ * scripts.test.ts checks that every script reading TIME does so with exactly these lines.
+ */
+export const SERVER_NOW_LUA = `local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`;
 
 /**
  * A script run on Redis with time taken from the last ARGV instead of TIME, wrapped so that the
@@ -8,9 +16,7 @@ import { SERVER_NOW_LUA } from "../../src/script-args";
  * that only the wrapper expires keys. Replies `{ script reply, ttls }`.
  */
 function injectedTimeVariant(script: Script): Script<[ScriptReply, number[]]> {
-  const body = script.lua.includes(SERVER_NOW_LUA)
-    ? script.lua.replace(SERVER_NOW_LUA, "local now = tonumber(ARGV[#ARGV])")
-    : script.lua;
+  const body = script.lua.replace(SERVER_NOW_LUA, "local now = tonumber(ARGV[#ARGV])");
   return defineScript({
     name: `${script.name}-injected-time`,
     lua: `for _, key in ipairs(KEYS) do redis.call('PERSIST', key) end

@@ -10,7 +10,7 @@ import { withInjectedTime } from "./injected-time";
  * Limiter options for tests that are not about outages: a deadline long enough that a store still
  * connecting on a busy CI machine is waited for, instead of the check being decided without it.
  */
-export const PATIENT = { timeoutMs: 10_000 } as const;
+export const PATIENT = { storeTimeoutMs: 10_000 } as const;
 
 /** One of the three stores every behaviour is tested on. */
 export interface StoreKind {

@@ -14,12 +14,12 @@ export interface InProcessShutdown {
 export function inProcessShutdown(options: ShutdownOptions = {}): InProcessShutdown {
   const exits: number[] = [];
   const logged: Logged[] = [];
-  const record = (level: string) => (fields: Record<string, unknown>, msg: string) => {
-    logged.push({ ...fields, level, msg });
+  const record = (level: string) => (fields: object, msg?: string) => {
+    logged.push({ ...fields, level, msg: msg ?? "" });
   };
   const shutdown = createShutdown({
     signals: [],
-    logger: { info: record("info"), warn: record("warn"), error: record("error") },
+    logger: { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") },
     exit: (code) => exits.push(code),
     ...options,
   });

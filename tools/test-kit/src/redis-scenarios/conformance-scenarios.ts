@@ -11,7 +11,7 @@ export function conformanceScenarios(kit: RedisStoreKit): void {
   });
   afterAll(() => server.stop());
 
-  const capabilities = { scripts: true, shared: true, serverTime: true };
+  const capabilities = { shared: true, cluster: false };
   // The kit's "close during an outage" tests, on the server every test here shares: vitest runs
   // a file's tests one at a time, and the kit ends each outage before the next test.
   const outages = {

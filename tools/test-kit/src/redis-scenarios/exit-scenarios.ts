@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { runNode } from "../support/node-process";
 import type { RedisStoreKit } from "./redis-store-kit";
 
-const fixture = new URL("../fixtures/close-then-exit.mjs", import.meta.url).pathname;
+const fixture = new URL("../../fixtures/close-then-exit.mjs", import.meta.url).pathname;
 
 /** The fixture's process closes its store in well under a second; this only guards against a hang. */
 const EXIT_GUARD_MS = 10_000;

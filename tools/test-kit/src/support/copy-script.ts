@@ -1,4 +1,4 @@
-import { defineScript } from "@mcp-persist/cache-core";
+import { defineScript } from "@mcp-persist/cache-core/kit";
 
 /** A two-key script, for the one-slot rule on a Cluster: copies KEYS[1] to KEYS[2]. */
 export const copyScript = defineScript<number>({

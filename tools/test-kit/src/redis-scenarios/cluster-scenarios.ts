@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Store } from "@mcp-persist/cache-core";
+import { CrossSlotError, type Store } from "@mcp-persist/cache-core";
 import { sampleScripts, storeConformance } from "@mcp-persist/cache-core/testing";
 import { type RedisCluster, redisCommand, startRedisCluster } from "@mcp-persist/test-redis";
 import { afterAll, beforeAll, describe, expect, it, test } from "vitest";
@@ -7,7 +7,8 @@ import { moveEmptySlot } from "../support/cluster-slots";
 import { copyScript } from "../support/copy-script";
 import { RELAXED, type RedisStoreKit } from "./redis-store-kit";
 
-const REDIS = { scripts: true, shared: true, serverTime: true };
+// The kit checks that both a created and a handed-in Cluster client report `cluster: true`.
+const REDIS = { shared: true, cluster: true };
 
 /** The conformance kit on a 3-master Cluster, the one-slot rule, and MOVED redirects. */
 export function clusterScenarios(kit: RedisStoreKit): void {
@@ -38,10 +39,11 @@ export function clusterScenarios(kit: RedisStoreKit): void {
       expect(await shared.get(`${tag}:b`)).toBe("value");
     });
 
-    it("reject with ERR_SCRIPT naming hash tags when their keys are in different slots", async () => {
+    it("reject with CrossSlotError (ERR_CROSS_SLOT) naming hash tags when their keys are in different slots", async () => {
       const error = await shared.run(copyScript, ["a", "b"], [60_000]).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CrossSlotError);
       expect(error).toMatchObject({
-        code: "ERR_SCRIPT",
+        code: "ERR_CROSS_SLOT",
         message: expect.stringMatching(/CROSSSLOT.*hash tag/),
       });
     });

@@ -1,0 +1,26 @@
+import type { ThrottledWarnings } from "@mcp-persist/cache-core/kit";
+
+/** What to log when a finishing store call fails. */
+export interface QuietFailure {
+  /** Throttled: a store that is down fails every call's release or commit the same way. */
+  warnings: ThrottledWarnings;
+  /** The `event` field, snake_case, e.g. `lock_release_failed`. */
+  event: string;
+  /** The store's name, for the `store` field. */
+  store: string;
+  message: string;
+}
+
+/**
+ * Awaits a store call that finishes a run (release, commit, abandon) without letting it fail the
+ * call: the function's value or error is what the caller wants, so a failure here is logged
+ * (`err`: the error itself) and resolves `undefined`.
+ */
+export async function finishQuietly<R>(call: Promise<R>, failure: QuietFailure): Promise<R | undefined> {
+  try {
+    return await call;
+  } catch (err) {
+    failure.warnings.warn(failure.event, { store: failure.store, err }, failure.message);
+    return undefined;
+  }
+}

@@ -1,0 +1,88 @@
+import {
+  type Codec,
+  defaultCodec,
+  InvalidOptionError,
+  type Logger,
+  type StoreOutagePolicy,
+  silentLogger,
+} from "@mcp-persist/cache-core";
+import {
+  assertDurationMs,
+  assertTtlMs,
+  DEFAULT_STORE_TIMEOUT_MS,
+  describeValue,
+  type ThrottledWarnings,
+} from "@mcp-persist/cache-core/kit";
+import { assertName } from "./arguments";
+import { PKG } from "./errors";
+import type { LockOptions, OnceOptions } from "./options";
+import { resolveOutagePolicy } from "./outage-policy";
+import { outageWarnings } from "./warnings";
+
+export interface ResolvedLockOptions {
+  ttlMs: number;
+  waitMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  signal: AbortSignal | undefined;
+  onStoreDown: StoreOutagePolicy;
+  storeTimeoutMs: number;
+  namespace: string;
+  logger: Logger;
+  /** `logger`, throttled: for warnings every call would repeat while the store is down. */
+  outageWarnings: ThrottledWarnings;
+}
+
+export interface ResolvedOnceOptions extends ResolvedLockOptions {
+  resultTtlMs: number;
+  codec: Codec;
+}
+
+/** Validates options up front, so a typo fails the first call rather than a call in an outage. */
+export function resolveLockOptions(name: string, options: LockOptions): ResolvedLockOptions {
+  assertName(name);
+  const { ttlMs = 30_000, waitMs = 0, retryBaseMs = 25, retryMaxMs = 1000 } = options;
+  const { storeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS, namespace = "mcp", logger = silentLogger } = options;
+  // The lease is a TTL the store keeps; the others are waits this process times.
+  assertTtlMs(ttlMs, PKG, "ttlMs");
+  // The lease is renewed and watched by timers, so it is a TTL a timer must also be able to hold.
+  assertDurationMs(ttlMs, PKG, "ttlMs");
+  assertDurationMs(waitMs, PKG, "waitMs", true);
+  assertDurationMs(retryBaseMs, PKG, "retryBaseMs");
+  assertDurationMs(retryMaxMs, PKG, "retryMaxMs");
+  assertDurationMs(storeTimeoutMs, PKG, "storeTimeoutMs");
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new InvalidOptionError(PKG, "signal must be an AbortSignal (e.g. MCP's extra.signal)");
+  }
+  if (typeof namespace !== "string" || namespace === "") {
+    throw new InvalidOptionError(
+      PKG,
+      `namespace must be a non-empty string, got ${describeValue(namespace)}`,
+    );
+  }
+  if (typeof logger !== "object" || logger === null || typeof logger.warn !== "function") {
+    throw new InvalidOptionError(
+      PKG,
+      `logger must be a pino-style logger (an object with debug/info/warn/error methods), got ${describeValue(logger)}`,
+    );
+  }
+  return {
+    ttlMs,
+    waitMs,
+    retryBaseMs,
+    retryMaxMs,
+    signal: options.signal,
+    onStoreDown: resolveOutagePolicy(options.onStoreDown, options.onStoreError),
+    storeTimeoutMs,
+    namespace,
+    logger,
+    outageWarnings: outageWarnings(logger),
+  };
+}
+
+export function resolveOnceOptions(key: string, options: OnceOptions): ResolvedOnceOptions {
+  const { resultTtlMs = 86_400_000, codec = defaultCodec } = options;
+  const resolved = resolveLockOptions(key, options);
+  assertTtlMs(resultTtlMs, PKG, "resultTtlMs");
+  return { ...resolved, resultTtlMs, codec };
+}

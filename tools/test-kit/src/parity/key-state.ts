@@ -1,0 +1,47 @@
+import type { ScriptReply } from "@mcp-persist/cache-core";
+import type { LocalValue } from "@mcp-persist/cache-core/kit";
+
+/**
+ * What one key holds after a call, comparable across Redis and an in-process keyspace: its type,
+ * its milliseconds left (-1 none), and its content. A sorted set is compared by its scores: a JS
+ * twin keeps the sorted set as an ascending array of scores (or a Map of member -> score), and
+ * member names are an implementation detail of the Lua side.
+ */
+export type KeyState =
+  | { type: "none" }
+  | { type: "string"; ttl: number; value: string }
+  | { type: "zset"; ttl: number; scores: number[] }
+  | { type: "other"; ttl: number; what: string };
+
+/** How one call ended on one side: its reply or its failure, and the state of each of its keys. */
+export type Outcome =
+  | { reply: ScriptReply; keys: Record<string, KeyState> }
+  | { failed: true; keys: Record<string, KeyState> };
+
+/** The state of an in-process value with `ttl` ms left (`Infinity`: none; `undefined`: missing). */
+export function localKeyState(value: LocalValue | undefined, ttl: number | undefined): KeyState {
+  if (value === undefined || ttl === undefined) return { type: "none" };
+  const left = ttl === Number.POSITIVE_INFINITY ? -1 : Math.max(0, Math.ceil(ttl));
+  if (typeof value === "string") return { type: "string", ttl: left, value };
+  if (Array.isArray(value) && value.every((item) => typeof item === "number")) {
+    return { type: "zset", ttl: left, scores: [...value].sort((a, b) => a - b) };
+  }
+  if (value instanceof Map && [...value.values()].every((item) => typeof item === "number")) {
+    return {
+      type: "zset",
+      ttl: left,
+      scores: [...(value.values() as Iterable<number>)].sort((a, b) => a - b),
+    };
+  }
+  return { type: "other", ttl: left, what: Object.prototype.toString.call(value) };
+}
+
+/** The state of a Redis key, from the clocked wrapper's `{type, value…}` and expiry. */
+export function redisKeyState(state: readonly ScriptReply[], expiry: number, now: number): KeyState {
+  const [type, ...content] = state;
+  if (type === "none" || expiry === -2) return { type: "none" };
+  const ttl = expiry === -1 ? -1 : expiry - now;
+  if (type === "string") return { type: "string", ttl, value: String(content[0]) };
+  if (type === "zset") return { type: "zset", ttl, scores: content.map(Number) };
+  return { type: "other", ttl, what: String(type) };
+}
