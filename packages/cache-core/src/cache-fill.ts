@@ -155,7 +155,7 @@ export class CacheFill {
     }
     try {
       const storeTtl = ttlMs + Math.ceil(call.staleTtlMs);
-      await this.#options.caller.set(call.key, envelope, storeTtl);
+      await this.#options.storeCaller.set(call.key, envelope, storeTtl);
       this.#telemetry.set(call.tool, call.key, ttlMs);
     } catch (error) {
       this.#telemetry.storeError(call.tool, "set", error);

@@ -1,23 +1,53 @@
-import { type CallerScope, keySegment, scopeDigest, toolKey, toolPrefix } from "@mcp-persist/keys";
+import { type Caller, callerDigest, keySegment, toolKey, toolPrefix } from "@mcp-persist/keys";
 import { rememberBounded } from "./bounded-map";
+import { warnDeprecated } from "./deprecation";
+import { InvalidOptionError } from "./errors";
 import { copyJson, plainJsonHash, sameJson } from "./json-identity";
 import { Counters } from "./stats";
 import type { Labelled } from "./telemetry";
 import type { ToolDefaults } from "./tool-policy";
 
-/** A tool call as the cache keys it: the key is built with `toolKey` from `@mcp-persist/keys`. */
+/**
+ * A tool call: the cache keys it (with `toolKey` from `@mcp-persist/keys`), and the rate limiter
+ * counts its `tool` and `caller`, so one object can go to both.
+ */
 export interface ToolCall {
   /** The MCP tool name; also the label for stats, metrics and `invalidateTool`. */
   tool: string;
   /** The tool's arguments; their canonical form is hashed, so key order never matters. */
   args: unknown;
   /**
-   * Who is calling, for tools whose result depends on the caller: results are kept apart per
-   * scope and can be invalidated per scope. Omit only for results that are the same for everyone.
+   * Who is calling, for tools whose result depends on the caller (e.g. `mcpCaller(extra)`): results
+   * are kept apart per caller and can be invalidated per caller (`invalidateCaller`). Keys hold
+   * only its digest. Omit only for results that are the same for everyone.
    */
-  scope?: CallerScope;
+  caller?: Caller | undefined;
+  /**
+   * @deprecated Renamed `caller` (same value, same key: entries cached under `scope` keep
+   * hitting). Still honoured, with a one-time DeprecationWarning, until the next major.
+   */
+  scope?: Caller | undefined;
   /** Bump when the tool's result shape or behaviour changes: old entries are never read again. @default "v1" */
   version?: string;
+}
+
+const PKG = "@mcp-persist/cache-core";
+
+/**
+ * The call's caller: `caller`, or its deprecated name `scope`. Both at once is refused rather than
+ * ranked: two identities for one call is a bug that could key one user's result for another.
+ * @throws {InvalidOptionError} when both are given.
+ */
+export function callerOf(call: ToolCall): Caller | undefined {
+  if (call.scope === undefined) return call.caller;
+  if (call.caller !== undefined) {
+    throw new InvalidOptionError(
+      PKG,
+      "a tool call takes caller or its deprecated name scope, not both: pass { tool, args, caller } only",
+    );
+  }
+  warnDeprecated(PKG, "{ tool, args, scope }", "{ tool, args, caller }");
+  return call.scope;
 }
 
 /** A string (used as given, in the cache's namespace) or a tool call. */
@@ -26,14 +56,14 @@ export type CacheKey = string | ToolCall;
 /** Where a call's entry lives, and the generation keys that can invalidate it. */
 export interface ResolvedKey {
   readonly key: string;
-  /** Namespace generation, then the tool's (if labelled), then the caller scope's (if any). */
+  /** Namespace generation, then the tool's (if labelled), then the caller's (if any). */
   readonly genKeys: readonly string[];
 }
 
 /** A resolved tool call remembered with copies of what identifies it. */
 interface MemoEntry extends ResolvedKey {
   readonly args: unknown;
-  readonly scope: CallerScope | undefined;
+  readonly caller: Caller | undefined;
   readonly version: string | undefined;
 }
 
@@ -43,7 +73,7 @@ export interface ToolState extends Labelled, ToolDefaults {
   readonly genKeys: readonly string[];
   /** Why this tool's name cannot be part of a key (e.g. it is empty): its calls bypass. */
   readonly keyError: unknown;
-  /** Resolved calls by the structural hash of their arguments, scope and version. */
+  /** Resolved calls by the structural hash of their arguments, caller and version. */
   readonly memo: Map<number, MemoEntry>;
 }
 
@@ -62,12 +92,13 @@ export interface KeyLayoutOptions {
 }
 
 /**
- * Where things live in the store. Tool calls use `toolKey` (`mcp:search_docs:v1:<scope>:<args>`);
+ * Where things live in the store. Tool calls use `toolKey` (`mcp:search_docs:v1:<caller>:<args>`);
  * the cache's own keys use segments `toolKey` never produces (`~k` and `~g` have 3 segments after
  * the namespace, tool keys 4), so nothing can collide:
  *
  * - `mcp:~k:<key>`: a string key;
- * - `mcp:~g:ns`, `mcp:~g:t:<tool>`, `mcp:~g:s:<scope digest>`: generation counters.
+ * - `mcp:~g:ns`, `mcp:~g:t:<tool>`, `mcp:~g:s:<caller digest>`: generation counters (the `s`
+ *   dates from when the caller was called `scope`; deployed counters must keep their keys).
  */
 export class KeyLayout {
   readonly namespaceGenKey: string;
@@ -75,7 +106,7 @@ export class KeyLayout {
   readonly #prefix: string;
   readonly #tools = new Map<string, ToolState>();
   readonly #strings = new Map<string, string>();
-  readonly #scopeGenKeys = new Map<string, string>();
+  readonly #callerGenKeys = new Map<string, string>();
   readonly #defaults: (tool: string | undefined) => ToolDefaults;
 
   /** @param defaults a tool's policy defaults, asked once per tool label. */
@@ -103,7 +134,7 @@ export class KeyLayout {
       } catch (error) {
         keyError = error;
       }
-      const { policy, requireScope } = this.#defaults(name);
+      const { policy, requireCaller } = this.#defaults(name);
       state = {
         name: label,
         counters: new Counters(),
@@ -111,7 +142,7 @@ export class KeyLayout {
         keyError,
         memo: new Map(),
         policy,
-        requireScope,
+        requireCaller,
       };
       this.#tools.set(label, state);
     }
@@ -141,29 +172,31 @@ export class KeyLayout {
 
   /**
    * Resolves a tool call. Repeated calls (the cache-hit case) skip canonicalising and hashing:
-   * a call whose arguments (and scope) are plain JSON is found by a structural hash and
+   * a call whose arguments (and caller) are plain JSON is found by a structural hash and
    * confirmed by deep comparison with a copy, in a memo of earlier resolutions.
    * @throws {KeyError} when the call cannot be keyed.
+   * @throws {InvalidOptionError} for a call with both `caller` and `scope`.
    */
   callKey(call: ToolCall, tool: ToolState): ResolvedKey {
+    const caller = callerOf(call);
     let hash = plainJsonHash(call.args);
-    if (hash !== undefined && call.scope !== undefined) hash = plainJsonHash(call.scope, hash);
+    if (hash !== undefined && caller !== undefined) hash = plainJsonHash(caller, hash);
     if (hash !== undefined && call.version !== undefined) hash = plainJsonHash(call.version, hash);
-    if (hash === undefined) return this.#resolve(call, tool);
+    if (hash === undefined) return this.#resolve(call, caller, tool);
     const known = tool.memo.get(hash);
     if (
       known !== undefined &&
       known.version === call.version &&
-      sameJson(known.scope, call.scope) &&
+      sameJson(known.caller, caller) &&
       sameJson(known.args, call.args)
     ) {
       return known;
     }
-    const resolved = this.#resolve(call, tool);
+    const resolved = this.#resolve(call, caller, tool);
     const entry: MemoEntry = {
       ...resolved,
       args: copyJson(call.args),
-      scope: copyJson(call.scope),
+      caller: copyJson(caller),
       version: call.version,
     };
     rememberBounded(tool.memo, hash, entry, MAX_MEMO_PER_TOOL);
@@ -174,45 +207,47 @@ export class KeyLayout {
     return `${this.#prefix}~g:t:${keySegment(tool)}`;
   }
 
-  /** @throws {KeyError} for an invalid scope. */
-  scopeGenKey(scope: CallerScope): string {
-    const scopeId = memoScopeId(scope);
-    let key = scopeId === undefined ? undefined : this.#scopeGenKeys.get(scopeId);
+  /** @throws {KeyError} for an invalid caller. */
+  callerGenKey(caller: Caller): string {
+    const callerId = memoCallerId(caller);
+    let key = callerId === undefined ? undefined : this.#callerGenKeys.get(callerId);
     if (key === undefined) {
-      key = `${this.#prefix}~g:s:${scopeDigest(scope)}`;
-      if (scopeId !== undefined) rememberBounded(this.#scopeGenKeys, scopeId, key, MAX_MEMO);
+      key = `${this.#prefix}~g:s:${callerDigest(caller)}`;
+      if (callerId !== undefined) rememberBounded(this.#callerGenKeys, callerId, key, MAX_MEMO);
     }
     return key;
   }
 
-  #resolve(call: ToolCall, tool: ToolState): ResolvedKey {
+  #resolve(call: ToolCall, caller: Caller | undefined, tool: ToolState): ResolvedKey {
     const { namespace, hashTag, digestBytes, maxArgsLength } = this.#options;
-    const { scope } = call;
     const key = toolKey({
       namespace,
       tool: call.tool,
       version: call.version,
-      scope,
+      caller,
       args: call.args,
       hashTag,
       digestBytes,
       maxArgsLength,
     });
-    return { key, genKeys: scope === undefined ? tool.genKeys : [...tool.genKeys, this.scopeGenKey(scope)] };
+    return {
+      key,
+      genKeys: caller === undefined ? tool.genKeys : [...tool.genKeys, this.callerGenKey(caller)],
+    };
   }
 }
 
 /**
- * A memo key for a scope, exact for strings and for plain objects whose members are all
+ * A memo key for a caller, exact for strings and for plain objects whose members are all
  * strings; `undefined` (do not memoise) for anything else.
  */
-function memoScopeId(scope: CallerScope): string | undefined {
-  if (typeof scope === "string") return `s${scope}`;
-  if (typeof scope !== "object" || scope === null || Object.getPrototypeOf(scope) !== Object.prototype)
+function memoCallerId(caller: Caller): string | undefined {
+  if (typeof caller === "string") return `s${caller}`;
+  if (typeof caller !== "object" || caller === null || Object.getPrototypeOf(caller) !== Object.prototype)
     return undefined;
-  for (const key in scope) {
-    const value: unknown = (scope as Record<string, unknown>)[key];
+  for (const key in caller) {
+    const value: unknown = (caller as Record<string, unknown>)[key];
     if (typeof value !== "string" && value !== undefined) return undefined;
   }
-  return `o${JSON.stringify(scope)}`;
+  return `o${JSON.stringify(caller)}`;
 }

@@ -68,7 +68,7 @@ export interface CacheOptions {
   generationRefreshMs?: number;
   /** TTL of generation counters in ms; reads renew it when half is gone. @default 2_592_000_000 (30 days) */
   generationTtlMs?: number;
-  /** Put the caller scope of tool-call keys in a Redis Cluster hash tag. @default false */
+  /** Put the caller of tool-call keys in a Redis Cluster hash tag: one caller's keys share a slot. @default false */
   hashTag?: boolean;
   /** Bytes of SHA-256 kept in argument digests, 8 to 32. @default 16 */
   digestBytes?: number;
@@ -81,17 +81,22 @@ export interface CacheOptions {
   /** Called synchronously with every {@link CacheEvent}; keep it cheap. @default none */
   onEvent?: (event: CacheEvent) => void;
   /**
-   * Every call must carry a caller scope to be cached: a tool call without `scope` (and any string
+   * Every call must carry a caller to be cached: a tool call without `caller` (and any string
    * key) goes around the cache (bypass "no-scope") instead of sharing one caller's result with
    * another. Turn it on when most tools answer per caller; open public tools with
-   * `tools: { search_docs: { requireScope: false } }`. A tool's or a call's own setting wins.
+   * `tools: { search_docs: { requireCaller: false } }`. A tool's or a call's own setting wins.
    * @default false
+   */
+  requireCaller?: boolean;
+  /**
+   * @deprecated Renamed `requireCaller`; still honoured (with a one-time DeprecationWarning) until
+   * the next major. `requireCaller` wins when both are given.
    */
   requireScope?: boolean;
   /**
    * Defaults per tool, by tool name (a string key's `tool` label counts too): TTL, grace window,
-   * and whether a caller scope is required. A call's own options win over these, and these over
-   * the cache's. `{ get_profile: { requireScope: true, ttlMs: 30_000 } }`
+   * and whether a caller is required. A call's own options win over these, and these over
+   * the cache's. `{ get_profile: { requireCaller: true, ttlMs: 30_000 } }`
    * @default {}
    */
   tools?: Readonly<Record<string, ToolPolicy>>;
@@ -103,7 +108,9 @@ export interface ToolPolicy {
   ttlMs?: number;
   /** Grace window in ms for this tool's entries. @default the cache's staleTtlMs */
   staleTtlMs?: number;
-  /** This tool's results depend on the caller: never cache a call without a scope. @default the cache's requireScope */
+  /** This tool's results depend on the caller: never cache a call without a `caller`. @default the cache's requireCaller */
+  requireCaller?: boolean;
+  /** @deprecated Renamed `requireCaller` (one-time DeprecationWarning); `requireCaller` wins. */
   requireScope?: boolean;
 }
 
@@ -116,12 +123,14 @@ export interface WrapOptions<T> {
   /** Go around the cache: call `fn`, store nothing (counted as bypass "policy"). @default false */
   bypass?: boolean;
   /**
-   * The result depends on the caller: without a `scope` on the tool call (or with a string key),
+   * The result depends on the caller: without a `caller` on the tool call (or with a string key),
    * go around the cache (bypass "no-scope") rather than risk serving one caller's result to another.
    * Prefer setting it once per tool (`createCache({ tools })`) or per cache, so that no call site
-   * can forget it; `false` here opens one call on a cache or tool that requires a scope.
-   * @default the tool's `requireScope`, else the cache's (false)
+   * can forget it; `false` here opens one call on a cache or tool that requires a caller.
+   * @default the tool's `requireCaller`, else the cache's (false)
    */
+  requireCaller?: boolean;
+  /** @deprecated Renamed `requireCaller` (one-time DeprecationWarning); `requireCaller` wins. */
   requireScope?: boolean;
   /** Replaces the cache's `isError` predicate for this call. */
   isError?: (value: T) => boolean;

@@ -1,8 +1,9 @@
-import { type CallerScope, describeValue, KeyError } from "@mcp-persist/keys";
+import { type Caller, describeValue, KeyError } from "@mcp-persist/keys";
 import { CacheFill, fillCall, NO_STALE, type Policy } from "./cache-fill";
-import { type CacheKey, KeyLayout, type ResolvedKey, type ToolState } from "./cache-key";
+import { type CacheKey, callerOf, KeyLayout, type ResolvedKey, type ToolState } from "./cache-key";
 import type { CacheOptions, WrapOptions } from "./cache-options";
-import { boolean, nonNegative } from "./check-option";
+import { nonNegative } from "./check-option";
+import { warnDeprecated } from "./deprecation";
 import { freshUntil, payloadStart } from "./envelope";
 import { InvalidOptionError } from "./errors";
 import { Generations } from "./generations";
@@ -11,7 +12,7 @@ import { SharedReads } from "./shared-reads";
 import { type CacheStats, snapshotStats } from "./stats";
 import type { Store } from "./store";
 import { Telemetry } from "./telemetry";
-import { toolDefaults } from "./tool-policy";
+import { requireCallerOption, toolDefaults } from "./tool-policy";
 import { assertTtlMs } from "./ttl";
 import { type WarmEntry, type WarmResult, warmEntries } from "./warm";
 
@@ -30,8 +31,13 @@ export interface Cache {
   delete(key: CacheKey): Promise<boolean>;
   /** Invalidates every entry of a tool (all versions, all callers) in O(1). Store errors reject. */
   invalidateTool(tool: string): Promise<void>;
-  /** Invalidates every entry keyed on this caller scope, across tools, in O(1). Store errors reject. */
-  invalidateScope(scope: CallerScope): Promise<void>;
+  /** Invalidates every entry keyed on this caller, across tools, in O(1). Store errors reject. */
+  invalidateCaller(caller: Caller): Promise<void>;
+  /**
+   * @deprecated Renamed `invalidateCaller` (same entries); still works, with a one-time
+   * DeprecationWarning, until the next major.
+   */
+  invalidateScope(scope: Caller): Promise<void>;
   /** Invalidates every entry in this cache's namespace, in O(1). Store errors reject. */
   invalidateAll(): Promise<void>;
   /** Fills the cache at start-up: `wrap`s each entry, `concurrency` at a time. Never rejects. */
@@ -81,10 +87,10 @@ class ToolCache implements Cache {
     this.#layout = new KeyLayout(options, toolDefaults(options));
     this.#telemetry = new Telemetry(options.logger, options.onEvent, options.clock);
     this.#fill = new CacheFill(options, this.#telemetry);
-    this.#reads = new SharedReads(options.caller);
+    this.#reads = new SharedReads(options.storeCaller);
     const ttl = [options.generationTtlMs];
     this.#generations = new Generations(
-      (script, key) => options.caller.run(script, [key], ttl),
+      (script, key) => options.storeCaller.run(script, [key], ttl),
       options.generationRefreshMs,
       options.clock,
     );
@@ -96,9 +102,11 @@ class ToolCache implements Cache {
   async wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options?: WrapOptions<T>): Promise<T> {
     const tool = this.#toolOf(key, options);
     if (options?.bypass === true) return this.#bypass(tool, "policy", fn);
-    const requireScope = this.#requireScope(tool, options);
+    // Read here, not only when keying: a call with both `caller` and `scope` is a typed error.
+    const caller = typeof key === "string" ? undefined : callerOf(key);
+    const requireCaller = this.#requireCaller(tool, options);
     const policy = options === undefined ? tool.policy : this.#policy(options, tool.policy);
-    if (requireScope && (typeof key === "string" || key.scope === undefined)) {
+    if (requireCaller && caller === undefined) {
       return this.#bypass(tool, "no-scope", fn);
     }
     const resolved = this.#keyOf(key, tool);
@@ -140,7 +148,7 @@ class ToolCache implements Cache {
     const layout = this.#layout;
     const storageKey =
       call === undefined ? layout.stringKey(key as string) : layout.callKey(call, layout.tool(call.tool)).key;
-    const removed = await this.#options.caller.delete(storageKey);
+    const removed = await this.#options.storeCaller.delete(storageKey);
     this.#telemetry.invalidated("key", call?.tool);
     return removed;
   }
@@ -150,9 +158,14 @@ class ToolCache implements Cache {
     this.#telemetry.invalidated("tool", tool);
   }
 
-  async invalidateScope(scope: CallerScope): Promise<void> {
-    await this.#generations.bump(this.#layout.scopeGenKey(scope));
+  async invalidateCaller(caller: Caller): Promise<void> {
+    await this.#generations.bump(this.#layout.callerGenKey(caller));
     this.#telemetry.invalidated("scope");
+  }
+
+  invalidateScope(scope: Caller): Promise<void> {
+    warnDeprecated(PKG, "cache.invalidateScope()", "cache.invalidateCaller()");
+    return this.invalidateCaller(scope);
   }
 
   async invalidateAll(): Promise<void> {
@@ -174,21 +187,21 @@ class ToolCache implements Cache {
     if (typeof key?.tool !== "string") {
       throw new InvalidOptionError(
         PKG,
-        `wrap() takes a string key or { tool, args, scope? }, got ${describeValue(key)}`,
+        `wrap() takes a string key or { tool, args, caller? }, got ${describeValue(key)}`,
       );
     }
     return this.#layout.tool(key.tool);
   }
 
   /** The call's own setting, else its tool's, else the cache's: no call site can forget it. */
-  #requireScope<T>(tool: ToolState, options: WrapOptions<T> | undefined): boolean {
-    const own = options?.requireScope;
-    return own === undefined ? tool.requireScope : boolean("requireScope", own);
+  #requireCaller<T>(tool: ToolState, options: WrapOptions<T> | undefined): boolean {
+    if (options === undefined) return tool.requireCaller;
+    return requireCallerOption(options, "", "wrap(key, fn, { requireScope })") ?? tool.requireCaller;
   }
 
   /**
    * The storage key and generation keys, or `undefined` when the call cannot be keyed (bad
-   * arguments, a scope that is not one, an empty tool name…): logged, and the call goes on
+   * arguments, a caller that is not one, an empty tool name…): logged, and the call goes on
    * without the cache, which is an optimisation.
    */
   #keyOf(key: CacheKey, tool: ToolState): ResolvedKey | undefined {

@@ -1,5 +1,8 @@
 // What an application calls: the cache, its options and events, the errors it can meet, and the
 // types that name a store. Authors of stores and capabilities build with `@mcp-persist/cache-core/kit`.
+
+/** Who is calling: the one identity type of the cache (`ToolCall.caller`) and the rate limiter. */
+export type { Caller } from "@mcp-persist/keys";
 export { type Cache, createCache } from "./cache";
 export type { CacheKey, ToolCall } from "./cache-key";
 export { type CacheOptions, isErrorResult, type ToolPolicy, type WrapOptions } from "./cache-options";

@@ -10,7 +10,7 @@ import type { CacheEvent } from "./events";
 import { type Logger, silentLogger } from "./logger";
 import type { Store } from "./store";
 import { DEFAULT_STORE_TIMEOUT_MS, type StoreCaller, storeCaller } from "./store-caller";
-import { resolveToolPolicies } from "./tool-policy";
+import { requireCallerOption, resolveToolPolicies } from "./tool-policy";
 import { assertTtlMs } from "./ttl";
 
 const PKG = "@mcp-persist/cache-core";
@@ -25,7 +25,7 @@ export interface ResolvedOptions {
    * Every store call the cache makes, bounded at `storeTimeoutMs` (by the store's own deadline
    * when it is at least as short). Built once here, so the hit path allocates no caller per call.
    */
-  caller: StoreCaller;
+  storeCaller: StoreCaller;
   jitter: number;
   staleTtlMs: number;
   staleWhileRevalidate: boolean;
@@ -41,7 +41,7 @@ export interface ResolvedOptions {
   logger: Logger;
   clock: Clock;
   onEvent: ((event: CacheEvent) => void) | undefined;
-  requireScope: boolean;
+  requireCaller: boolean;
   /** Checked per-tool policies, by tool name. */
   tools: ReadonlyMap<string, ToolPolicy>;
 }
@@ -79,7 +79,7 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
     defaultTtlMs: options.defaultTtlMs,
     namespace,
     storeTimeoutMs,
-    caller: storeCaller(options.store, {
+    storeCaller: storeCaller(options.store, {
       pkg: PKG,
       timeoutMs: storeTimeoutMs,
       consequence: STORE_TIMEOUT_CONSEQUENCE,
@@ -99,7 +99,7 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
     onEvent: options.onEvent,
-    requireScope: boolean("requireScope", options.requireScope ?? false),
+    requireCaller: requireCallerOption(options, "", "createCache({ requireScope })") ?? false,
     tools: resolveToolPolicies(options.tools),
   };
 }

@@ -8,17 +8,17 @@ import type { StoreCaller } from "./store-caller";
  */
 export class SharedReads {
   readonly #reads = new Map<string, Promise<string | undefined>>();
-  readonly #caller: StoreCaller;
+  readonly #storeCaller: StoreCaller;
 
-  constructor(caller: StoreCaller) {
-    this.#caller = caller;
+  constructor(storeCaller: StoreCaller) {
+    this.#storeCaller = storeCaller;
   }
 
   /** The bounded `store.get(key)` already in flight, or a new one. */
   get(key: string): Promise<string | undefined> {
     let reading = this.#reads.get(key);
     if (reading === undefined) {
-      reading = this.#caller.get(key);
+      reading = this.#storeCaller.get(key);
       this.#reads.set(key, reading);
       const settled = reading;
       const forget = () => {

@@ -2,17 +2,18 @@ import { describeValue } from "@mcp-persist/keys";
 import type { Policy } from "./cache-fill";
 import type { ToolPolicy } from "./cache-options";
 import { boolean, nonNegative } from "./check-option";
+import { warnDeprecated } from "./deprecation";
 import { InvalidOptionError } from "./errors";
 import type { ResolvedOptions } from "./resolve-options";
 import { assertTtlMs } from "./ttl";
 
 const PKG = "@mcp-persist/cache-core";
-const KNOWN: ReadonlySet<string> = new Set(["ttlMs", "staleTtlMs", "requireScope"]);
+const KNOWN: ReadonlySet<string> = new Set(["ttlMs", "staleTtlMs", "requireCaller", "requireScope"]);
 
 /** What a tool's calls get unless they say otherwise: the cache's options, overridden per tool. */
 export interface ToolDefaults {
   readonly policy: Policy<unknown>;
-  readonly requireScope: boolean;
+  readonly requireCaller: boolean;
 }
 
 /** Checks `createCache({ tools })`; a typo in a policy name must not silently drop a safety. */
@@ -22,7 +23,7 @@ export function resolveToolPolicies(tools: unknown): ReadonlyMap<string, ToolPol
   if (typeof tools !== "object" || tools === null || Array.isArray(tools)) {
     throw new InvalidOptionError(
       PKG,
-      `tools must be an object of per-tool policies, e.g. { get_profile: { requireScope: true } }, got ${describeValue(tools)}`,
+      `tools must be an object of per-tool policies, e.g. { get_profile: { requireCaller: true } }, got ${describeValue(tools)}`,
     );
   }
   for (const [tool, policy] of Object.entries(tools)) {
@@ -30,23 +31,27 @@ export function resolveToolPolicies(tools: unknown): ReadonlyMap<string, ToolPol
     if (typeof policy !== "object" || policy === null) {
       throw new InvalidOptionError(
         PKG,
-        `${at} must be an object such as { requireScope: true }, got ${describeValue(policy)}`,
+        `${at} must be an object such as { requireCaller: true }, got ${describeValue(policy)}`,
       );
     }
     for (const name of Object.keys(policy)) {
       if (!KNOWN.has(name)) {
         throw new InvalidOptionError(
           PKG,
-          `${at} has an unknown option ${describeValue(name)}; a tool takes ttlMs, staleTtlMs and requireScope`,
+          `${at} has an unknown option ${describeValue(name)}; a tool takes ttlMs, staleTtlMs and requireCaller`,
         );
       }
     }
-    const { ttlMs, staleTtlMs, requireScope } = policy as ToolPolicy;
+    const { ttlMs, staleTtlMs } = policy as ToolPolicy;
     if (ttlMs !== undefined) assertTtlMs(ttlMs, PKG, `${at}.ttlMs`);
     resolved.set(tool, {
       ttlMs,
       staleTtlMs: staleTtlMs === undefined ? undefined : nonNegative(`${at}.staleTtlMs`, staleTtlMs),
-      requireScope: requireScope === undefined ? undefined : boolean(`${at}.requireScope`, requireScope),
+      requireCaller: requireCallerOption(
+        policy as ToolPolicy,
+        `${at}.`,
+        "createCache({ tools: { <tool>: { requireScope } } })",
+      ),
     });
   }
   return resolved;
@@ -56,7 +61,7 @@ export function resolveToolPolicies(tools: unknown): ReadonlyMap<string, ToolPol
 export function toolDefaults(options: ResolvedOptions): (tool: string | undefined) => ToolDefaults {
   const shared: ToolDefaults = {
     policy: { ttlMs: options.defaultTtlMs, staleTtlMs: options.staleTtlMs, isError: options.isError },
-    requireScope: options.requireScope,
+    requireCaller: options.requireCaller,
   };
   return (tool) => {
     const own = tool === undefined ? undefined : options.tools.get(tool);
@@ -67,7 +72,24 @@ export function toolDefaults(options: ResolvedOptions): (tool: string | undefine
         staleTtlMs: own.staleTtlMs ?? options.staleTtlMs,
         isError: options.isError,
       },
-      requireScope: own.requireScope ?? options.requireScope,
+      requireCaller: own.requireCaller ?? options.requireCaller,
     };
   };
+}
+
+/**
+ * `requireCaller`, or its deprecated name `requireScope` (one release), checked as a boolean; the
+ * new name wins when both are given, as `storeTimeoutMs` does over `opTimeoutMs`.
+ * @param at the option's path in messages, e.g. `tools.get_profile.` (empty at the top level).
+ * @param oldName how the deprecation warning names the old option (one warning per place).
+ */
+export function requireCallerOption(
+  options: { requireCaller?: boolean | undefined; requireScope?: boolean | undefined },
+  at: string,
+  oldName: string,
+): boolean | undefined {
+  if (options.requireCaller !== undefined) return boolean(`${at}requireCaller`, options.requireCaller);
+  if (options.requireScope === undefined) return undefined;
+  warnDeprecated(PKG, oldName, oldName.replace("requireScope", "requireCaller"));
+  return boolean(`${at}requireScope`, options.requireScope);
 }

@@ -64,6 +64,7 @@ describe("building an error message never throws", () => {
         "generationRefreshMs",
         "generationTtlMs",
         "namespace",
+        "requireCaller",
         "requireScope",
       ]) {
         expect(() => createCache({ store, defaultTtlMs: 1000, [name]: value }), name).toThrow(
@@ -82,9 +83,11 @@ describe("building an error message never throws", () => {
       await expect(cache.wrap("k", () => 1, { staleTtlMs: value as number })).rejects.toBeInstanceOf(
         InvalidOptionError,
       );
-      await expect(cache.wrap("k", () => 1, { requireScope: value as boolean })).rejects.toBeInstanceOf(
-        InvalidOptionError,
-      );
+      for (const name of ["requireCaller", "requireScope"]) {
+        await expect(cache.wrap("k", () => 1, { [name]: value as boolean })).rejects.toBeInstanceOf(
+          InvalidOptionError,
+        );
+      }
     }
   });
 

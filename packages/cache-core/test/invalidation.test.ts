@@ -3,7 +3,7 @@ import { createManualClock, memoryStore } from "@mcp-persist/cache-core/testing"
 import { describe, expect, it } from "vitest";
 import { deferred, settle, setup, upstream } from "./support";
 
-const search = (q: string, scope?: string) => ({ tool: "search", args: { q }, scope });
+const search = (q: string, caller?: string) => ({ tool: "search", args: { q }, caller });
 
 describe("invalidation", () => {
   it("deletes one entry by tool call or by string key", async () => {
@@ -38,12 +38,12 @@ describe("invalidation", () => {
     const { cache } = setup();
     const f = upstream((n) => n);
     await cache.wrap(search("a", "alice"), f.fn);
-    await cache.wrap({ tool: "profile", args: {}, scope: "alice" }, f.fn);
+    await cache.wrap({ tool: "profile", args: {}, caller: "alice" }, f.fn);
     await cache.wrap(search("a", "bob"), f.fn);
     await cache.wrap(search("a"), f.fn);
-    await cache.invalidateScope("alice");
+    await cache.invalidateCaller("alice");
     expect(await cache.wrap(search("a", "alice"), f.fn)).toBe(5);
-    expect(await cache.wrap({ tool: "profile", args: {}, scope: "alice" }, f.fn)).toBe(6);
+    expect(await cache.wrap({ tool: "profile", args: {}, caller: "alice" }, f.fn)).toBe(6);
     expect(await cache.wrap(search("a", "bob"), f.fn)).toBe(3);
     expect(await cache.wrap(search("a"), f.fn)).toBe(4);
   });
@@ -129,7 +129,7 @@ describe("invalidation", () => {
   it("reports invalidations as events", async () => {
     const { cache, events } = setup();
     await cache.invalidateTool("search");
-    await cache.invalidateScope({ user: "alice" });
+    await cache.invalidateCaller({ user: "alice" });
     await cache.invalidateAll();
     await cache.delete(search("a"));
     expect(events.filter((e) => e.type === "invalidate")).toEqual([

@@ -9,7 +9,7 @@ const layout = () =>
     { namespace: "mcp", hashTag: false, digestBytes: undefined, maxArgsLength: undefined },
     () => ({
       policy: { ttlMs: 60_000, staleTtlMs: 0, isError: () => false },
-      requireScope: false,
+      requireCaller: false,
     }),
   );
 
@@ -20,23 +20,23 @@ describe("the tool-call key memo", () => {
       fc.jsonValue(),
       fc.anything({ withDate: true, withMap: true, withSet: true, withBigInt: true }),
     );
-    const scope = fc.option(
+    const caller = fc.option(
       fc.oneof(fc.string({ minLength: 1 }), fc.record({ user: fc.string({ minLength: 1 }) })),
       {
         nil: undefined,
       },
     );
     fc.assert(
-      fc.property(args, scope, (a, s) => {
+      fc.property(args, caller, (a, s) => {
         let expected: string;
         try {
-          expected = toolKey({ tool: "t", args: a, scope: s });
+          expected = toolKey({ tool: "t", args: a, caller: s });
         } catch {
           return; // not keyable: the cache bypasses such calls
         }
         const tool = keys.tool("t");
-        expect(keys.callKey({ tool: "t", args: a, scope: s }, tool).key).toBe(expected);
-        expect(keys.callKey({ tool: "t", args: structuredClone(a), scope: s }, tool).key).toBe(expected);
+        expect(keys.callKey({ tool: "t", args: a, caller: s }, tool).key).toBe(expected);
+        expect(keys.callKey({ tool: "t", args: structuredClone(a), caller: s }, tool).key).toBe(expected);
       }),
       { numRuns: 1000 },
     );

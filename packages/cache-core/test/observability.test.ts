@@ -9,13 +9,13 @@ async function traffic() {
   const context = setup();
   const { cache } = context;
   const f = upstream((n) => n);
-  await cache.wrap({ tool: "search", args: { q: "a" }, scope: "alice" }, f.fn); // miss
-  await cache.wrap({ tool: "search", args: { q: "a" }, scope: "alice" }, f.fn); // hit
-  await cache.wrap({ tool: "search", args: { q: "a" }, scope: "alice" }, f.fn); // hit
+  await cache.wrap({ tool: "search", args: { q: "a" }, caller: "alice" }, f.fn); // miss
+  await cache.wrap({ tool: "search", args: { q: "a" }, caller: "alice" }, f.fn); // hit
+  await cache.wrap({ tool: "search", args: { q: "a" }, caller: "alice" }, f.fn); // hit
   await cache.wrap({ tool: "search", args: { q: "b" } }, f.fn); // miss
   await cache.wrap({ tool: "search", args: {} }, f.fn, { bypass: true });
-  await cache.wrap({ tool: "profile", args: {} }, f.fn, { requireScope: true });
-  await cache.wrap({ tool: "profile", args: {}, scope: "bob" }, () => ({ isError: true }));
+  await cache.wrap({ tool: "profile", args: {} }, f.fn, { requireCaller: true });
+  await cache.wrap({ tool: "profile", args: {}, caller: "bob" }, () => ({ isError: true }));
   await cache.wrap("plain", f.fn);
   return context;
 }
@@ -75,7 +75,7 @@ describe("events and logs", () => {
     const { logger, lines } = recordingLogger(true);
     const events: CacheEvent[] = [];
     const { cache } = setup({ logger, onEvent: (event) => events.push(event) });
-    const call = { tool: "search", args: { q: "secret query" }, scope: "alice@example.com" };
+    const call = { tool: "search", args: { q: "secret query" }, caller: "alice@example.com" };
     await cache.wrap(call, () => 1);
     await cache.wrap(call, () => 1);
     expect(events.map((e) => e.type)).toEqual(["miss", "set", "hit"]);

@@ -6,7 +6,7 @@ import { recordingLogger, setup, upstream } from "./support";
 const CUT = "search:café \uD83D";
 
 describe("wrap: text cut mid-emoji is a key like any other", () => {
-  it("caches a string key, tool name, version or scope holding a lone surrogate, apart from look-alikes", async () => {
+  it("caches a string key, tool name, version or caller holding a lone surrogate, apart from look-alikes", async () => {
     const { cache } = setup();
     const f = upstream((n) => `result ${n}`);
     const keys = [
@@ -15,8 +15,8 @@ describe("wrap: text cut mid-emoji is a key like any other", () => {
       "search:café 😀",
       { tool: "search_\uDE00", args: { q: "a" } },
       { tool: "search", args: { q: "a" }, version: "v\uD83D" },
-      { tool: "search", args: { q: "a" }, scope: "alice \uD83D" },
-      { tool: "search", args: { q: "a" }, scope: "alice \uFFFD" },
+      { tool: "search", args: { q: "a" }, caller: "alice \uD83D" },
+      { tool: "search", args: { q: "a" }, caller: "alice \uFFFD" },
     ];
     const first = [];
     for (const key of keys) first.push(await cache.wrap(key, f.fn));
@@ -58,8 +58,8 @@ describe("wrap: keys it cannot build go around the cache", () => {
     };
     const f = upstream((n) => n);
     const calls = [
-      { tool: "search", args: { q: "a" }, scope: { user: 5n as unknown as string } },
-      { tool: "search", args: { q: "a" }, scope: Object.create(null) },
+      { tool: "search", args: { q: "a" }, caller: { user: 5n as unknown as string } },
+      { tool: "search", args: { q: "a" }, caller: Object.create(null) },
       { tool: "search", args: cyclic },
       { tool: "search", args: throwing },
       { tool: "", args: {} },

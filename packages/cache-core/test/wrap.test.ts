@@ -39,14 +39,14 @@ describe("wrap: hits and misses", () => {
     expect(results).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it("keeps two callers' results apart by scope, and shares unscoped results", async () => {
+  it("keeps two callers' results apart by caller, and shares results without one", async () => {
     const { cache } = setup();
     const profile = (user: string) => () => Promise.resolve({ user, secret: `${user}'s data` });
-    const alice = await cache.wrap({ tool: "get_profile", args: {}, scope: "alice" }, profile("alice"));
-    const bob = await cache.wrap({ tool: "get_profile", args: {}, scope: "bob" }, profile("bob"));
-    const aliceAgain = await cache.wrap({ tool: "get_profile", args: {}, scope: "alice" }, profile("WRONG"));
+    const alice = await cache.wrap({ tool: "get_profile", args: {}, caller: "alice" }, profile("alice"));
+    const bob = await cache.wrap({ tool: "get_profile", args: {}, caller: "bob" }, profile("bob"));
+    const aliceAgain = await cache.wrap({ tool: "get_profile", args: {}, caller: "alice" }, profile("WRONG"));
     const bobObject = await cache.wrap(
-      { tool: "get_profile", args: {}, scope: { user: "bob" } },
+      { tool: "get_profile", args: {}, caller: { user: "bob" } },
       profile("bob-obj"),
     );
     expect([alice.user, bob.user, aliceAgain.user, bobObject.user]).toEqual([
@@ -187,15 +187,15 @@ describe("wrap: what is never cached", () => {
     expect(cache.stats().tools._?.bypass.policy).toBe(1);
   });
 
-  it("goes around the cache for per-caller tools called without a scope", async () => {
+  it("goes around the cache for per-caller tools called without a caller", async () => {
     const { cache } = setup();
     const f = upstream((n) => n);
-    await cache.wrap({ tool: "me", args: {} }, f.fn, { requireScope: true });
-    await cache.wrap({ tool: "me", args: {} }, f.fn, { requireScope: true });
-    await cache.wrap("me", f.fn, { requireScope: true, tool: "me" });
+    await cache.wrap({ tool: "me", args: {} }, f.fn, { requireCaller: true });
+    await cache.wrap({ tool: "me", args: {} }, f.fn, { requireCaller: true });
+    await cache.wrap("me", f.fn, { requireCaller: true, tool: "me" });
     expect(f.calls).toBe(3);
-    await cache.wrap({ tool: "me", args: {}, scope: "alice" }, f.fn, { requireScope: true });
-    await cache.wrap({ tool: "me", args: {}, scope: "alice" }, f.fn, { requireScope: true });
+    await cache.wrap({ tool: "me", args: {}, caller: "alice" }, f.fn, { requireCaller: true });
+    await cache.wrap({ tool: "me", args: {}, caller: "alice" }, f.fn, { requireCaller: true });
     expect(f.calls).toBe(4);
     expect(cache.stats().tools.me?.bypass["no-scope"]).toBe(3);
   });
@@ -227,7 +227,7 @@ describe("wrap: what is never cached", () => {
     const f = upstream((n) => n);
     expect(await cache.wrap({ tool: "t", args: cyclic }, f.fn)).toBe(1);
     expect(await cache.wrap({ tool: "t", args: { f: () => 1 } }, f.fn)).toBe(2);
-    expect(await cache.wrap({ tool: "t", args: {}, scope: "" }, f.fn)).toBe(3);
+    expect(await cache.wrap({ tool: "t", args: {}, caller: "" }, f.fn)).toBe(3);
     expect(cache.stats().tools.t?.bypass.unkeyable).toBe(3);
   });
 
@@ -238,13 +238,13 @@ describe("wrap: what is never cached", () => {
   });
 });
 
-describe("requireScope per cache and per tool", () => {
-  const profile = (scope?: string) => ({ tool: "get_profile", args: {}, scope });
+describe("requireCaller per cache and per tool", () => {
+  const profile = (caller?: string) => ({ tool: "get_profile", args: {}, caller });
 
-  it("with createCache({ requireScope: true }), a call site that forgets the scope bypasses, not shares", async () => {
-    const { cache } = setup({ requireScope: true });
+  it("with createCache({ requireCaller: true }), a call site that forgets the caller bypasses, not shares", async () => {
+    const { cache } = setup({ requireCaller: true });
     const alice = await cache.wrap(profile("alice"), async () => "alice's profile");
-    // This call site forgot the scope: it must not be served alice's result, nor store its own.
+    // This call site forgot the caller: it must not be served alice's result, nor store its own.
     expect(await cache.wrap(profile(), async () => "bob's profile")).toBe("bob's profile");
     expect(await cache.wrap(profile(), async () => "carol's profile")).toBe("carol's profile");
     expect(await cache.wrap("plain", async () => "dave's")).toBe("dave's");
@@ -253,8 +253,8 @@ describe("requireScope per cache and per tool", () => {
     expect(cache.stats().tools._?.bypass["no-scope"]).toBe(1);
   });
 
-  it("with tools: { name: { requireScope: true } }, only that tool requires a scope", async () => {
-    const { cache } = setup({ tools: { get_profile: { requireScope: true } } });
+  it("with tools: { name: { requireCaller: true } }, only that tool requires a caller", async () => {
+    const { cache } = setup({ tools: { get_profile: { requireCaller: true } } });
     await cache.wrap(profile(), async () => "bob's profile");
     expect(await cache.wrap(profile(), async () => "carol's profile")).toBe("carol's profile");
     // A string key labelled with the tool follows the tool's policy too.
@@ -267,13 +267,13 @@ describe("requireScope per cache and per tool", () => {
   });
 
   it("resolves call over tool over cache: an explicit false opens a public tool on a strict cache", async () => {
-    const { cache } = setup({ requireScope: true, tools: { search: { requireScope: false } } });
+    const { cache } = setup({ requireCaller: true, tools: { search: { requireCaller: false } } });
     await cache.wrap({ tool: "search", args: {} }, async () => "shared");
     expect(await cache.wrap({ tool: "search", args: {} }, async () => "WRONG")).toBe("shared");
-    await cache.wrap({ tool: "status", args: {} }, async () => "up", { requireScope: false });
-    expect(await cache.wrap({ tool: "status", args: {} }, async () => "WRONG", { requireScope: false })).toBe(
-      "up",
-    );
+    await cache.wrap({ tool: "status", args: {} }, async () => "up", { requireCaller: false });
+    expect(
+      await cache.wrap({ tool: "status", args: {} }, async () => "WRONG", { requireCaller: false }),
+    ).toBe("up");
     expect(await cache.wrap({ tool: "status", args: {} }, async () => "down")).toBe("down");
   });
 
@@ -295,11 +295,11 @@ describe("requireScope per cache and per tool", () => {
     expect(make({ t: { ttlMs: 0 } })).toThrow(InvalidTtlError);
     expect(make({ t: { ttlMs: 0 } })).toThrow("tools.t.ttlMs");
     expect(make({ t: { staleTtlMs: -1 } })).toThrow(InvalidOptionError);
-    expect(make({ t: { requireScope: "yes" } })).toThrow(InvalidOptionError);
-    expect(make({ t: { requireScop: true } })).toThrow(/unknown option "requireScop"/);
+    expect(make({ t: { requireCaller: "yes" } })).toThrow(InvalidOptionError);
+    expect(make({ t: { requireCalle: true } })).toThrow(/unknown option "requireCalle"/);
     expect(make({ t: null })).toThrow(InvalidOptionError);
     expect(make([])).toThrow(InvalidOptionError);
-    expect(() => createCache({ store, defaultTtlMs: 1000, requireScope: 1 as never })).toThrow(
+    expect(() => createCache({ store, defaultTtlMs: 1000, requireCaller: 1 as never })).toThrow(
       InvalidOptionError,
     );
   });

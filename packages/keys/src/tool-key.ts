@@ -1,14 +1,19 @@
 import { canonicalize } from "./canonicalize";
+import { warnDeprecated } from "./deprecated";
 import { describeValue } from "./describe-value";
 import { argsDigest, DEFAULT_DIGEST_BYTES, digest } from "./digest";
 import { InvalidOptionError, KeyError } from "./errors";
 import { keySegment, MAX_SEGMENT_LENGTH } from "./segment";
 
 /**
- * Who is calling. Tools whose results depend on the caller must be keyed on it, or one user
- * sees another's data. A string is an opaque identity; the object form names its parts.
+ * Who is calling: the one identity the cache keys per-caller results on and the rate limiter
+ * counts per-caller limits by. Tools whose results depend on the caller must be keyed on it, or
+ * one user sees another's data. A string is an opaque identity; the object form names its parts.
  */
-export type CallerScope = string | { user?: string; tenant?: string; session?: string; client?: string };
+export type Caller = string | { user?: string; tenant?: string; session?: string; client?: string };
+
+/** @deprecated Renamed {@link Caller} (the same type); removed in the next major. */
+export type CallerScope = Caller;
 
 export interface ToolPrefixOptions {
   /** First segment of every key: isolates this server's keys on a shared Redis. @default "mcp" */
@@ -23,11 +28,16 @@ export interface ToolKeyOptions extends ToolPrefixOptions {
   tool: string;
   /** The tool's arguments, serialised canonically (key order never matters). */
   args: unknown;
-  /** Caller identity, hashed into the key. Omit only for results that are the same for everyone. */
-  scope?: CallerScope;
+  /** Who is calling, hashed into the key. Omit only for results that are the same for everyone. */
+  caller?: Caller;
   /**
-   * Wrap the scope digest in a Redis Cluster hash tag (`{…}`) so one caller's keys share a slot,
-   * and multi-key scripts over them stay legal. Without a scope there is nothing to tag.
+   * @deprecated Renamed `caller` (same value, same key: a deployed cache keeps hitting). Still
+   * honoured, with a one-time DeprecationWarning, until the next major.
+   */
+  scope?: Caller;
+  /**
+   * Wrap the caller digest in a Redis Cluster hash tag (`{…}`) so one caller's keys share a slot,
+   * and multi-key scripts over them stay legal. Without a caller there is nothing to tag.
    * @default false
    */
   hashTag?: boolean;
@@ -37,29 +47,32 @@ export interface ToolKeyOptions extends ToolPrefixOptions {
   maxArgsLength?: number;
 }
 
-/** The segment standing for "no caller scope": never a hex digest, so it cannot collide with one. */
-export const SHARED_SCOPE = "_";
+/** The segment standing for "no caller": never a hex digest, so it cannot collide with one. */
+export const SHARED_CALLER = "_";
 
-/** Bytes of SHA-256 kept for a caller scope: 32 hex characters, whatever `digestBytes` is. */
-const SCOPE_DIGEST_BYTES = DEFAULT_DIGEST_BYTES;
+/** @deprecated Renamed {@link SHARED_CALLER} (the same `_`); removed in the next major. */
+export const SHARED_SCOPE = SHARED_CALLER;
+
+/** Bytes of SHA-256 kept for a caller: 32 hex characters, whatever `digestBytes` is. */
+const CALLER_DIGEST_BYTES = DEFAULT_DIGEST_BYTES;
 
 /**
  * The longest key `toolKey` can return, in characters: 402. Namespace, tool and version at
- * `MAX_SEGMENT_LENGTH` (100) with their `:` (3 × 101), a hash-tagged scope digest (`{` 32 hex `}`)
+ * `MAX_SEGMENT_LENGTH` (100) with their `:` (3 × 101), a hash-tagged caller digest (`{` 32 hex `}`)
  * and its `:`, then the argument digest at `digestBytes: 32` (64 hex). With the default 16-byte
  * digest the bound is 370. Every character is ASCII, so it is also the length in bytes.
  */
-export const MAX_TOOL_KEY_LENGTH = 3 * (MAX_SEGMENT_LENGTH + 1) + (2 * SCOPE_DIGEST_BYTES + 2) + 1 + 2 * 32;
+export const MAX_TOOL_KEY_LENGTH = 3 * (MAX_SEGMENT_LENGTH + 1) + (2 * CALLER_DIGEST_BYTES + 2) + 1 + 2 * 32;
 
 /**
- * The cache key of one tool call: `mcp:search_docs:v1:<scope>:<args digest>`, where `<scope>` is
+ * The cache key of one tool call: `mcp:search_docs:v1:<caller>:<args digest>`, where `<caller>` is
  * a digest of the caller identity (or `_` when shared). The readable prefix lets a whole tool or
  * namespace be found and invalidated; the length is at most `MAX_TOOL_KEY_LENGTH`, whatever the
  * arguments and names.
- * @throws {KeyError} for bad arguments, segments (a missing `tool` included), scope or options.
+ * @throws {KeyError} for bad arguments, segments (a missing `tool` included), caller or options.
  */
 export function toolKey(options: ToolKeyOptions): string {
-  checkOptions(options, "toolKey", "{ tool, args, scope? }");
+  checkOptions(options, "toolKey", "{ tool, args, caller? }");
   if (options.tool === undefined) {
     throw new KeyError(
       "ERR_KEY_INVALID_SEGMENT",
@@ -70,12 +83,25 @@ export function toolKey(options: ToolKeyOptions): string {
     digestBytes: options.digestBytes,
     maxLength: options.maxArgsLength,
   });
-  let scope = SHARED_SCOPE;
-  if (options.scope !== undefined) {
-    scope = scopeDigest(options.scope);
-    if (options.hashTag) scope = `{${scope}}`;
+  const caller = callerOf(options);
+  let who = SHARED_CALLER;
+  if (caller !== undefined) {
+    who = callerDigest(caller);
+    if (options.hashTag) who = `{${who}}`;
   }
-  return `${toolPrefix(options)}${scope}:${args}`;
+  return `${toolPrefix(options)}${who}:${args}`;
+}
+
+/** `caller`, or its deprecated name `scope`; both at once is a mistake, not a precedence rule. */
+function callerOf(options: ToolKeyOptions): Caller | undefined {
+  if (options.scope === undefined) return options.caller;
+  if (options.caller !== undefined) {
+    throw new InvalidOptionError(
+      "toolKey() takes caller or its deprecated name scope, not both: pass caller only",
+    );
+  }
+  warnDeprecated("toolKey({ scope })", "toolKey({ caller })");
+  return options.scope;
 }
 
 /**
@@ -90,29 +116,44 @@ export function toolPrefix(options: ToolPrefixOptions = {}): string {
   return `${namespace}${keySegment(options.tool)}:${keySegment(options.version ?? "v1")}:`;
 }
 
-/** Digest of a caller identity. A string and an object naming the same string differ on purpose. */
-export function scopeDigest(scope: CallerScope): string {
-  if (typeof scope === "string") {
-    if (scope.length === 0) throw invalidScope("an empty string");
-    return digest(`s${scope}`, SCOPE_DIGEST_BYTES);
+/**
+ * Digest of a caller identity (32 hex): what keys carry instead of the identity in clear. A string
+ * and an object naming the same string differ on purpose. The digest input is the layout every
+ * deployed key was built with (`s…` / `o…`): changing it would turn every cached entry into a miss.
+ * @throws {KeyError} `ERR_KEY_INVALID_SCOPE` for an empty or malformed caller.
+ */
+export function callerDigest(caller: Caller): string {
+  if (typeof caller === "string") {
+    if (caller.length === 0) throw invalidCaller("an empty string");
+    return digest(`s${caller}`, CALLER_DIGEST_BYTES);
   }
-  if (scope === null || typeof scope !== "object") throw invalidScope(describeValue(scope));
+  if (caller === null || typeof caller !== "object") throw invalidCaller(describeValue(caller));
   let present = 0;
   for (const part of ["user", "tenant", "session", "client"] as const) {
-    const value = scope[part];
+    const value = caller[part];
     if (value === undefined) continue;
     if (typeof value !== "string" || value.length === 0)
-      throw invalidScope(`${part} = ${describeValue(value)}`);
+      throw invalidCaller(`${part} = ${describeValue(value)}`);
     present++;
   }
-  if (present === 0) throw invalidScope("an object with no user, tenant, session or client");
-  return digest(`o${canonicalize(scope)}`, SCOPE_DIGEST_BYTES);
+  if (present === 0) throw invalidCaller("an object with no user, tenant, session or client");
+  return digest(`o${canonicalize(caller)}`, CALLER_DIGEST_BYTES);
 }
 
-function invalidScope(got: string): KeyError {
+/**
+ * @deprecated Renamed {@link callerDigest} (same digest); still works, with a one-time
+ * DeprecationWarning, until the next major.
+ */
+export function scopeDigest(scope: Caller): string {
+  warnDeprecated("scopeDigest()", "callerDigest()");
+  return callerDigest(scope);
+}
+
+function invalidCaller(got: string): KeyError {
+  // The code keeps its released name: applications match on it.
   return new KeyError(
     "ERR_KEY_INVALID_SCOPE",
-    `scope must be a non-empty string or an object with non-empty string user/tenant/session/client, got ${got}. ` +
+    `caller must be a non-empty string or an object with non-empty string user/tenant/session/client, got ${got}. ` +
       "When the caller is unknown, do not cache per-caller results.",
   );
 }

@@ -1,10 +1,10 @@
 import {
+  callerDigest,
   canonicalize,
   describeValue,
   digest,
   KeyError,
   keySegment,
-  scopeDigest,
   toolKey,
 } from "@mcp-persist/keys";
 import { describe, expect, it } from "vitest";
@@ -74,13 +74,13 @@ describe("building an error message never throws", () => {
   };
 
   it("reports a BigInt scope part as ERR_KEY_INVALID_SCOPE, not `Do not know how to serialize a BigInt`", () => {
-    expect(codeOf(() => scopeDigest({ user: 5n } as never))).toEqual({
+    expect(codeOf(() => callerDigest({ user: 5n } as never))).toEqual({
       code: "ERR_KEY_INVALID_SCOPE",
       message: expect.stringContaining("got user = 5n"),
     });
-    expect(codeOf(() => toolKey({ tool: "t", args: {}, scope: { tenant: Symbol("x") } as never })).code).toBe(
-      "ERR_KEY_INVALID_SCOPE",
-    );
+    expect(
+      codeOf(() => toolKey({ tool: "t", args: {}, caller: { tenant: Symbol("x") } as never })).code,
+    ).toBe("ERR_KEY_INVALID_SCOPE");
   });
 
   it("reports null-prototype and symbol options, not `Cannot convert object to primitive value`", () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalize, digest, joinKey, keySegment, scopeDigest, toolKey } from "@mcp-persist/keys";
+import { callerDigest, canonicalize, digest, joinKey, keySegment, toolKey } from "@mcp-persist/keys";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { anyString } from "./arbitraries";
@@ -103,8 +103,8 @@ describe("lone surrogates in segments and names", () => {
 
 describe("lone surrogates in caller scopes and arguments", () => {
   it("keeps a scope cut mid-emoji apart from its U+FFFD replacement", () => {
-    expect(scopeDigest("alice\uD83D")).not.toBe(scopeDigest("alice\uFFFD"));
-    expect(scopeDigest({ user: "alice\uD83D" })).not.toBe(scopeDigest({ user: "alice\uFFFD" }));
+    expect(callerDigest("alice\uD83D")).not.toBe(callerDigest("alice\uFFFD"));
+    expect(callerDigest({ user: "alice\uD83D" })).not.toBe(callerDigest({ user: "alice\uFFFD" }));
   });
 
   it("gives every prefix of text cut mid-emoji its own canonical form, as JSON escapes", () => {

@@ -1,5 +1,6 @@
 import {
   argsDigest,
+  callerDigest,
   canonicalize,
   describeValue,
   digest,
@@ -7,7 +8,6 @@ import {
   KeyError,
   keySegment,
   loadLogId,
-  scopeDigest,
   toolKey,
   toolPrefix,
 } from "@mcp-persist/keys";
@@ -83,7 +83,7 @@ describe("every public function, given anything", () => {
         args: hostileValue,
         namespace: name,
         version: name,
-        scope: field(fc.oneof(fc.string(), fc.record({ user: fc.string(), tenant: fc.string() }))),
+        caller: field(fc.oneof(fc.string(), fc.record({ user: fc.string(), tenant: fc.string() }))),
         hashTag: field(fc.boolean()),
         digestBytes: field(fc.integer({ min: 8, max: 32 })),
       },
@@ -100,7 +100,7 @@ describe("every public function, given anything", () => {
     );
   });
 
-  it("keySegment, joinKey, digest, scopeDigest and logId return or throw a KeyError", () => {
+  it("keySegment, joinKey, digest, callerDigest and logId return or throw a KeyError", () => {
     fc.assert(
       fc.property(hostileValue, name, (value, text) => {
         expectResultOrKeyError(() => keySegment(value as never));
@@ -108,8 +108,8 @@ describe("every public function, given anything", () => {
         expectResultOrKeyError(() => joinKey());
         expectResultOrKeyError(() => digest(value as never));
         expectResultOrKeyError(() => digest("x", value as never));
-        expectResultOrKeyError(() => scopeDigest({ user: value } as never));
-        expectResultOrKeyError(() => scopeDigest(value as never));
+        expectResultOrKeyError(() => callerDigest({ user: value } as never));
+        expectResultOrKeyError(() => callerDigest(value as never));
         expectResultOrKeyError(() => logId(value as never));
       }),
       runs,

@@ -1,4 +1,5 @@
 import {
+  callerDigest,
   canonicalize,
   digest,
   InvalidOptionError,
@@ -8,17 +9,19 @@ import {
   loadLogId,
   logId,
   MAX_TOOL_KEY_LENGTH,
+  SHARED_CALLER,
+  SHARED_SCOPE,
   scopeDigest,
   toolKey,
   toolPrefix,
 } from "@mcp-persist/keys";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 const call = { tool: "search_docs", args: { query: "mcp monitoring", limit: 5 } };
 
 describe("toolKey", () => {
-  it("lays a key out as namespace:tool:version:scope:digest", () => {
+  it("lays a key out as namespace:tool:version:caller:digest", () => {
     expect(toolKey(call)).toMatch(/^mcp:search_docs:v1:_:[0-9a-f]{32}$/);
     expect(toolKey({ ...call, namespace: "acme", version: "v2" })).toMatch(
       /^acme:search_docs:v2:_:[0-9a-f]{32}$/,
@@ -40,24 +43,27 @@ describe("toolKey", () => {
   });
 
   it("hashes the caller into the key, so two callers never share an entry", () => {
-    const alice = toolKey({ ...call, scope: { user: "alice" } });
-    const bob = toolKey({ ...call, scope: { user: "bob" } });
+    const alice = toolKey({ ...call, caller: { user: "alice" } });
+    const bob = toolKey({ ...call, caller: { user: "bob" } });
     expect(alice).not.toBe(bob);
     expect(alice).not.toBe(toolKey(call));
     expect(alice).not.toContain("alice");
-    expect(toolKey({ ...call, scope: { user: "alice", tenant: "t1" } })).not.toBe(alice);
+    expect(toolKey({ ...call, caller: { user: "alice", tenant: "t1" } })).not.toBe(alice);
     // The same string as a user and as a tenant, or as a bare identity, are different callers.
     expect(
-      new Set([alice, toolKey({ ...call, scope: { tenant: "alice" } }), toolKey({ ...call, scope: "alice" })])
-        .size,
+      new Set([
+        alice,
+        toolKey({ ...call, caller: { tenant: "alice" } }),
+        toolKey({ ...call, caller: "alice" }),
+      ]).size,
     ).toBe(3);
   });
 
   it("puts one caller's keys in one Redis Cluster slot with hashTag", () => {
-    const a = toolKey({ ...call, scope: "alice", hashTag: true });
-    const b = toolKey({ tool: "other_tool", args: [1], scope: "alice", hashTag: true });
+    const a = toolKey({ ...call, caller: "alice", hashTag: true });
+    const b = toolKey({ tool: "other_tool", args: [1], caller: "alice", hashTag: true });
     const tag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1];
-    expect(tag(a)).toBe(scopeDigest("alice"));
+    expect(tag(a)).toBe(callerDigest("alice"));
     expect(tag(a)).toBe(tag(b));
     expect(toolKey({ ...call, hashTag: true })).not.toContain("{");
   });
@@ -67,7 +73,7 @@ describe("toolKey", () => {
       tool: "t".repeat(5000),
       namespace: "n".repeat(5000),
       args: { blob: "x".repeat(500_000) },
-      scope: "s",
+      caller: "s",
     });
     expect(big.length).toBeLessThanOrEqual(MAX_TOOL_KEY_LENGTH);
     expect(toolKey({ tool: `${"t".repeat(5000)}a`, args: {} })).not.toBe(
@@ -79,13 +85,13 @@ describe("toolKey", () => {
     expect(MAX_TOOL_KEY_LENGTH).toBe(402);
     // 100 safe characters are kept whole; a longer or escaped name is cut to at most 100 as well.
     const worst = { namespace: "n".repeat(100), tool: "t".repeat(100), version: "v".repeat(100) };
-    expect(toolKey({ ...worst, args: {}, scope: "s", hashTag: true, digestBytes: 32 })).toHaveLength(402);
-    expect(toolKey({ ...worst, args: {}, scope: "s", hashTag: true })).toHaveLength(370);
+    expect(toolKey({ ...worst, args: {}, caller: "s", hashTag: true, digestBytes: 32 })).toHaveLength(402);
+    expect(toolKey({ ...worst, args: {}, caller: "s", hashTag: true })).toHaveLength(370);
     // The issue's measurement with long names: 362, over the README's old "under ~300".
-    expect(toolKey({ ...worst, args: {}, scope: "s" }).length).toBeGreaterThan(300);
+    expect(toolKey({ ...worst, args: {}, caller: "s" }).length).toBeGreaterThan(300);
   });
 
-  it("never exceeds the bound for any names, scope, hash tag and digest size", () => {
+  it("never exceeds the bound for any names, caller, hash tag and digest size", () => {
     const unit = fc.oneof(
       fc.constantFrom("a", "%", ":", "~", "é", "😀", "\uD83D", "\uDE00"),
       fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
@@ -104,7 +110,7 @@ describe("toolKey", () => {
             tool,
             version,
             args: [tool],
-            scope: version,
+            caller: version,
             hashTag,
             digestBytes,
           });
@@ -134,12 +140,65 @@ describe("toolKey", () => {
       ],
     ];
     for (const [a, b] of pairs) expect(toolKey(a)).not.toBe(toolKey(b));
-    const nasty = toolKey({ tool: "a:b{c}*\n d", namespace: "ns*", args: 1, scope: "s", hashTag: true });
+    const nasty = toolKey({ tool: "a:b{c}*\n d", namespace: "ns*", args: 1, caller: "s", hashTag: true });
     expect(nasty).toMatch(/^[A-Za-z0-9_.%~:-]+:\{[0-9a-f]{32}\}:[0-9a-f]{32}$/);
     expect(nasty.match(/\{/g)).toHaveLength(1);
   });
 
-  it("rejects a bad tool name, scope, args or digest size with a KeyError", () => {
+  it("keeps the key layout of releases that called the caller `scope`: deployed entries keep hitting", () => {
+    // Golden keys written by the release before `caller` (built from `{ scope }`).
+    const invoices = { tool: "get_invoices", args: { month: "2026-10" } };
+    expect(toolKey({ ...invoices, caller: { tenant: "acme", user: "u_42" } })).toBe(
+      "mcp:get_invoices:v1:c09497f47cb3f7a2dcba17c2e6323167:d0a02ca8249a024436a190cacd7d4463",
+    );
+    expect(toolKey({ ...invoices, caller: "alice", hashTag: true })).toBe(
+      "mcp:get_invoices:v1:{5e0f217ada7a7a57cce1f1eff23dcba3}:d0a02ca8249a024436a190cacd7d4463",
+    );
+    expect(callerDigest({ user: "alice" })).toBe("e8b930597191bd1e45098d57620d2666");
+    // The deprecated names give the same key and digest as the new ones.
+    for (const who of ["alice", { user: "alice", tenant: "t1" }, { session: "s-1" }]) {
+      expect(toolKey({ ...invoices, scope: who })).toBe(toolKey({ ...invoices, caller: who }));
+      expect(toolKey({ ...invoices, scope: who, hashTag: true })).toBe(
+        toolKey({ ...invoices, caller: who, hashTag: true }),
+      );
+      expect(scopeDigest(who)).toBe(callerDigest(who));
+    }
+    expect(SHARED_SCOPE).toBe(SHARED_CALLER);
+  });
+
+  it("warns once that scope is deprecated, and refuses scope and caller together", async () => {
+    // A fresh copy of the package: the warning is once per process, and other tests use `scope`.
+    vi.resetModules();
+    const fresh = await import("@mcp-persist/keys");
+    const emit = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    try {
+      fresh.toolKey({ ...call, scope: "alice" });
+      fresh.toolKey({ ...call, scope: "bob" });
+      fresh.scopeDigest("alice");
+      expect(() => fresh.toolKey({ ...call, caller: "alice", scope: "alice" })).toThrow(
+        expect.objectContaining({
+          code: "ERR_INVALID_OPTION",
+          message: expect.stringMatching(/caller only/),
+        }),
+      );
+      expect(emit.mock.calls).toEqual([
+        [
+          expect.stringMatching(
+            /^\[@mcp-persist\/keys\] toolKey\(\{ scope \}\) is deprecated.*toolKey\(\{ caller \}\)/,
+          ),
+          { type: "DeprecationWarning", code: "MCP_PERSIST_DEPRECATED" },
+        ],
+        [
+          expect.stringMatching(/scopeDigest\(\) is deprecated.*callerDigest\(\)/),
+          { type: "DeprecationWarning", code: "MCP_PERSIST_DEPRECATED" },
+        ],
+      ]);
+    } finally {
+      emit.mockRestore();
+    }
+  });
+
+  it("rejects a bad tool name, caller, args or digest size with a KeyError", () => {
     expect(() => toolKey({ tool: "", args: 1 })).toThrow(KeyError);
     // Without a tool it used to return a 3-segment key, `mcp:_:<digest>`.
     expect(() => toolKey({ args: {} } as never)).toThrow(
@@ -152,11 +211,11 @@ describe("toolKey", () => {
       expect.objectContaining({ code: "ERR_INVALID_OPTION" }),
     );
     expect(() => toolPrefix(null as never)).toThrow(expect.objectContaining({ code: "ERR_INVALID_OPTION" }));
-    expect(() => toolKey({ ...call, scope: "" })).toThrow(
+    expect(() => toolKey({ ...call, caller: "" })).toThrow(
       expect.objectContaining({ code: "ERR_KEY_INVALID_SCOPE" }),
     );
-    expect(() => toolKey({ ...call, scope: {} })).toThrow(/no user, tenant, session or client/);
-    expect(() => toolKey({ ...call, scope: { user: 42 as unknown as string } })).toThrow(KeyError);
+    expect(() => toolKey({ ...call, caller: {} })).toThrow(/no user, tenant, session or client/);
+    expect(() => toolKey({ ...call, caller: { user: 42 as unknown as string } })).toThrow(KeyError);
     expect(() => toolKey({ ...call, args: { f: () => 1 } })).toThrow(
       expect.objectContaining({ code: "ERR_KEY_UNSUPPORTED_TYPE" }),
     );

@@ -1,4 +1,4 @@
-import { canonicalize, KeyError, scopeDigest, toolKey } from "@mcp-persist/keys";
+import { callerDigest, canonicalize, KeyError, toolKey } from "@mcp-persist/keys";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ContainerKind, containerKinds, countReads, dagArbitrary, sharedDag } from "./hostile-values";
@@ -52,11 +52,11 @@ describe("the work of one key derivation is bounded, for every container type", 
     );
   });
 
-  it("refuses the issue's DAGs with the default limits too, through toolKey and scopeDigest", () => {
+  it("refuses the issue's DAGs with the default limits too, through toolKey and callerDigest", () => {
     for (const kind of ["map", "set"] as const) {
       const value = sharedDag(new Array<ContainerKind>(30).fill(kind), 2, "leaf", false);
       expect(keyErrorOf(() => toolKey({ tool: "t", args: value })).code).toBe("ERR_KEY_TOO_LARGE");
-      expect(keyErrorOf(() => scopeDigest({ user: "u", extra: value } as never)).code).toBe(
+      expect(keyErrorOf(() => callerDigest({ user: "u", extra: value } as never)).code).toBe(
         "ERR_KEY_TOO_LARGE",
       );
     }

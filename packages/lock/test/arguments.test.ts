@@ -1,5 +1,6 @@
 import type { Store } from "@mcp-persist/cache-core";
 import { type LruStore, lruStore } from "@mcp-persist/store-lru";
+import { redisStoreKinds, useRedis } from "@mcp-persist/test-kit";
 import { redisCommand } from "@mcp-persist/test-redis";
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import {
@@ -10,7 +11,6 @@ import {
   once,
   withLock,
 } from "../src/index";
-import { redisKinds, storeTracker, useRedis } from "./support/stores";
 
 const redis = useRedis();
 
@@ -40,8 +40,6 @@ const notStores: [string, unknown][] = [
 ];
 
 describe("every argument is checked before the store is touched", () => {
-  const open = storeTracker();
-
   it("on the in-process store: a bad call writes no key", async () => {
     const store: LruStore = lruStore();
     for (const [name, call] of badCalls) {
@@ -50,8 +48,8 @@ describe("every argument is checked before the store is touched", () => {
     expect(store.lru.size).toBe(0);
   });
 
-  it.each(redisKinds(() => redis().url))("on $name: a bad call writes no key to Redis", async (kind) => {
-    const store = open(kind);
+  it.each(redisStoreKinds(redis))("on $name: a bad call writes no key to Redis", async (kind) => {
+    const store = kind.open();
     await store.ping();
     await redisCommand(redis().port, "FLUSHALL");
     for (const [name, call] of badCalls) {

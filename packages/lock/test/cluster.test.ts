@@ -1,13 +1,12 @@
-import { ioredisStore } from "@mcp-persist/store-ioredis";
-import { nodeRedisStore } from "@mcp-persist/store-node-redis";
+import { clusterStoreKinds, PATIENT_TIMEOUT_MS } from "@mcp-persist/test-kit";
 import { type RedisCluster, redisCommand, startRedisCluster } from "@mcp-persist/test-redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { once } from "../src/index";
 import { lockKeys } from "../src/keys";
 import { contend } from "./support/contend";
+import { freshNamespace } from "./support/namespace";
 import { assertNoOverlap } from "./support/overlap";
 import { SCENARIO_REPLIES, scriptScenario } from "./support/script-scenario";
-import { freshNamespace, PATIENT_TIMEOUT_MS, type StoreKind, storeTracker } from "./support/stores";
 
 let cluster: RedisCluster;
 beforeAll(async () => {
@@ -19,24 +18,7 @@ afterAll(() => cluster?.stop());
 // wait as long, or its default storeTimeoutMs (250 ms) gives up first.
 const patient = { storeTimeoutMs: PATIENT_TIMEOUT_MS };
 
-const kinds: StoreKind[] = [
-  {
-    name: "ioredis Cluster",
-    shared: true,
-    make: () => ioredisStore({ cluster: { nodes: cluster.rootNodes }, timeoutMs: PATIENT_TIMEOUT_MS }),
-  },
-  {
-    name: "node-redis cluster",
-    shared: true,
-    make: () =>
-      nodeRedisStore({
-        cluster: {
-          rootNodes: cluster.rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
-        },
-        timeoutMs: PATIENT_TIMEOUT_MS,
-      }),
-  },
-];
+const kinds = clusterStoreKinds(() => cluster);
 
 describe("Redis Cluster", () => {
   it.each([
@@ -54,21 +36,19 @@ describe("Redis Cluster", () => {
   });
 });
 
-describe.each(kinds)("$name", (kind) => {
-  const open = storeTracker();
-
+describe.each(kinds)("$name Cluster", (kind) => {
   it("runs every script path as on a single server", async () => {
-    expect(await scriptScenario(open(kind))).toEqual(SCENARIO_REPLIES);
+    expect(await scriptScenario(kind.open())).toEqual(SCENARIO_REPLIES);
   });
 
   it("keeps 30 concurrent callers apart", async () => {
-    const { events, ran, busy } = await contend(open(kind), freshNamespace(), 30, undefined, patient);
+    const { events, ran, busy } = await contend(kind.open(), freshNamespace(), 30, undefined, patient);
     expect(ran + busy).toBe(30);
     expect(assertNoOverlap(events)).toBe(ran);
   });
 
   it("runs a side effect once", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     let sent = 0;
     const send = () => ++sent;

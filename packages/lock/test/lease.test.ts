@@ -1,18 +1,18 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { storeKinds, useRedis } from "@mcp-persist/test-kit";
 import { describe, expect, it } from "vitest";
 import { type LockResult, withLock } from "../src/index";
 import { lockKeys } from "../src/keys";
 import { breakScripts, type ScriptFault } from "./support/fault";
-import { everyKind, freshNamespace, sleep, storeTracker, useRedis } from "./support/stores";
+import { freshNamespace } from "./support/namespace";
 
 const redis = useRedis();
 
 const TTL = 300;
 
-describe.each(everyKind(() => redis().url))("leases on $name", (kind) => {
-  const open = storeTracker();
-
+describe.each(storeKinds(redis))("leases on $name", (kind) => {
   it("renews the lease while the function runs past its TTL", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const contenders: LockResult<void>[] = [];
     const result = await withLock(
@@ -35,7 +35,7 @@ describe.each(everyKind(() => redis().url))("leases on $name", (kind) => {
   it.each<ScriptFault>(["hang", "reject"])(
     "when renewals %s, the holder's signal fires before the next holder gets in, and its release leaves that lock alone",
     async (fault) => {
-      const store = open(kind);
+      const store = kind.open();
       const namespace = freshNamespace();
       let abortedAt = Number.NaN;
       let secondAt = Number.NaN;
@@ -83,7 +83,7 @@ describe.each(everyKind(() => redis().url))("leases on $name", (kind) => {
   );
 
   it("fires the signal at the next renewal when the lock was taken from under the holder", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const { lock: lockKey } = lockKeys(namespace, "lock", "r");
     const result = await withLock(

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { redisStoreKinds, useRedis } from "@mcp-persist/test-kit";
 import { redisCommand } from "@mcp-persist/test-redis";
 import { beforeAll, describe, expect, it } from "vitest";
 import { once } from "../src/index";
 import { lockKeys } from "../src/keys";
+import { freshNamespace } from "./support/namespace";
 import { assertNoOverlap, parseEvents } from "./support/overlap";
-import { freshNamespace, redisKinds, sleep, storeTracker, useRedis } from "./support/stores";
 import { type PhaseReport, type WorkerReport, workerPool } from "./support/workers";
 
 const redis = useRedis();
@@ -14,9 +16,8 @@ const sum = (phases: PhaseReport[], status: string) =>
   phases.reduce((n, p) => n + (p.counts[status] ?? 0), 0);
 
 // Starting Node processes on a busy 2-core machine takes seconds, not milliseconds.
-describe.each(redisKinds(() => redis().url))("4 processes on $name", { timeout: 30_000 }, (kind) => {
+describe.each(redisStoreKinds(redis))("4 processes on $name", { timeout: 30_000 }, (kind) => {
   const spawnWorker = workerPool();
-  const open = storeTracker();
   const namespace = freshNamespace();
   const events = `events:${randomUUID()}`;
   const sideEffects = `sent:${randomUUID()}`;
@@ -77,7 +78,7 @@ describe.each(redisKinds(() => redis().url))("4 processes on $name", { timeout: 
     expect(crashed.code, crashed.stderr).toBe(3);
     expect(await redisCommand(redis().port, "GET", crashSideEffects)).toBe("1");
 
-    const store = open(kind);
+    const store = kind.open({ keyPrefix: "" }); // the workers' keys, unprefixed
     const again = () => once(store, "charge:c1", () => "second run", { namespace });
     // The crashed worker's lease (30 s by default) still stands: the attempt may be running.
     expect(await again()).toMatchObject({ status: "busy" });

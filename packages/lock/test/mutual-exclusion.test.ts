@@ -1,16 +1,16 @@
+import { lruStore } from "@mcp-persist/store-lru";
+import { storeKinds, useRedis } from "@mcp-persist/test-kit";
 import { describe, expect, it } from "vitest";
 import type { LockedContext, withLock } from "../src/index";
 import { contend } from "./support/contend";
+import { freshNamespace } from "./support/namespace";
 import { assertNoOverlap } from "./support/overlap";
-import { everyKind, freshNamespace, lruKind, storeTracker, useRedis } from "./support/stores";
 
 const redis = useRedis();
 
-describe.each(everyKind(() => redis().url))("100 concurrent callers on $name", (kind) => {
-  const open = storeTracker();
-
+describe.each(storeKinds(redis))("100 concurrent callers on $name", (kind) => {
   it("never lets two holders in at once, and each call either ran or was busy", async () => {
-    const { events, ran, busy } = await contend(open(kind), freshNamespace(), 100);
+    const { events, ran, busy } = await contend(kind.open(), freshNamespace(), 100);
     expect(ran + busy).toBe(100);
     expect(assertNoOverlap(events)).toBe(ran);
     // Real contention: many holders went through one after another.
@@ -19,8 +19,6 @@ describe.each(everyKind(() => redis().url))("100 concurrent callers on $name", (
 });
 
 describe("the overlap detector", () => {
-  const open = storeTracker();
-
   it("rejects interleaved holders and tokens that do not grow", () => {
     const enter = (token: number, who: string) => ({ type: "enter" as const, token, who });
     const leave = (token: number, who: string) => ({ type: "leave" as const, token, who });
@@ -46,7 +44,7 @@ describe("the overlap detector", () => {
       };
       return { status: "ran", value: await fn(lock), lock, released: true };
     }) as typeof withLock;
-    const { events } = await contend(open(lruKind), freshNamespace(), 100, noLock);
+    const { events } = await contend(lruStore(), freshNamespace(), 100, noLock);
     expect(() => assertNoOverlap(events)).toThrow(/overlap/);
   });
 });

@@ -1,13 +1,13 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { storeKinds, useRedis } from "@mcp-persist/test-kit";
 import { describe, expect, it } from "vitest";
 import { clearOnce, type OnceResult, once } from "../src/index";
 import { breakScripts } from "./support/fault";
-import { everyKind, freshNamespace, sleep, storeTracker, useRedis } from "./support/stores";
+import { freshNamespace } from "./support/namespace";
 
 const redis = useRedis();
 
-describe.each(everyKind(() => redis().url))("once on $name", (kind) => {
-  const open = storeTracker();
-
+describe.each(storeKinds(redis))("once on $name", (kind) => {
   /** A side effect that counts how often it really happened. */
   function sender() {
     const sent: number[] = [];
@@ -22,7 +22,7 @@ describe.each(everyKind(() => redis().url))("once on $name", (kind) => {
   }
 
   it("runs the side effect exactly once under 50 concurrent callers; waiters get its result", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const { sent, send } = sender();
     const results = await Promise.all(
@@ -41,7 +41,7 @@ describe.each(everyKind(() => redis().url))("once on $name", (kind) => {
   });
 
   it("answers busy to callers that do not wait, then the stored result to retries", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const { sent, send } = sender();
     const first = once(store, "email:u1", send, { namespace });
@@ -58,7 +58,7 @@ describe.each(everyKind(() => redis().url))("once on $name", (kind) => {
   });
 
   it("runs again after the side effect threw (it did not happen)", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     let calls = 0;
     const flaky = async () => {
@@ -73,7 +73,7 @@ describe.each(everyKind(() => redis().url))("once on $name", (kind) => {
   });
 
   it("never repeats a side effect whose result could not be stored: unknown until cleared", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const { sent, send } = sender();
     // The store fails right after the side effect, before the result is recorded.
@@ -94,7 +94,7 @@ describe.each(everyKind(() => redis().url))("once on $name", (kind) => {
   });
 
   it("keeps a value the codec refuses from running twice", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     let calls = 0;
     const result = await once(
@@ -112,7 +112,7 @@ describe.each(everyKind(() => redis().url))("once on $name", (kind) => {
   });
 
   it("forgets results after resultTtlMs", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const { sent, send } = sender();
     await once(store, "k", send, { namespace, resultTtlMs: 100 });

@@ -1,10 +1,13 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Store } from "@mcp-persist/cache-core";
+import { DEFAULT_REDIS_TIMEOUT_MS } from "@mcp-persist/cache-core/redis";
+import { redisStoreKinds } from "@mcp-persist/test-kit";
 import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
 import { afterEach, describe, expect, it } from "vitest";
 import { LockUnavailableError, once, withLock } from "../src/index";
 import { lockKeys } from "../src/keys";
 import { blockEventLoop, hogEventLoop } from "./support/event-loop";
-import { freshNamespace, redisKinds, sleep, storeTracker } from "./support/stores";
+import { freshNamespace } from "./support/namespace";
 
 let server: RedisServer | undefined;
 afterEach(async () => {
@@ -15,13 +18,17 @@ async function startServer(): Promise<RedisServer> {
   server = await startRedis();
   return server;
 }
+const current = (): RedisServer => {
+  if (server === undefined) throw new Error("start the test's server first");
+  return server;
+};
+// These tests are about the stores' own default deadline, not the kit's patient one.
+const storeDefault = { timeoutMs: DEFAULT_REDIS_TIMEOUT_MS };
 
-describe.each(redisKinds(() => server?.url ?? ""))("a Redis outage on $name", (kind) => {
-  const open = storeTracker();
-
+describe.each(redisStoreKinds(current))("a Redis outage on $name", (kind) => {
   it("killed mid-lock: the holder's signal fires before its lease could lapse, and its result is kept", async () => {
     const redis = await startServer();
-    const store = open(kind);
+    const store = kind.open(storeDefault);
     const ttlMs = 1500;
     const started = performance.now();
     const result = await withLock(
@@ -47,7 +54,7 @@ describe.each(redisKinds(() => server?.url ?? ""))("a Redis outage on $name", (k
 
   it('down, with onStoreDown "refuse" (the default): rejects within the deadline and does not run', async () => {
     const redis = await startServer();
-    const store = open(kind);
+    const store = kind.open(storeDefault);
     await store.ping();
     await redis.kill();
     let ran = false;
@@ -69,7 +76,7 @@ describe.each(redisKinds(() => server?.url ?? ""))("a Redis outage on $name", (k
 
   it('down, with onStoreDown "proceed": runs without the lock and says so', async () => {
     const redis = await startServer();
-    const store = open(kind);
+    const store = kind.open(storeDefault);
     await store.ping();
     await redis.kill();
     const result = await withLock(store, "r", (lock) => (lock.locked ? "locked" : "unlocked"), {
@@ -90,7 +97,7 @@ describe.each(redisKinds(() => server?.url ?? ""))("a Redis outage on $name", (k
   it("hung (SIGSTOP) with a store more patient than the lock: gives up at storeTimeoutMs, and undoes the late acquisition", async () => {
     const redis = await startServer();
     // A store that would wait 30 s on its own: the lock's deadline must not depend on it.
-    const store = open(kind, 30_000);
+    const store = kind.open({ timeoutMs: 30_000 });
     await store.ping();
     const namespace = freshNamespace();
     redis.freeze();
@@ -119,7 +126,7 @@ describe.each(redisKinds(() => server?.url ?? ""))("a Redis outage on $name", (k
     "frozen for a second with default stores: %s fails at the store's deadline, and what Redis did late is undone on thaw",
     async (name) => {
       const redis = await startServer();
-      const store = open(kind); // the Redis store's default deadline: 250 ms, under the default storeTimeoutMs, so no second timer
+      const store = kind.open(storeDefault); // the Redis store's default deadline: 250 ms, under the default storeTimeoutMs, so no second timer
       await store.ping();
       const namespace = freshNamespace();
       const call = (fn: () => string) =>
@@ -146,12 +153,10 @@ describe.each(redisKinds(() => server?.url ?? ""))("a Redis outage on $name", (k
   );
 });
 
-describe.each(redisKinds(() => server?.url ?? ""))("a busy event loop is not an outage, on $name", (kind) => {
-  const open = storeTracker();
-
+describe.each(redisStoreKinds(current))("a busy event loop is not an outage, on $name", (kind) => {
   it("a lock whose reply waited in the socket while the loop was blocked past the deadline is taken", async () => {
     await startServer();
-    const store = open(kind); // default deadline, 250 ms
+    const store = kind.open(storeDefault); // default deadline, 250 ms
     await store.ping();
     const namespace = freshNamespace();
     const locked = withLock(store, "r", () => "ran", { namespace });
@@ -163,7 +168,7 @@ describe.each(redisKinds(() => server?.url ?? ""))("a busy event loop is not an 
 
   it("32 waiters on a saturated event loop all get the lock; none fails as if the store were down", async () => {
     await startServer();
-    const store = open(kind);
+    const store = kind.open(storeDefault);
     await store.ping();
     const namespace = freshNamespace();
     const calls = Array.from({ length: 32 }, (_, i) =>

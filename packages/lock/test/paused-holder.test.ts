@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { redisStoreKinds, useRedis } from "@mcp-persist/test-kit";
 import { redisCommand } from "@mcp-persist/test-redis";
 import { afterEach, describe, expect, it } from "vitest";
 import { clearOnce, once } from "../src/index";
-import { freshNamespace, redisKinds, sleep, storeTracker, useRedis } from "./support/stores";
+import { freshNamespace } from "./support/namespace";
 
 const redis = useRedis();
 const fixture = new URL("./fixtures/paused-holder.mjs", import.meta.url).pathname;
@@ -36,11 +38,10 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
 }
 
 // Starting Node processes on a busy 2-core machine takes seconds.
-describe.each(redisKinds(() => redis().url))(
+describe.each(redisStoreKinds(redis))(
   "a once holder paused past its lease, on $name",
   { timeout: 30_000 },
   (kind) => {
-    const open = storeTracker();
     const children: ChildProcess[] = [];
     afterEach(() => {
       for (const child of children.splice(0))
@@ -80,7 +81,7 @@ describe.each(redisKinds(() => redis().url))(
     }
 
     it("following the rule (check downstream, then clearOnce) never runs the side effect twice: the resumed holder stands down", async () => {
-      const store = open(kind);
+      const store = kind.open({ keyPrefix: "" });
       const namespace = freshNamespace();
       const holder = await pausedHolder(namespace);
       const send = async () => {
@@ -105,7 +106,7 @@ describe.each(redisKinds(() => redis().url))(
     });
 
     it("with nobody clearing, the resumed holder gives its mark back: the next call runs instead of reading unknown for a day", async () => {
-      const store = open(kind);
+      const store = kind.open({ keyPrefix: "" });
       const namespace = freshNamespace();
       const holder = await pausedHolder(namespace);
       expect(await holder.resume()).toEqual({ error: "ERR_LOCK_LOST" });

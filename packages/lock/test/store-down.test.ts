@@ -3,7 +3,7 @@ import { lruStore } from "@mcp-persist/store-lru";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { LockUnavailableError, once, withLock } from "../src/index";
 import { breakScripts } from "./support/fault";
-import { freshNamespace } from "./support/stores";
+import { freshNamespace } from "./support/namespace";
 
 // In process, with scripts made to fail: what the lock does while its store is down, what it
 // logs, and how long it waits by default. (Real Redis outages: outage.test.ts.)

@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Store } from "@mcp-persist/cache-core";
+import { storeKinds, useRedis } from "@mcp-persist/test-kit";
 import { describe, expect, it } from "vitest";
 import { type LockedContext, withLock } from "../src/index";
 import { lockKeys } from "../src/keys";
-import { everyKind, freshNamespace, sleep, storeTracker, useRedis } from "./support/stores";
+import { freshNamespace } from "./support/namespace";
 
 const redis = useRedis();
 
@@ -24,11 +26,9 @@ function holdOpen(store: Store, resource: string, namespace: string) {
   return { inside, release: () => release(), done };
 }
 
-describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
-  const open = storeTracker();
-
+describe.each(storeKinds(redis))("withLock on $name", (kind) => {
   it("runs the function under the lock, hands it a fencing token and releases", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const result = await withLock(
       store,
@@ -49,7 +49,7 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
   });
 
   it("returns busy without running the function while another holder has the lock", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const first = holdOpen(store, "r", namespace);
     await first.inside;
@@ -73,7 +73,7 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
   });
 
   it("waits for a busy lock with waitMs and gets a larger fencing token", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const first = holdOpen(store, "r", namespace);
     const firstLock = await first.inside;
@@ -89,7 +89,7 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
   });
 
   it("rethrows the function's error and still releases", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const boom = new Error("smtp refused");
     await expect(
@@ -107,7 +107,7 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
   });
 
   it("stops waiting as soon as the caller's signal aborts, leaving no lock behind", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const first = holdOpen(store, "r", namespace);
     await first.inside;
@@ -133,7 +133,7 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
   });
 
   it("does not run the function for a caller that was already cancelled", async () => {
-    const store = open(kind);
+    const store = kind.open();
     let ran = false;
     const call = withLock(
       store,
@@ -148,7 +148,7 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
   });
 
   it("fires the function's signal when the caller's signal aborts while it runs", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const controller = new AbortController();
     const result = await withLock(
       store,
@@ -163,7 +163,7 @@ describe.each(everyKind(() => redis().url))("withLock on $name", (kind) => {
   });
 
   it("keeps fencing tokens growing even when the counter is lost (expired or evicted)", async () => {
-    const store = open(kind);
+    const store = kind.open();
     const namespace = freshNamespace();
     const { fence } = lockKeys(namespace, "lock", "r");
     const tokens: number[] = [];

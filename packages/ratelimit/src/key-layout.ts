@@ -1,4 +1,4 @@
-import { type CallerScope, keySegment, scopeDigest } from "@mcp-persist/keys";
+import { type Caller, callerDigest, keySegment } from "@mcp-persist/keys";
 
 /** The caller segment of keys for calls whose caller is unknown: one shared bucket. */
 const ANONYMOUS_CALLER = "_anon";
@@ -11,7 +11,7 @@ const ALL_CALLERS = "_all";
 //   <base>:{<caller>}:<tool>        per caller per tool   (slot of the caller)
 //   <base>:{<caller>}               per caller, all tools (slot of the caller)
 //   <base>:_all:{<tool>}            per tool, all callers (slot of the tool)
-// <caller> is the SHA-256 digest of the caller scope (32 hex) or `_anon`; keySegment escapes
+// <caller> is the SHA-256 digest of the caller (keys' callerDigest, 32 hex) or `_anon`; keySegment escapes
 // `{`, `}` and `:` in everything else, so no input can forge a tag or another layout's key.
 
 /** The key of `createRateLimiter(...).check(key)`: the caller's key escaped as one segment. */
@@ -19,9 +19,9 @@ export function singleKey(base: string, key: string): string {
   return `${base}:${keySegment(key)}`;
 }
 
-/** The caller's segment: a digest of its scope, never the identity in clear. */
-export function callerSegment(caller: CallerScope | undefined): string {
-  return caller === undefined ? ANONYMOUS_CALLER : scopeDigest(caller);
+/** The caller's segment: its digest, never the identity in clear. */
+export function callerSegment(caller: Caller | undefined): string {
+  return caller === undefined ? ANONYMOUS_CALLER : callerDigest(caller);
 }
 
 type ToolRule = "perCallerPerTool" | "perCaller" | "perTool";
@@ -30,7 +30,7 @@ type ToolRule = "perCallerPerTool" | "perCaller" | "perTool";
 export function toolCallKeys(
   base: string,
   tool: string,
-  caller: CallerScope | undefined,
+  caller: Caller | undefined,
 ): Record<ToolRule, string> {
   const who = callerSegment(caller);
   const what = keySegment(tool);

@@ -1,4 +1,4 @@
-import { type CallerScope, describeValue } from "@mcp-persist/keys";
+import { type Caller, describeValue } from "@mcp-persist/keys";
 import { invalidOption, RateLimitArgumentError } from "./errors";
 
 /**
@@ -35,7 +35,8 @@ export interface McpCallerOptions {
  * The caller of a tool call, for per-caller limits: the session where one exists, else the
  * client identity (`authInfo.clientId`, else `options.identity`). `undefined` when neither is
  * known; the tool limiter then puts the call in one shared anonymous bucket (strict, never
- * unlimited). Pass the result as `caller` to `ToolRateLimiter.check`; keys carry only its digest.
+ * unlimited). Pass the result, as it is, as the `caller` of a `ToolCall`: to `ToolRateLimiter.check`
+ * and to `cache.wrap` alike (no `JSON.stringify`: keys carry only its canonical digest).
  *
  * `context` is the handler's `extra` (v1) or `ctx` (v2), always an object. SDK v1 calls a tool
  * registered without `inputSchema` as `handler(extra)`: its first parameter is `extra`.
@@ -45,10 +46,7 @@ export interface McpCallerOptions {
  * @throws {InvalidOptionError} for `prefer` other than `"session"` or `"client"`, or an
  * `identity` that is not a string.
  */
-export function mcpCaller(
-  context: McpRequestContext,
-  options: McpCallerOptions = {},
-): CallerScope | undefined {
+export function mcpCaller(context: McpRequestContext, options: McpCallerOptions = {}): Caller | undefined {
   if (typeof context !== "object" || context === null) {
     throw new RateLimitArgumentError(
       `mcpCaller() needs the tool handler's extra (SDK v1) or ctx (SDK v2), got ${describeValue(context)}. A tool registered without inputSchema is called as handler(extra): take extra as its first parameter`,

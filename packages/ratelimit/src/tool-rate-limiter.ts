@@ -1,4 +1,4 @@
-import type { CallerScope } from "@mcp-persist/keys";
+import type { ToolCall as CacheToolCall } from "@mcp-persist/cache-core";
 import type { AlgorithmName } from "./algorithms";
 import { invalidOption } from "./errors";
 import { toolCallKeys, toolSlotGroup } from "./key-layout";
@@ -23,16 +23,19 @@ export interface ToolRateLimiterOptions extends LimiterOptions {
   perTool?: LimitRule;
 }
 
-/** A tool call to check. */
-export interface ToolCall {
-  /** The tool's name. */
-  tool: string;
-  /**
-   * Who calls: usually `mcpCaller(extra)`. Keys hold only its digest. `undefined` puts the call
-   * in one shared anonymous bucket.
-   */
-  caller?: CallerScope | undefined;
-}
+/**
+ * What a tool limiter counts of a tool call: cache-core's `ToolCall` (one concept, one type), of
+ * which it reads the `tool` and the `caller` (usually `mcpCaller(extra)`, a `Caller`: keys hold
+ * only its digest). A call without a caller goes in one shared anonymous bucket. The same object
+ * can go to `cache.wrap`; its `args` and `version` are not read here.
+ */
+type CheckedCall = Pick<CacheToolCall, "tool" | "caller">;
+
+/**
+ * @deprecated Use `ToolCall` from `@mcp-persist/cache-core` (the one tool-call type; the limiter
+ * reads its `tool` and `caller`). This alias is removed in the next major.
+ */
+export type ToolCall = CheckedCall;
 
 /** A tool limiter's result: names the tool, for {@link rateLimitedResult}. A type alias, like {@link RateLimitResult}. */
 export type ToolRateLimitResult = RateLimitResult & {
@@ -48,9 +51,9 @@ export interface ToolRateLimiter {
    * Checks every rule and charges all of them, or none: one script, one round trip (on a Redis
    * Cluster, one per slot group; see the README). Never rejects for a store failure.
    * @throws {RateLimitCostError} for a cost that is not a positive integer up to the smallest limit.
-   * @throws {KeyError} for an empty tool name or caller scope.
+   * @throws {KeyError} for an empty tool name or caller.
    */
-  check(call: ToolCall, options?: CheckOptions): Promise<ToolRateLimitResult>;
+  check(call: CheckedCall, options?: CheckOptions): Promise<ToolRateLimitResult>;
 }
 
 /**
@@ -91,7 +94,7 @@ export function createToolRateLimiter(options: ToolRateLimiterOptions): ToolRate
     async check(call, checkOptions) {
       const cost = costOf(checkOptions, set.smallestLimit);
       // A missing call reaches keySegment as a missing tool name: a KeyError, like an empty one.
-      const { tool, caller } = (call ?? {}) as ToolCall;
+      const { tool, caller } = (call ?? {}) as CheckedCall;
       const keys = toolCallKeys(resolved.keyBase, tool, caller);
       return {
         ...(await core.check(

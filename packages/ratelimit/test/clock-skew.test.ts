@@ -1,16 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "@mcp-persist/cache-core";
 import { defineScript } from "@mcp-persist/cache-core/kit";
-import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useRedis } from "@mcp-persist/test-kit";
+import { describe, expect, it } from "vitest";
 import { type AlgorithmName, createRateLimiter } from "../src/index";
 import { PATIENT, storeKinds } from "./support/stores";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+const redis = useRedis();
 
 const SKEW_MS = 30_000;
 const clockAt = (offsetMs: number): Clock => ({ now: () => Date.now() + offsetMs });
@@ -29,7 +25,7 @@ return 1`,
   },
 });
 
-describe.each(storeKinds(() => redis))("clock skew on $name", (kind) => {
+describe.each(storeKinds(redis))("clock skew on $name", (kind) => {
   it.each(["sliding-log", "sliding-window", "gcra"] as AlgorithmName[])(
     "%s: two workers whose clocks differ by 30 s together admit exactly the limit",
     async (algorithm) => {
@@ -56,7 +52,7 @@ describe.each(storeKinds(() => redis))("clock skew on $name", (kind) => {
   );
 });
 
-describe.each(storeKinds(() => redis).filter((kind) => kind.redis))("control group on $name", (kind) => {
+describe.each(storeKinds(redis).filter((kind) => kind.redis))("control group on $name", (kind) => {
   it("the guides' script, fed each worker's local time, admits twice the limit", async () => {
     const stores = [kind.open(), kind.open()];
     const key = `control:${randomUUID()}`;

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Logger, Store } from "@mcp-persist/cache-core";
-import { ioredisStore } from "@mcp-persist/store-ioredis";
-import { nodeRedisStore } from "@mcp-persist/store-node-redis";
+import { clusterStoreKinds } from "@mcp-persist/test-kit";
 import { type RedisCluster, startRedisCluster } from "@mcp-persist/test-redis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AlgorithmName, createToolRateLimiter, type ToolRateLimiterOptions } from "../src/index";
 
 let cluster: RedisCluster;
@@ -12,21 +11,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => cluster.stop());
 
-const opened: Store[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((store) => store.close()));
-});
-
-const clusterStores: { name: string; open(): Store }[] = [
-  { name: "ioredis", open: () => ioredisStore({ cluster: { nodes: cluster.rootNodes } }) },
-  {
-    name: "node-redis",
-    open: () =>
-      nodeRedisStore({
-        cluster: { rootNodes: cluster.rootNodes.map(({ host, port }) => ({ socket: { host, port } })) },
-      }),
-  },
-];
+const clusterStores = clusterStoreKinds(() => cluster);
 
 const ALGORITHMS: AlgorithmName[] = ["sliding-log", "sliding-window", "gcra"];
 
@@ -43,7 +28,6 @@ describe.each(clusterStores)("on a Redis Cluster through $name", (kind) => {
     "%s: limits in different slots are checked per slot group, all charged or none",
     async (algorithm) => {
       const store = kind.open();
-      opened.push(store);
       // Connected first: a check made while a cluster client still discovers its slots is degraded.
       await store.ping();
       const events: string[] = [];
@@ -96,7 +80,6 @@ describe.each(clusterStores)("on a Redis Cluster through $name", (kind) => {
 
   it("a Cluster store that does not say it is one: switches on its first CrossSlotError (ERR_CROSS_SLOT)", async () => {
     const inner = kind.open();
-    opened.push(inner);
     await inner.ping();
     // The same store, but silent about being a Cluster: the limiter learns it from the error code.
     const store: Store = {

@@ -1,19 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { type RedisServer, redisCommand, startRedis } from "@mcp-persist/test-redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useRedis } from "@mcp-persist/test-kit";
+import { redisCommand } from "@mcp-persist/test-redis";
+import { describe, expect, it } from "vitest";
 import { type AlgorithmName, createRateLimiter, createToolRateLimiter } from "../src/index";
 import { PATIENT, storeKinds } from "./support/stores";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+const redis = useRedis();
 
 const ALGORITHMS: AlgorithmName[] = ["sliding-log", "sliding-window", "gcra"];
 const MINUTE = 60_000;
 
-describe.each(storeKinds(() => redis))("on $name", (kind) => {
+describe.each(storeKinds(redis))("on $name", (kind) => {
   describe.each(ALGORITHMS)("%s", (algorithm) => {
     it("50 concurrent checks at limit 30 allow exactly 30", async () => {
       const limiter = createRateLimiter({
@@ -91,14 +88,14 @@ describe.each(storeKinds(() => redis))("on $name", (kind) => {
 
 /** Script calls (EVALSHA and EVAL: one round trip each) Redis has run since the last reset. */
 async function scriptCalls(): Promise<number> {
-  const stats = await redisCommand(redis.port, "INFO", "commandstats");
+  const stats = await redisCommand(redis().port, "INFO", "commandstats");
   return [...stats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].reduce(
     (sum, [, calls]) => sum + Number(calls),
     0,
   );
 }
 
-describe.each(storeKinds(() => redis).filter((kind) => kind.redis))("round trips on $name", (kind) => {
+describe.each(storeKinds(redis).filter((kind) => kind.redis))("round trips on $name", (kind) => {
   it("one script call per check at most: concurrent checks share calls of up to 100", async () => {
     const store = kind.open();
     await store.ping();
@@ -109,12 +106,12 @@ describe.each(storeKinds(() => redis).filter((kind) => kind.redis))("round trips
       perCallerPerTool: { limit: 30, windowMs: MINUTE },
       perTool: { limit: 1000, windowMs: MINUTE },
     });
-    await redisCommand(redis.port, "CONFIG", "RESETSTAT");
+    await redisCommand(redis().port, "CONFIG", "RESETSTAT");
     const alone = await limiter.check({ tool: "search", caller: { client: "solo" } });
     expect(alone.reason).toBe("ok");
     expect(await scriptCalls()).toBe(1);
 
-    await redisCommand(redis.port, "CONFIG", "RESETSTAT");
+    await redisCommand(redis().port, "CONFIG", "RESETSTAT");
     const caller = { client: randomUUID() };
     const results = await Promise.all(
       Array.from({ length: 150 }, () => limiter.check({ tool: "search", caller })),

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { InvalidOptionError } from "@mcp-persist/cache-core";
-import { scopeDigest } from "@mcp-persist/keys";
-import { type RedisServer, redisCommand, startRedis } from "@mcp-persist/test-redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCache, InvalidOptionError, type ToolCall } from "@mcp-persist/cache-core";
+import { callerDigest } from "@mcp-persist/keys";
+import { useRedis } from "@mcp-persist/test-kit";
+import { redisCommand } from "@mcp-persist/test-redis";
+import { describe, expect, it } from "vitest";
 import {
   createRateLimiter,
   createToolRateLimiter,
@@ -14,11 +15,7 @@ import {
 } from "../src/index";
 import { PATIENT, storeKinds } from "./support/stores";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+const redis = useRedis();
 
 describe("mcpCaller", () => {
   it("is the session where there is one, else the client identity, else unknown", () => {
@@ -112,7 +109,7 @@ describe("the denial as an MCP tool result", () => {
   });
 });
 
-describe.each(storeKinds(() => redis))("a tool handler on $name", (kind) => {
+describe.each(storeKinds(redis))("a tool handler on $name", (kind) => {
   it("serves calls up to the limit, then returns the denial to the model", async () => {
     const limiter = createToolRateLimiter({
       ...PATIENT,
@@ -140,7 +137,35 @@ describe.each(storeKinds(() => redis))("a tool handler on $name", (kind) => {
   });
 });
 
-describe.each(storeKinds(() => redis).filter((kind) => kind.redis))("key layout on $name", (kind) => {
+describe.each(storeKinds(redis))("one ToolCall for the cache and the limiter on $name", (kind) => {
+  it("takes the cache's ToolCall as is, and counts an object caller by its canonical digest", async () => {
+    const store = kind.open();
+    const limiter = createToolRateLimiter({
+      ...PATIENT,
+      store,
+      prefix: randomUUID(),
+      perCallerPerTool: { limit: 2, windowMs: 60_000 },
+    });
+    const cache = createCache({ store, defaultTtlMs: 60_000, namespace: randomUUID() });
+    const user = randomUUID();
+    // One object, one caller word, for both; no JSON.stringify of the caller by hand.
+    const call: ToolCall = { tool: "get_metrics", args: { range: "1h" }, caller: { user, tenant: "acme" } };
+    let upstream = 0;
+    expect((await limiter.check(call)).allowed).toBe(true);
+    expect(await cache.wrap(call, async () => ++upstream)).toBe(1);
+    // The same identity with its parts in another order is the same caller: the last unit, then denied.
+    const reordered: ToolCall = { ...call, caller: { tenant: "acme", user } };
+    expect((await limiter.check(reordered)).allowed).toBe(true);
+    expect(await cache.wrap(reordered, async () => ++upstream)).toBe(1);
+    expect((await limiter.check(reordered)).allowed).toBe(false);
+    // Another caller has its own bucket and its own entry.
+    const other: ToolCall = { ...call, caller: { user: randomUUID(), tenant: "acme" } };
+    expect((await limiter.check(other)).allowed).toBe(true);
+    expect(await cache.wrap(other, async () => ++upstream)).toBe(2);
+  });
+});
+
+describe.each(storeKinds(redis).filter((kind) => kind.redis))("key layout on $name", (kind) => {
   it("keys carry the caller's digest, the tool, and a hash tag per slot group", async () => {
     const prefix = randomUUID();
     const caller = { client: "alice@example.com" };
@@ -162,8 +187,8 @@ describe.each(storeKinds(() => redis).filter((kind) => kind.redis))("key layout 
       limit: 5,
       windowMs: 60_000,
     }).check("my key");
-    const keys = (await redisCommand(redis.port, "KEYS", `${prefix}:*`)).split("\n").sort();
-    const who = scopeDigest(caller);
+    const keys = (await redisCommand(redis().port, "KEYS", `${prefix}:*`)).split("\n").sort();
+    const who = callerDigest(caller);
     expect(keys).toEqual(
       [
         `${prefix}:gcra:my%20key`,

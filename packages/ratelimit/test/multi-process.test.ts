@@ -6,13 +6,13 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
+import { useRedis } from "@mcp-persist/test-kit";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 const WORKERS = 3;
 const CHECKS_EACH = 25;
 
-let redis: RedisServer;
+const redis = useRedis();
 let dir: string;
 let bundle: string;
 
@@ -68,10 +68,9 @@ async function bundleWorker(outfile: string): Promise<void> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "ratelimit-workers-"));
   bundle = join(dir, "worker.cjs");
-  [redis] = await Promise.all([startRedis(), bundleWorker(bundle)]);
+  await bundleWorker(bundle);
 }, 30_000);
 afterAll(async () => {
-  await redis?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -88,7 +87,7 @@ it("three processes (ioredis and node-redis) sharing one Redis admit exactly the
   const children = Array.from({ length: WORKERS }, (_, i) =>
     spawn(
       process.execPath,
-      [bundle, redis.url, prefix, i % 2 === 0 ? "ioredis" : "node-redis", String(CHECKS_EACH)],
+      [bundle, redis().url, prefix, i % 2 === 0 ? "ioredis" : "node-redis", String(CHECKS_EACH)],
       {
         stdio: ["pipe", "pipe", "inherit"],
       },

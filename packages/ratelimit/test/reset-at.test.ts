@@ -1,21 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { faultyStore } from "@mcp-persist/cache-core/testing";
 import { lruStore } from "@mcp-persist/store-lru";
-import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useRedis } from "@mcp-persist/test-kit";
+import { describe, expect, it } from "vitest";
 import { createRateLimiter, createToolRateLimiter } from "../src/index";
 import { PATIENT, storeKinds } from "./support/stores";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+const redis = useRedis();
 
 /** A limiter clock between two milliseconds, as the default (monotonic) clock nearly always is. */
 const fractional = { now: () => 1_700_000_000_000.25 };
 
-describe.each(storeKinds(() => redis))("resetAtMs on $name", (kind) => {
+describe.each(storeKinds(redis))("resetAtMs on $name", (kind) => {
   it("is whole milliseconds, rounded up: every limit is available again at that time", async () => {
     const limiter = createRateLimiter({
       ...PATIENT,

@@ -1,22 +1,19 @@
-import { type RedisServer, redisCommand, startRedis } from "@mcp-persist/test-redis";
+import { useRedis } from "@mcp-persist/test-kit";
+import { redisCommand } from "@mcp-persist/test-redis";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { algorithms } from "../src/algorithms";
 import { storeKinds } from "./support/stores";
 import { Admissions, runsOn, sharedKeyLimiters, traffic } from "./support/traffic";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+const redis = useRedis();
 
 const MINUTE = 60_000;
 
 // A rolling deploy that lowers a limit from 20 to 2 a minute: for a while, old and new processes
 // check the same keys under different limits. Each check is held to its own limit, counting every
 // unit admitted under either: a key never admits more than the larger limit in a window.
-describe.each(storeKinds(() => redis))("one key under two limits on $name", (kind) => {
+describe.each(storeKinds(redis))("one key under two limits on $name", (kind) => {
   it.each(Object.values(algorithms).map((algorithm) => algorithm.name))(
     "%s: 12 calls at 20, 1 at 2, 30 at 20, all at one server time: 20 admitted, no more",
     async (algorithm) => {
@@ -36,7 +33,7 @@ describe.each(storeKinds(() => redis))("one key under two limits on $name", (kin
       expect(await lowered.check("k")).toMatchObject({ allowed: false, remaining: 0 });
       if (kind.redis && algorithm === "sliding-log") {
         // One sorted-set member per admitted unit: none was overwritten by a re-used name.
-        expect(await redisCommand(redis.port, "ZCARD", `${prefix}:log:k`)).toBe("20");
+        expect(await redisCommand(redis().port, "ZCARD", `${prefix}:log:k`)).toBe("20");
       }
     },
   );

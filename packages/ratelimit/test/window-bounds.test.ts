@@ -1,16 +1,12 @@
-import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
+import { useRedis } from "@mcp-persist/test-kit";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { storeKinds } from "./support/stores";
 import { Admissions, clockedLimiter, runsOn, traffic } from "./support/traffic";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+const redis = useRedis();
 
-describe.each(storeKinds(() => redis))("documented bounds on $name, with a controlled clock", (kind) => {
+describe.each(storeKinds(redis))("documented bounds on $name, with a controlled clock", (kind) => {
   it("sliding-window: at most limit per aligned window and 2 × limit - 1 per span; allows while both windows fit", async () => {
     await fc.assert(
       fc.asyncProperty(traffic, async ({ limit, windowMs, calls }) => {

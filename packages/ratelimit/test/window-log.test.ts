@@ -1,16 +1,12 @@
-import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
+import { useRedis } from "@mcp-persist/test-kit";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { storeKinds } from "./support/stores";
 import { Admissions, clockedLimiter, runsOn, traffic } from "./support/traffic";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+const redis = useRedis();
 
-describe.each(storeKinds(() => redis))("sliding log on $name, with a controlled clock", (kind) => {
+describe.each(storeKinds(redis))("sliding log on $name, with a controlled clock", (kind) => {
   it("units leave the window exactly windowMs after they were admitted", async () => {
     const { limiter, clock } = clockedLimiter(kind, "sliding-log", { limit: 3, windowMs: 1000 });
     const start = clock.now();

@@ -20,13 +20,13 @@ it("runs the cache-core README example", async () => {
   expect(cache.stats().tools.search_docs?.hitRate).toBe(0.5);
 });
 
-it("runs the cache-core requireScope example", async () => {
+it("runs the cache-core requireCaller example", async () => {
   const cache = createCache({
     store: lruStore(),
     defaultTtlMs: 60_000,
-    requireScope: true,
+    requireCaller: true,
     tools: {
-      search_docs: { requireScope: false, ttlMs: 5 * 60_000 },
+      search_docs: { requireCaller: false, ttlMs: 5 * 60_000 },
       get_profile: { ttlMs: 30_000 },
     },
   });

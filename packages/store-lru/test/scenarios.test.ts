@@ -29,7 +29,7 @@ function searchDocsServer(options: { store?: ReturnType<typeof lruStore>; storeT
     return [`${args.query} #1`, `${args.query} #2`].slice(0, args.limit);
   };
   const handler = (args: SearchArgs, user?: string) =>
-    cache.wrap({ tool: "search_docs", args, scope: user }, async () => ({
+    cache.wrap({ tool: "search_docs", args, caller: user }, async () => ({
       content: [{ type: "text" as const, text: JSON.stringify(await searchDocsApi(args)) }],
     }));
   return { cache, clock, store, api, handler, events };
@@ -54,11 +54,11 @@ describe("guide scenarios on store-lru", () => {
   it("keeps two callers' results apart with per-caller keys", async () => {
     const { cache } = searchDocsServer();
     const profile = (user: string) =>
-      cache.wrap({ tool: "get_profile", args: {}, scope: { user } }, async () => ({ owner: user }));
+      cache.wrap({ tool: "get_profile", args: {}, caller: { user } }, async () => ({ owner: user }));
     expect(await profile("alice")).toEqual({ owner: "alice" });
     expect(await profile("bob")).toEqual({ owner: "bob" });
     expect(
-      await cache.wrap({ tool: "get_profile", args: {}, scope: { user: "alice" } }, async () => ({
+      await cache.wrap({ tool: "get_profile", args: {}, caller: { user: "alice" } }, async () => ({
         owner: "x",
       })),
     ).toEqual({

@@ -39,9 +39,9 @@ server.registerTool(
     const limited = await limiter.check({ tool: "search", caller: mcpCaller(extra) });
     if (!limited.allowed) return rateLimitedResult(limited);
     return cache.wrap(
-      { tool: "search", args, scope: extra.authInfo?.clientId },
+      { tool: "search", args, caller: extra.authInfo?.clientId },
       async (): Promise<CallToolResult> => ({ content: [{ type: "text", text: `${args.query}` }] }),
-      { requireScope: true },
+      { requireCaller: true },
     );
   },
 );

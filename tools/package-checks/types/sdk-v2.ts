@@ -41,9 +41,9 @@ server.registerTool(
     const limited = await limiter.check({ tool: "search", caller: mcpCaller(ctx) });
     if (!limited.allowed) return rateLimitedResult(limited);
     return cache.wrap(
-      { tool: "search", args, scope: ctx.http?.authInfo?.clientId },
+      { tool: "search", args, caller: ctx.http?.authInfo?.clientId },
       async (): Promise<CallToolResult> => ({ content: [{ type: "text", text: `${args.query}` }] }),
-      { requireScope: true },
+      { requireCaller: true },
     );
   },
 );

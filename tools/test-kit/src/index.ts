@@ -1,5 +1,6 @@
 // @mcp-persist/test-kit: what the packages' tests share. Private, consumed as source by vitest.
 
+export { clusterStoreKinds } from "./cluster-store-kinds";
 export { exportedScripts } from "./exported-scripts";
 export { ClockedRedis, kitScripts } from "./parity/clocked-redis";
 export { expectParity, type ParityCall, type ParityOptions } from "./parity/expect-parity";
@@ -24,6 +25,7 @@ export {
 } from "./redis-scenarios/redis-store-kit";
 export { scriptScenarios } from "./redis-scenarios/script-scenarios";
 export {
+  closedAfterEach,
   freshPrefix,
   type OpenOptions,
   PATIENT_TIMEOUT_MS,

@@ -52,14 +52,7 @@ export function freshPrefix(label = "kit"): string {
  * opened during a test is closed after it. Call at collection time (it registers an `afterEach`).
  */
 export function storeKinds(server: () => RedisServer): StoreKind[] {
-  const opened: Store[] = [];
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((store) => store.close().catch(() => {})));
-  });
-  const track = (store: Store): Store => {
-    opened.push(store);
-    return store;
-  };
+  const track = closedAfterEach();
   return [
     {
       name: "lru",
@@ -81,6 +74,21 @@ export function storeKinds(server: () => RedisServer): StoreKind[] {
         track(nodeRedisStore({ connection: { url: server().url, keyPrefix }, timeoutMs })),
     },
   ];
+}
+
+/**
+ * A function that hands back the store it is given, and closes it after the current test.
+ * Call at collection time (it registers an `afterEach`).
+ */
+export function closedAfterEach(): (store: Store) => Store {
+  const opened: Store[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close().catch(() => {})));
+  });
+  return (store) => {
+    opened.push(store);
+    return store;
+  };
 }
 
 /** The two Redis kinds of {@link storeKinds}. */

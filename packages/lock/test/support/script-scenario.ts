@@ -2,7 +2,7 @@ import type { Script, ScriptArg, ScriptReply, Store } from "@mcp-persist/cache-c
 import { expect } from "vitest";
 import { lockScripts } from "../../src/index";
 import { lockKeys } from "../../src/keys";
-import { freshNamespace } from "./stores";
+import { freshNamespace } from "./namespace";
 
 /**
  * Every path of every script, in an order where each step depends on the last. Time-dependent

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createCache, type Store } from "@mcp-persist/cache-core";
-import type { CallerScope } from "@mcp-persist/keys";
+import type { Caller } from "@mcp-persist/keys";
 
 export interface SearchArgs {
   query: string;
@@ -21,10 +21,10 @@ export function searchDocsApp(store: Store, namespace = `app-${randomUUID()}`) {
   return {
     cache,
     upstreamCalls: () => upstreamCalls,
-    /** The tool handler: shared results, or per caller with `scope`. */
-    searchDocs: (args: SearchArgs, scope?: CallerScope) =>
-      cache.wrap({ tool: "search_docs", args, scope }, () =>
-        searchDocsApi(args, JSON.stringify(scope ?? "anyone")),
+    /** The tool handler: shared results, or per caller with `caller`. */
+    searchDocs: (args: SearchArgs, caller?: Caller) =>
+      cache.wrap({ tool: "search_docs", args, caller }, () =>
+        searchDocsApi(args, JSON.stringify(caller ?? "anyone")),
       ),
   };
 }
