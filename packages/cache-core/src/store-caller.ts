@@ -50,8 +50,9 @@ export function storeCaller(store: Store, options: StoreCallerOptions): StoreCal
   const { pkg, timeoutMs, consequence } = options;
   const own = store.capabilities.deadlineMs;
   const bounded = own === undefined || own > timeoutMs;
-  // Takes the call already started, so a call costs no closure beyond the store's own promise
-  // (the cache's hit path goes through here); `withDeadline` builds nothing until a timer fires.
+  // Takes the call already started, so a store that bounds itself costs no closure beyond its own
+  // promise (the Redis stores' hit path). A store without a stated bound (an in-process one's
+  // async calls) pays for `withDeadline`: a promise, a few closures and a timer per call.
   const settle = <T>(operation: string, call: Promise<T>, onLate?: (value: T) => void): Promise<T> =>
     bounded
       ? withDeadline(

@@ -22,6 +22,12 @@ export async function closeClient(adapter: RedisClientAdapter<unknown>, drainMs:
   });
   const closed = await Promise.race([drained, late]);
   clearTimeout(timer);
-  // Also after a failed quit: whatever made it fail may have left the client reconnecting.
-  if (!closed) adapter.disconnect();
+  if (closed) return;
+  try {
+    // Also after a failed quit: whatever made it fail may have left the client reconnecting.
+    adapter.disconnect();
+  } catch {
+    // node-redis 5's destroy() throws once its close() has begun (6 made it idempotent): that
+    // client ends when its draining close does. close() itself must never fail on it.
+  }
 }
