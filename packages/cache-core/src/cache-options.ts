@@ -136,6 +136,15 @@ export interface WrapOptions<T> {
   isError?: (value: T) => boolean;
   /** Stats label (and `invalidateTool` target) for a string key; tool calls use their `tool`. */
   tool?: string;
+  /**
+   * Cancels this call's wait (pass the MCP request's `extra.signal` / `ctx.mcpReq.signal`): when it
+   * aborts, `wrap` rejects with the signal's reason at once, whether it was reading the store or
+   * waiting for a shared `fn` call. Only this caller leaves: a `fn` call other callers share goes
+   * on, and its result is stored. An aborted signal rejects before anything runs. `fn` is not
+   * handed the signal: give it the request's signal yourself if the upstream call should stop too.
+   * @default none
+   */
+  signal?: AbortSignal;
 }
 
 /** The default `isError`: an MCP tool result `{ content, isError: true }`. */

@@ -14,6 +14,7 @@ import type { Store } from "./store";
 import { Telemetry } from "./telemetry";
 import { requireCallerOption, toolDefaults } from "./tool-policy";
 import { assertTtlMs } from "./ttl";
+import { checkSignal, untilAborted } from "./until-aborted";
 import { type WarmEntry, type WarmResult, warmEntries } from "./warm";
 
 const PKG = "@mcp-persist/cache-core";
@@ -24,7 +25,9 @@ export interface Cache {
    * Returns the cached result for `key`, or calls `fn`, stores its result and returns it.
    * Never throws a store error: a failing or slow store (past `storeTimeoutMs`) makes the call go on
    * without the cache. Rejects only with `fn`'s own error, or a typed error for bad options.
-   * Concurrent calls for one key share one `fn` call (single-flight, in this process).
+   * Concurrent calls for one key share one `fn` call (single-flight, in this process). With
+   * `options.signal`, this call stops waiting when it aborts (rejects with the signal's reason);
+   * the shared `fn` call goes on for the others, and its result is still stored.
    */
   wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options?: WrapOptions<T>): Promise<T>;
   /** Removes one entry; resolves `true` if there was one. Store errors reject. */
@@ -96,10 +99,23 @@ class ToolCache implements Cache {
     );
   }
 
+  wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options?: WrapOptions<T>): Promise<T> {
+    if (options?.signal === undefined) return this.#wrap(key, fn, options);
+    let signal: AbortSignal;
+    try {
+      signal = checkSignal(PKG, options.signal);
+    } catch (error) {
+      return Promise.reject(error); // bad options reject, like every other mistake wrap reports
+    }
+    // Cancelled before it started: nothing to run, nothing to join.
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return untilAborted(this.#wrap(key, fn, options), signal);
+  }
+
   // The steps of a call, each one concern: which tool, which policy, may it be cached, which key,
   // join a running call, read the entry (and its generations), then answer from the entry or fill.
   // Only this method awaits, so a hit costs one promise (two with an asynchronous store's read).
-  async wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options?: WrapOptions<T>): Promise<T> {
+  async #wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options: WrapOptions<T> | undefined): Promise<T> {
     const tool = this.#toolOf(key, options);
     if (options?.bypass === true) return this.#bypass(tool, "policy", fn);
     // Read here, not only when keying: a call with both `caller` and `scope` is a typed error.
