@@ -74,31 +74,37 @@ return reply
 });
 
 /**
- * Takes back a charge made by {@link gcraCheck} (in Cluster, when a later slot group denied the
- * call): moves each TAT back by the cost, and deletes it once that puts it in the past.
+ * Takes back a charge made by {@link gcraCheck} (`refund()`, or in Cluster when a later slot group
+ * denied the call): moves each TAT back by what is left of the charge, and deletes it once that
+ * puts it in the past. A charge drains at the sustained rate from the moment it is made, so what
+ * is left is its `cost × interval` less the time since: the bucket without the charge would have
+ * drained at least that much meanwhile. Moving the TAT back by the whole charge could free room
+ * that later charges took, once the charge itself had drained.
  */
 export const gcraRefund = defineRefundScript({
   name: "ratelimit-gcra-refund",
-  lua: `-- Takes back a GCRA charge, made by a check that another Cluster slot group denied.
+  lua: `-- Takes back a GCRA charge: refund(), or a check that another Cluster slot group denied.
 --
 -- KEYS[i]: the TAT of limit i that was charged (epoch us, as the check's KEYS describe)
 -- ARGV[1]: cost, the units charged to each limit
--- ARGV[2]: the server time of the charge (ms); unused: a TAT holds no record of when
+-- ARGV[2]: at, the server time of the charge (ms): the charge has drained since then
 -- ARGV[2i + 1], ARGV[2i + 2] (i = 1..#KEYS): limit i (units per window) and its window (ms)
--- Returns the number of units taken back
+-- Returns the number of units taken back, wholly or in part (a charge drains as time passes)
 
 -- Server time, whole ms (see the check script), and in microseconds, as TATs are.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local us = now * 1000
 
-local cost = tonumber(ARGV[1])
+local cost, at = tonumber(ARGV[1]), tonumber(ARGV[2])
 local removed = 0
 for i, key in ipairs(KEYS) do
   local limit, window = tonumber(ARGV[2 * i + 1]), tonumber(ARGV[2 * i + 2])
+  -- What is left of the charge (us): it has drained since it was made (a clock that went back counts 0).
+  local left = cost * math.ceil(window * 1000 / limit) - math.max(now - at, 0) * 1000
   local tat = tonumber(redis.call('GET', key) or '0')
-  if tat > us then
-    local back = tat - cost * math.ceil(window * 1000 / limit)
+  if tat > us and left > 0 then
+    local back = tat - left
     if back > us then
       redis.call('SET', key, string.format('%d', back), 'PX', math.ceil((back - us) / 1000))
     else
@@ -109,11 +115,12 @@ for i, key in ipairs(KEYS) do
 end
 return removed
 `,
-  local(ctx, key, rule, { cost }, now) {
+  local(ctx, key, rule, { cost, at }, now) {
     const us = now * 1000;
+    const left = cost * interval(rule) - Math.max(now - at, 0) * 1000;
     const tat = Number(ctx.get(key) ?? "0");
-    if (tat <= us) return 0;
-    const back = tat - cost * interval(rule);
+    if (tat <= us || left <= 0) return 0;
+    const back = tat - left;
     if (back > us) ctx.set(key, String(back), Math.ceil((back - us) / 1000));
     else ctx.delete(key);
     return cost;

@@ -21,6 +21,8 @@ export class LimitSet {
    * Redis Cluster refuses that across slots, and then each group gets its own.
    */
   readonly slotGroups: readonly (readonly number[])[];
+  /** Every rule's index, in order: what a check sent in one script charges. */
+  readonly everyRule: readonly number[];
   readonly #unitArgs: readonly ScriptArg[];
 
   /** @param slotGroup names the hash tag a rule's keys carry (rules with the same one share a slot) */
@@ -33,6 +35,7 @@ export class LimitSet {
       groups.set(tag, [...(groups.get(tag) ?? []), i]);
     });
     this.slotGroups = [...groups.values()];
+    this.everyRule = rules.map((_, i) => i);
     this.#unitArgs = Object.freeze(checkArgs(rules, [1]));
   }
 

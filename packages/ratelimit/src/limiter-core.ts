@@ -4,9 +4,17 @@ import { PKG } from "./errors";
 import type { LimitSet } from "./limit-set";
 import type { ResolvedLimiterOptions } from "./resolve-options";
 import { degradedResult, storeResult } from "./result";
-import { ScriptRunner } from "./script-runner";
+import { type Decision, ScriptRunner, type SlotCharge } from "./script-runner";
 import { StoreHealth } from "./store-health";
-import type { RateLimitResult } from "./types";
+import type { RateLimitReason, RateLimitResult } from "./types";
+
+/** What taking back an allowed result's charge needs: where it was charged, on which keys, how much. */
+interface Charge {
+  readonly runner: ScriptRunner;
+  readonly keys: readonly string[];
+  readonly cost: number;
+  readonly charged: readonly SlotCharge[];
+}
 
 /**
  * The decision policy shared by every limiter: ask the store (each call bounded by
@@ -23,6 +31,14 @@ export class LimiterCore {
   readonly #logger: Logger;
   /** A failing fallback store fails every check: said once per interval, not per check. */
   readonly #warnings: ThrottledWarnings;
+  /**
+   * The charge behind each allowed result this limiter returned, until it is refunded. A WeakMap
+   * keyed by the result object rather than a hidden field on it: results stay plain data (they are
+   * spread, cloned, serialised into `structuredContent`, compared in tests) with nothing to leak or
+   * to copy along, a forged or copied object finds nothing, another limiter's results are not in
+   * this map, and an entry goes when its result is collected.
+   */
+  readonly #charges = new WeakMap<object, Charge>();
 
   constructor(options: ResolvedLimiterOptions, set: LimitSet) {
     const { store, fallbackStore, clock } = options;
@@ -38,16 +54,23 @@ export class LimiterCore {
     this.#health = new StoreHealth(clock, options.probeIntervalMs);
   }
 
-  /** Checks `keys`, one per rule of the limiter's set, in order. */
-  async check(keys: readonly string[], cost: number): Promise<RateLimitResult> {
+  /**
+   * Checks `keys`, one per rule of the limiter's set, in order. `extra` fields are added to the
+   * result (the tool limiter's `tool`) before it is remembered: refunds know the object returned.
+   */
+  async check<Extra extends object>(
+    keys: readonly string[],
+    cost: number,
+    extra: Extra,
+  ): Promise<RateLimitResult & Extra> {
     const { clock, store } = this.#options;
-    const set = this.#set;
     if (this.#health.shouldAsk()) {
       try {
-        const reply = await this.#primary.run(keys, cost);
+        const decision = await this.#primary.run(keys, cost);
         const downMs = this.#health.answered();
         if (downMs !== undefined) this.#logRecovery(store, downMs);
-        return storeResult(set, reply, reply[0] === 1 ? "ok" : "limited", clock.now());
+        const reason = decision.reply[0] === 1 ? "ok" : "limited";
+        return this.#decided(this.#primary, keys, cost, decision, reason, extra);
       } catch (error) {
         // Logged once per outage (when it starts), not per check: the health gate makes it rare.
         if (this.#health.failed()) this.#logOutage(store, error);
@@ -55,8 +78,8 @@ export class LimiterCore {
     }
     if (this.#fallback !== undefined) {
       try {
-        const reply = await this.#fallback.run(keys, cost);
-        return storeResult(set, reply, "fallback", clock.now());
+        const decision = await this.#fallback.run(keys, cost);
+        return this.#decided(this.#fallback, keys, cost, decision, "fallback", extra);
       } catch (error) {
         this.#warnings.warn(
           "ratelimit_fallback_failed",
@@ -66,7 +89,46 @@ export class LimiterCore {
       }
     }
     const allowed = this.#options.onStoreDown === "proceed";
-    return degradedResult(set, allowed, Math.max(1, this.#health.msUntilProbe()), clock.now());
+    const retryAfterMs = Math.max(1, this.#health.msUntilProbe());
+    return Object.assign(degradedResult(this.#set, allowed, retryAfterMs, clock.now()), extra);
+  }
+
+  /**
+   * Takes back the charge of `result`, an allowed result this limiter returned and has not taken
+   * back yet, on the store that decided it; else resolves `false` at once. Never rejects.
+   */
+  async refund(result: unknown): Promise<boolean> {
+    // WeakMap.get of a non-object is undefined, not an error.
+    const charge = this.#charges.get(result as object);
+    if (charge === undefined) return false;
+    // Forgotten before the first await: a second refund of the result, even a concurrent one,
+    // finds nothing, so a unit is never given back twice (even when this one fails: a refund that
+    // timed out may still run on the server, and a retry could then take back a second unit).
+    this.#charges.delete(result as object);
+    if (charge.runner === this.#primary && this.#health.isDown) {
+      // A store known to be away is not waited for, as checks do not wait for it.
+      this.#warnings.warn(
+        "ratelimit_refund_failed",
+        { store: this.#options.store.name },
+        `[${PKG}] could not take back a charge on refund(): the store is down; it counts until it leaves its window`,
+      );
+      return false;
+    }
+    return charge.runner.refund(charge.keys, charge.cost, charge.charged, "on refund()");
+  }
+
+  /** The result of a decision by `runner`, remembered when it charged something. */
+  #decided<Extra extends object>(
+    runner: ScriptRunner,
+    keys: readonly string[],
+    cost: number,
+    { reply, charged }: Decision,
+    reason: RateLimitReason,
+    extra: Extra,
+  ): RateLimitResult & Extra {
+    const result = Object.assign(storeResult(this.#set, reply, reason, this.#options.clock.now()), extra);
+    if (charged.length > 0) this.#charges.set(result, { runner, keys, cost, charged });
+    return result;
   }
 
   #logOutage(store: Store, error: unknown): void {

@@ -4,13 +4,16 @@ import { LimitSet } from "./limit-set";
 import { LimiterCore } from "./limiter-core";
 import { costOf, type LimitRule, validateRule } from "./limits";
 import { resolveLimiterOptions } from "./resolve-options";
-import type { CheckOptions, LimiterOptions, RateLimitResult } from "./types";
+import type { CheckOptions, LimiterOptions, RateLimitResult, Refunds } from "./types";
+
+/** What a plain limiter adds to its results: nothing (one object, not a new one per check). */
+const NO_EXTRA = Object.freeze({});
 
 /** Options of {@link createRateLimiter}: one limit, on keys you choose. */
 export interface RateLimiterOptions extends LimiterOptions, LimitRule {}
 
 /** One limit on keys you choose. */
-export interface RateLimiter {
+export interface RateLimiter extends Refunds {
   readonly algorithm: AlgorithmName;
   readonly limit: number;
   readonly windowMs: number;
@@ -41,7 +44,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     ...rule,
     async check(key, checkOptions) {
       const cost = costOf(checkOptions, rule.limit);
-      return core.check([singleKey(resolved.keyBase, key)], cost);
+      return core.check([singleKey(resolved.keyBase, key)], cost, NO_EXTRA);
     },
+    refund: (result) => core.refund(result),
   };
 }

@@ -11,10 +11,22 @@ const MAX_BATCH = 100;
 /** What a store raises for keys of several slots in one call on a Redis Cluster. */
 const CROSS_SLOT = "ERR_CROSS_SLOT";
 
+/** What a check charged on one slot group: the rules at `group`, at the store's time `at` (ms). */
+export interface SlotCharge {
+  readonly group: readonly number[];
+  readonly at: number;
+}
+
+/** A check's reply, and what it charged: one entry per slot group, none when it was denied. */
+export interface Decision {
+  readonly reply: CheckReply;
+  readonly charged: readonly SlotCharge[];
+}
+
 interface Pending {
   keys: readonly string[];
   cost: number;
-  resolve(reply: CheckReply): void;
+  resolve(decision: Decision): void;
   reject(error: unknown): void;
 }
 
@@ -27,12 +39,14 @@ interface Pending {
  * (`capabilities.cluster`), or from the first cross-slot refusal on (`ERR_CROSS_SLOT`), the runner
  * sends each check alone and, when its own limits sit in different slots, one script per slot
  * group, in order; when a later group denies, it takes back (refunds) what the earlier groups
- * charged.
+ * charged. A refund asked for later (`refund()`) takes the same path: one script per group charged.
  */
 export class ScriptRunner {
   readonly #store: Store;
   /** Every store call goes through it: bounded by `storeTimeoutMs`, the store's own deadline honoured once. */
   readonly #caller: StoreCaller;
+  /** The same deadline for refunds; its own instance only so that a timeout's message says what it cost. */
+  readonly #refundCaller: StoreCaller;
   readonly #options: ResolvedLimiterOptions;
   readonly #set: LimitSet;
   readonly #logger: Logger;
@@ -55,6 +69,11 @@ export class ScriptRunner {
       timeoutMs: options.storeTimeoutMs,
       consequence: "the check was decided without it (fallbackStore, else onStoreDown)",
     });
+    this.#refundCaller = storeCaller(store, {
+      pkg: PKG,
+      timeoutMs: options.storeTimeoutMs,
+      consequence: "the charge was not taken back: it counts until it leaves its window",
+    });
     this.#options = options;
     this.#set = set;
     this.#logger = logger;
@@ -63,10 +82,10 @@ export class ScriptRunner {
     if (store.capabilities.cluster === true) this.#enterClusterMode();
   }
 
-  /** Checks `keys` (one per rule, in order); replies as the check script does for one check. */
-  run(keys: readonly string[], cost: number): Promise<CheckReply> {
+  /** Checks `keys` (one per rule, in order): the check script's reply for it, and what it charged. */
+  run(keys: readonly string[], cost: number): Promise<Decision> {
     if (this.#cluster) return this.#runBySlot(keys, cost);
-    if (!this.#batching) return this.#send([keys], [cost]);
+    if (!this.#batching) return this.#send([keys], [cost]).then((reply) => this.#whole(reply));
     return new Promise((resolve, reject) => {
       this.#queue.push({ keys, cost, resolve, reject });
       if (this.#queue.length === 1) queueMicrotask(() => this.#flush());
@@ -83,7 +102,8 @@ export class ScriptRunner {
         batch.map((check) => check.keys),
         batch.map((check) => check.cost),
       ).then(
-        (reply) => batch.forEach((check, i) => check.resolve(reply.slice(i * size, (i + 1) * size))),
+        (reply) =>
+          batch.forEach((check, i) => check.resolve(this.#whole(reply.slice(i * size, (i + 1) * size)))),
         (error: unknown) => this.#failed(batch, error),
       );
     }
@@ -107,16 +127,22 @@ export class ScriptRunner {
     );
   }
 
+  /** A check that went to the store in one script: if allowed, it charged every rule at its `now`. */
+  #whole(reply: CheckReply): Decision {
+    const charged = reply[0] === 1 ? [{ group: this.#set.everyRule, at: reply[1] as number }] : [];
+    return { reply, charged };
+  }
+
   /** One script call for several checks. */
   #send(keys: readonly (readonly string[])[], costs: readonly number[]): Promise<CheckReply> {
     return this.#caller.run(this.#options.algorithm.check, keys.flat(), this.#set.args(costs));
   }
 
-  async #runBySlot(keys: readonly string[], cost: number): Promise<CheckReply> {
+  async #runBySlot(keys: readonly string[], cost: number): Promise<Decision> {
     const set = this.#set;
-    if (set.slotGroups.length === 1) return this.#send([keys], [cost]);
+    if (set.slotGroups.length === 1) return this.#whole(await this.#send([keys], [cost]));
     const combined = [1, 0, ...set.rules.flatMap(() => [0, 0, 0])];
-    const charged: { group: readonly number[]; at: number }[] = [];
+    const charged: SlotCharge[] = [];
     for (const group of set.slotGroups) {
       const groupKeys = group.map((i) => keys[i] as string);
       const reply = await this.#caller.run(this.#options.algorithm.check, groupKeys, set.args([cost], group));
@@ -124,24 +150,47 @@ export class ScriptRunner {
       combined[1] = reply[1] as number;
       if (reply[0] !== 1) {
         combined[0] = 0;
-        for (const done of charged) this.#refund(keys, done.group, done.at, cost);
-        break;
+        // In the background: the denial stands whether or not the refund lands.
+        void this.refund(keys, cost, charged, "after another slot group denied the call");
+        return { reply: combined, charged: [] };
       }
       charged.push({ group, at: reply[1] as number });
     }
-    return combined;
+    return { reply: combined, charged };
   }
 
-  /** Best effort, in the background: the denial stands whether or not the refund lands. */
-  #refund(keys: readonly string[], group: readonly number[], at: number, cost: number): void {
-    const groupKeys = group.map((i) => keys[i] as string);
-    const args = refundArgs(cost, at, this.#set.pick(group));
-    this.#caller.run(this.#options.algorithm.refund, groupKeys, args).catch((error: unknown) => {
-      this.#warnings.warn(
-        "ratelimit_refund_failed",
-        { store: this.#store.name, err: error },
-        `[${PKG}] could not take back a charge after another slot group denied the call`,
-      );
-    });
+  /**
+   * Takes back what a check of `keys` costing `cost` charged: one refund script per slot group,
+   * all at once. Resolves whether every one was answered; never rejects (a failure is warned,
+   * throttled): a refund is best effort, and a charge not taken back counts until it leaves its
+   * window, which errs on the side of the limit. `when` ends the warning's sentence.
+   */
+  refund(
+    keys: readonly string[],
+    cost: number,
+    charged: readonly SlotCharge[],
+    when: string,
+  ): Promise<boolean> {
+    const { refund } = this.#options.algorithm;
+    const groups = charged.map(({ group, at }) =>
+      this.#refundCaller
+        .run(
+          refund,
+          group.map((i) => keys[i] as string),
+          refundArgs(cost, at, this.#set.pick(group)),
+        )
+        .then(
+          () => true,
+          (error: unknown) => {
+            this.#warnings.warn(
+              "ratelimit_refund_failed",
+              { store: this.#store.name, err: error },
+              `[${PKG}] could not take back a charge ${when}; it counts until it leaves its window`,
+            );
+            return false;
+          },
+        ),
+    );
+    return Promise.all(groups).then((answered) => answered.every(Boolean));
   }
 }

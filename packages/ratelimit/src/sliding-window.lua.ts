@@ -103,19 +103,25 @@ return reply
 });
 
 /**
- * Takes back a charge made by {@link slidingWindowCheck} (in Cluster, when a later slot group
- * denied the call): from the current count if the slot has not moved on, else from the previous,
- * with INCRBY on the packed integer, which keeps the key's TTL.
+ * Takes back a charge made by {@link slidingWindowCheck} (`refund()`, or in Cluster when a later
+ * slot group denied the call): from the current count if the slot has not moved on, else from the
+ * previous, with INCRBY on the packed integer, which keeps the key's TTL. Two slots after the
+ * charge it counts nowhere, and the packed slot number (index mod 4) may by then name a later
+ * slot's count: the refund takes nothing, so it never frees room the charge no longer takes.
  */
 export const slidingWindowRefund = defineRefundScript({
   name: "ratelimit-sliding-window-refund",
-  lua: `-- Takes back a sliding-window charge, made by a check that another Cluster slot group denied.
+  lua: `-- Takes back a sliding-window charge: refund(), or a check that another Cluster slot group denied.
 --
 -- KEYS[i]: the counter of limit i that was charged (packed, as the check's KEYS describe)
 -- ARGV[1]: cost, the units charged to each limit
 -- ARGV[2]: at, the server time of the charge (ms): which slot the charge went to
 -- ARGV[2i + 1], ARGV[2i + 2] (i = 1..#KEYS): limit i (units per window) and its window (ms)
 -- Returns the number of units taken back
+
+-- Server time, whole ms (see the check script).
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
 -- 2^25, the span of one packed count (as in the check script)
 local SPAN = 33554432
@@ -135,7 +141,9 @@ for i, key in ipairs(KEYS) do
   local index = math.floor(at / window)
   local slot, previous, current = read(key)
   local taken, weight = 0, 0
-  if slot == index % 4 then
+  if math.floor(now / window) > index + 1 then
+    taken = 0 -- the charge has left the window; its slot number may name a later count by now
+  elseif slot == index % 4 then
     taken, weight = math.min(cost, current), 4 * SPAN
   elseif slot == (index + 1) % 4 then
     taken, weight = math.min(cost, previous), 4 -- the slot moved on: the charge counts as previous
@@ -147,8 +155,9 @@ for i, key in ipairs(KEYS) do
 end
 return removed
 `,
-  local(ctx, key, rule, { cost, at }) {
+  local(ctx, key, rule, { cost, at }, now) {
     const index = Math.floor(at / rule.windowMs);
+    if (Math.floor(now / rule.windowMs) > index + 1) return 0;
     const { slot, previous, current } = unpack(Number(ctx.get(key) ?? "0"));
     let [taken, weight] = [0, 0];
     if (slot === index % 4) [taken, weight] = [Math.min(cost, current), 4 * SPAN];

@@ -25,6 +25,11 @@ export class StoreHealth {
     return true;
   }
 
+  /** Whether the last call to the store failed, and it has not answered since. */
+  get isDown(): boolean {
+    return this.#downSince !== undefined;
+  }
+
   /** The store answered. Returns how long it had been away, if it had. */
   answered(): number | undefined {
     this.#probing = false;

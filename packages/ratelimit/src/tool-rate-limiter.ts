@@ -6,7 +6,7 @@ import { LimitSet, type NamedRule } from "./limit-set";
 import { LimiterCore } from "./limiter-core";
 import { costOf, type LimitRule, validateRule } from "./limits";
 import { resolveLimiterOptions } from "./resolve-options";
-import type { CheckOptions, LimiterOptions, RateLimitResult } from "./types";
+import type { CheckOptions, LimiterOptions, RateLimitResult, Refunds } from "./types";
 
 /** The rules a tool limiter can apply to each call, from the most specific. */
 export type ToolRuleName = "perCallerPerTool" | "perCaller" | "perTool";
@@ -43,7 +43,7 @@ export type ToolRateLimitResult = RateLimitResult & {
 };
 
 /** Up to three limits on every tool call, checked together. */
-export interface ToolRateLimiter {
+export interface ToolRateLimiter extends Refunds {
   readonly algorithm: AlgorithmName;
   /** The rules in force. */
   readonly rules: Readonly<Partial<Record<ToolRuleName, LimitRule>>>;
@@ -96,13 +96,12 @@ export function createToolRateLimiter(options: ToolRateLimiterOptions): ToolRate
       // A missing call reaches keySegment as a missing tool name: a KeyError, like an empty one.
       const { tool, caller } = (call ?? {}) as CheckedCall;
       const keys = toolCallKeys(resolved.keyBase, tool, caller);
-      return {
-        ...(await core.check(
-          active.map((name) => keys[name]),
-          cost,
-        )),
-        tool,
-      };
+      return core.check(
+        active.map((name) => keys[name]),
+        cost,
+        { tool },
+      );
     },
+    refund: (result) => core.refund(result),
   };
 }

@@ -42,6 +42,26 @@ export type RateLimitResult = {
   readonly retryAfterMs: number;
 };
 
+/** What every limiter offers besides its `check()`. */
+export interface Refunds {
+  /**
+   * Takes back the charge of `result`, an allowed result this limiter's `check()` returned: the
+   * same cost, on every rule it charged (on a Cluster, on every slot group), on the store that
+   * decided it (the `fallbackStore` for `reason: "fallback"`). For a call that was allowed and
+   * then did not happen (its lock was busy, its input was refused). Pass the very object
+   * `check()` returned: a copy is not recognised.
+   *
+   * Resolves `true` once the store took the charge back, as far as it still counts (a charge that
+   * has left its window has nothing left to give; a refund never frees more room than the charge
+   * still takes). Resolves `false`, and does nothing, for a result it cannot refund: denied,
+   * `degraded`, from another limiter, or refunded already (refunding twice gives back one charge).
+   * Never rejects: a store that fails or does not answer within `storeTimeoutMs`, or is known to
+   * be down, resolves `false` (warned as `ratelimit_refund_failed`), and the charge then counts
+   * until it leaves its window.
+   */
+  refund(result: RateLimitResult): Promise<boolean>;
+}
+
 /** Options of one `check()`. */
 export interface CheckOptions {
   /**

@@ -78,6 +78,29 @@ describe.each(clusterStores)("on a Redis Cluster through $name", (kind) => {
     },
   );
 
+  it.each(ALGORITHMS)("%s: refund() takes back the charge on every slot group", async (algorithm) => {
+    const store = kind.open();
+    await store.ping();
+    const limiter = createToolRateLimiter({
+      store,
+      algorithm,
+      prefix: randomUUID(),
+      storeTimeoutMs: 2000,
+      // The caller's slot group, then the tool's: each with room for one call.
+      perCallerPerTool: { limit: 1, windowMs: 60_000 },
+      perTool: { limit: 1, windowMs: 60_000 },
+    });
+    const call = { tool: "deploy", caller: { client: "dave" } };
+    const first = await limiter.check(call);
+    const denied = await limiter.check(call);
+    expect([first.allowed, denied.allowed]).toEqual([true, false]);
+    expect(await limiter.refund(denied)).toBe(false);
+    expect(await Promise.all([limiter.refund(first), limiter.refund(first)])).toEqual([true, false]);
+    // Allowed only if both groups gave their unit back; and only once.
+    expect(await limiter.check(call)).toMatchObject({ allowed: true, reason: "ok" });
+    expect((await limiter.check(call)).allowed).toBe(false);
+  });
+
   it("a Cluster store that does not say it is one: switches on its first CrossSlotError (ERR_CROSS_SLOT)", async () => {
     const inner = kind.open();
     await inner.ping();

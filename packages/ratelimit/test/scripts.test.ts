@@ -15,8 +15,9 @@ it("every script reads the server clock with the one TIME preamble the injected-
     expect(reads, script.name).toBeLessThanOrEqual(1);
     if (reads === 1) expect(script.lua, script.name).toContain(SERVER_NOW_LUA);
   }
-  // The checks read time; so do the refunds that compare against it (not sliding-window's).
-  expect(everyScript.filter((script) => script.lua.includes(SERVER_NOW_LUA))).toHaveLength(5);
+  // Every script reads time: the checks to decide, the refunds to tell how much of a charge still
+  // counts (the sliding window, whether its slot number still names the charge's count).
+  expect(everyScript.filter((script) => script.lua.includes(SERVER_NOW_LUA))).toHaveLength(6);
 });
 
 it("the sliding-window scripts pack counts with the JS twin's SPAN", () => {
