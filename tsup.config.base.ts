@@ -4,6 +4,10 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: ["src/index.ts"],
   format: ["esm", "cjs"],
+  // `@mcp-persist/internal` is never published: its code is compiled into each bundle that imports
+  // it, so it adds no runtime dependency (keys, health and shutdown have none). Its declarations
+  // are inlined too: tsconfig.base.json maps it to its source, not to node_modules.
+  noExternal: ["@mcp-persist/internal"],
   dts: true,
   clean: true,
   sourcemap: true,
@@ -12,6 +16,6 @@ export default defineConfig({
   splitting: false,
   treeshake: true,
   // Class names survive bundling: errors set `name` from their class, and `instanceof` across the
-  // ESM and CJS builds matches classes by name (see McpPersistError's Symbol.hasInstance).
+  // ESM and CJS builds matches classes by name (see `PackageError` in packages/internal).
   keepNames: true,
 });

@@ -1,6 +1,6 @@
+import { warnDeprecated } from "@mcp-persist/internal";
 import { type Caller, callerDigest, keySegment, toolKey, toolPrefix } from "@mcp-persist/keys";
 import { rememberBounded } from "./bounded-map";
-import { warnDeprecated } from "./deprecation";
 import { InvalidOptionError } from "./errors";
 import { copyJson, plainJsonHash, sameJson } from "./json-identity";
 import { Counters } from "./stats";

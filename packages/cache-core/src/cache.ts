@@ -1,9 +1,9 @@
+import { warnDeprecated } from "@mcp-persist/internal";
 import { type Caller, describeValue, KeyError } from "@mcp-persist/keys";
 import { CacheFill, fillCall, NO_STALE, type Policy } from "./cache-fill";
 import { type CacheKey, callerOf, KeyLayout, type ResolvedKey, type ToolState } from "./cache-key";
 import type { CacheOptions, WrapOptions } from "./cache-options";
 import { nonNegative } from "./check-option";
-import { warnDeprecated } from "./deprecation";
 import { freshUntil, payloadStart } from "./envelope";
 import { InvalidOptionError } from "./errors";
 import { Generations } from "./generations";

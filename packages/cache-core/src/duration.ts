@@ -1,8 +1,6 @@
+import { MAX_TIMER_MS } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 import { InvalidOptionError } from "./errors";
-
-/** The longest delay Node's timers hold (about 24.8 days); a longer one fires after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Throws {@link InvalidOptionError} (`ERR_INVALID_OPTION`) unless `value` is a wait a timer can

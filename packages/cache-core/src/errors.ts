@@ -1,53 +1,16 @@
+import { errorFamily, PackageError } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 
-/** `Symbol.for`: the same symbol in every copy of the package, unlike the classes themselves. */
-const ERROR_FAMILY = Symbol.for("@mcp-persist/cache-core/McpPersistError");
-
 /**
- * Every error this project raises on purpose: a stable `code` to branch on, and a message that
- * names the package that raised it and says what to do.
+ * The errors of cache-core and of the packages built on it (the stores, ratelimit, lock): a
+ * stable `code` to branch on, and a message that names the package that raised it and says what
+ * to do. `error instanceof StoreTimeoutError` also holds across copies of this package (its ESM
+ * and CommonJS builds loaded side by side, or two installs); unrelated classes never match.
  */
-export class McpPersistError extends Error {
-  /** @internal Marks this family of classes in every copy of the package. */
-  static readonly [ERROR_FAMILY] = true;
-  /** Stable, documented identifier, e.g. `ERR_INVALID_TTL`. */
-  readonly code: string;
-  /** The npm package that raised the error, e.g. `@mcp-persist/store-lru`. */
-  readonly package: string;
-
-  constructor(code: string, pkg: string, message: string, options?: ErrorOptions) {
-    super(`[${pkg}] ${message}`, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.package = pkg;
+export class McpPersistError extends PackageError {
+  static {
+    errorFamily(this, "@mcp-persist/cache-core/McpPersistError");
   }
-
-  /**
-   * `instanceof` that also holds across copies of this package: its ESM and CommonJS builds
-   * loaded side by side (one dependency `import`s it, another `require`s it) or two installs.
-   * `error instanceof StoreTimeoutError` is true when the error's prototype chain holds that
-   * class, or a class of the same name from this family; unrelated classes never match.
-   */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isInstanceAcrossCopies(this, value, ERROR_FAMILY);
-  }
-}
-
-/** Is `cls`, or its namesake from another copy of the package (marked `family`), on `value`'s chain? */
-function isInstanceAcrossCopies(
-  cls: { name: string; prototype: unknown },
-  value: unknown,
-  family: symbol,
-): boolean {
-  if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
-  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    if (proto === cls.prototype) return true;
-    const ctor: unknown = Object.hasOwn(proto, "constructor") ? proto.constructor : undefined;
-    if (typeof ctor === "function" && Reflect.get(ctor, family) === true && ctor.name === cls.name) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /** A TTL that is not a positive, finite number of milliseconds. Code `ERR_INVALID_TTL`. */

@@ -1,9 +1,9 @@
 // `@mcp-persist/cache-core/kit`: what authors of stores and capabilities build with. An
 // application never needs it: the main entry holds what an application calls.
+export { MAX_TIMER_MS, warnDeprecated } from "@mcp-persist/internal";
 export { describeValue } from "@mcp-persist/keys";
 export { withDeadline } from "./deadline";
-export { warnDeprecated } from "./deprecation";
-export { assertDurationMs, MAX_TIMER_MS } from "./duration";
+export { assertDurationMs } from "./duration";
 export { createLocalContext, type LocalContext, type LocalKeyspace, type LocalValue } from "./local-context";
 export { createLocalStore, type LocalStoreParts } from "./local-store";
 export { memoryKeyspace } from "./memory-keyspace";

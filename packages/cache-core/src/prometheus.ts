@@ -1,5 +1,5 @@
 import { BYPASS_REASONS } from "./events";
-import type { CacheStats } from "./stats";
+import type { CacheStats, ToolStats } from "./stats";
 
 /** The one counter method the adapter calls, typed structurally: cache-core never imports prom-client. */
 export interface PromCounterLike {
@@ -29,6 +29,19 @@ export interface PrometheusOptions<Registry> {
   prefix?: string;
 }
 
+/** The counters labelled by tool alone: name, help, and the count of `cache.stats()` each exports. */
+const PER_TOOL_COUNTERS = [
+  ["cache_hits_total", "Tool calls served from the cache.", "hits"],
+  ["cache_misses_total", "Tool calls that found no usable cache entry.", "misses"],
+  ["cache_stale_total", "Tool calls served a stale value from the grace window.", "stale"],
+  [
+    "cache_coalesced_total",
+    "Tool calls that shared another call's upstream request (single-flight).",
+    "coalesced",
+  ],
+  ["cache_store_errors_total", "Cache store calls that failed or timed out.", "errors"],
+] as const satisfies readonly (readonly [string, string, keyof ToolStats])[];
+
 /**
  * Exports the cache's counts as Prometheus counters, labelled by tool (and, for bypasses, by
  * reason) — never by key or caller, whose cardinality is unbounded and whose values are private:
@@ -54,35 +67,11 @@ export function registerCacheMetrics<Registry>(
         fill(this, cache.stats());
       },
     });
-  const perTool =
-    (pick: (tool: CacheStats["total"]) => number) => (target: PromCounterLike, stats: CacheStats) => {
-      for (const [tool, counts] of Object.entries(stats.tools)) target.inc({ tool }, pick(counts));
-    };
-  counter(
-    "cache_hits_total",
-    "Tool calls served from the cache.",
-    perTool((s) => s.hits),
-  );
-  counter(
-    "cache_misses_total",
-    "Tool calls that found no usable cache entry.",
-    perTool((s) => s.misses),
-  );
-  counter(
-    "cache_stale_total",
-    "Tool calls served a stale value from the grace window.",
-    perTool((s) => s.stale),
-  );
-  counter(
-    "cache_coalesced_total",
-    "Tool calls that shared another call's upstream request (single-flight).",
-    perTool((s) => s.coalesced),
-  );
-  counter(
-    "cache_store_errors_total",
-    "Cache store calls that failed or timed out.",
-    perTool((s) => s.errors),
-  );
+  for (const [name, help, count] of PER_TOOL_COUNTERS) {
+    counter(name, help, (target, stats) => {
+      for (const [tool, counts] of Object.entries(stats.tools)) target.inc({ tool }, counts[count]);
+    });
+  }
   counter("cache_bypass_total", "Tool calls that went around the cache, by reason.", (target, stats) => {
     for (const [tool, counts] of Object.entries(stats.tools)) {
       for (const reason of BYPASS_REASONS) target.inc({ tool, reason }, counts.bypass[reason]);

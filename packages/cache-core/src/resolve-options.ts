@@ -1,10 +1,10 @@
+import { warnDeprecated } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 import type { CacheOptions, ToolPolicy } from "./cache-options";
 import { isErrorResult } from "./cache-options";
 import { boolean, duration, fraction, nonNegative, positive } from "./check-option";
 import { type Clock, systemClock } from "./clock";
 import { type Codec, defaultCodec } from "./codec";
-import { warnDeprecated } from "./deprecation";
 import { InvalidOptionError } from "./errors";
 import type { CacheEvent } from "./events";
 import { type Logger, silentLogger } from "./logger";

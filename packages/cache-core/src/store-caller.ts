@@ -1,7 +1,6 @@
 import { withDeadline } from "./deadline";
 import { StoreTimeoutError } from "./errors";
-import type { Script, ScriptArg, ScriptReply } from "./script";
-import type { RunOptions, Store } from "./store";
+import type { Store } from "./store";
 
 /**
  * How long a capability waits for its store, in milliseconds, unless told otherwise: the Redis
@@ -24,19 +23,10 @@ export interface StoreCallerOptions {
  * `StoreTimeoutError`), a synchronous throw becomes a rejection, and a script's reply that arrives
  * after the capability gave up still reaches `onLateReply`, whoever's deadline fired first.
  */
-export interface StoreCaller {
+export interface StoreCaller extends Pick<Store, "get" | "set" | "delete" | "run"> {
   readonly store: Store;
   /** The `storeTimeoutMs` this caller was built with. */
   readonly timeoutMs: number;
-  get(key: string): Promise<string | undefined>;
-  set(key: string, value: string, ttlMs: number): Promise<void>;
-  delete(key: string): Promise<boolean>;
-  run<R extends ScriptReply>(
-    script: Script<R>,
-    keys: readonly string[],
-    args: readonly ScriptArg[],
-    options?: RunOptions<R>,
-  ): Promise<R>;
 }
 
 /**

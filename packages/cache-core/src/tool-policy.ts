@@ -1,8 +1,8 @@
+import { warnDeprecated } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 import type { Policy } from "./cache-fill";
 import type { ToolPolicy } from "./cache-options";
 import { boolean, nonNegative } from "./check-option";
-import { warnDeprecated } from "./deprecation";
 import { InvalidOptionError } from "./errors";
 import type { ResolvedOptions } from "./resolve-options";
 import { assertTtlMs } from "./ttl";

@@ -1,3 +1,4 @@
+import { describe } from "@mcp-persist/internal";
 import { buildReport, type ReportMetadata, shuttingDownReport } from "./build-report";
 import { CheckRunner } from "./check-runner";
 import {
@@ -12,14 +13,7 @@ import { createFetchHandler, handleFetchRequest } from "./fetch-handler";
 import { type HealthListenOptions, type HealthServer, listenHealth } from "./listen";
 import { createNodeHandler, handleNodeRequest, type NodeHealthHandler } from "./node-handler";
 import type { HealthCheck, HealthReport } from "./types";
-import {
-  describe,
-  httpPath,
-  nonNegativeMs,
-  optionalString,
-  optionsObject,
-  positiveMs,
-} from "./validate-options";
+import { httpPath, nonNegativeMs, optionalString, optionsObject, positiveMs } from "./validate-options";
 
 /** Anything that knows whether the process is shutting down, e.g. `@mcp-persist/shutdown`. */
 export interface ShutdownState {

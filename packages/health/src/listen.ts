@@ -1,8 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { describe } from "@mcp-persist/internal";
 import { InvalidOptionError } from "./errors";
 import type { NodeHealthHandler } from "./node-handler";
-import { describe, optionalString, optionsObject } from "./validate-options";
+import { optionalString, optionsObject } from "./validate-options";
 
 export interface HealthListenOptions {
   /**

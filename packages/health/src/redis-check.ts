@@ -1,7 +1,8 @@
+import { describe } from "@mcp-persist/internal";
 import { InvalidOptionError } from "./errors";
 import { CHECK_FIELDS, resolveCheck } from "./resolve-check";
 import type { HealthCheck } from "./types";
-import { describe, optionsObject } from "./validate-options";
+import { optionsObject } from "./validate-options";
 
 /**
  * Anything with a `ping()`: an mcp-persist `Store` (`Promise<number>`), an ioredis client or

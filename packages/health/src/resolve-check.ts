@@ -1,13 +1,7 @@
+import { describe } from "@mcp-persist/internal";
 import { InvalidOptionError } from "./errors";
 import type { HealthCheck } from "./types";
-import {
-  describe,
-  keyPart,
-  optionalBoolean,
-  optionalString,
-  optionsObject,
-  positiveMs,
-} from "./validate-options";
+import { keyPart, optionalBoolean, optionalString, optionsObject, positiveMs } from "./validate-options";
 
 /** Every field of a {@link HealthCheck}. */
 export const CHECK_FIELDS: readonly string[] = [

@@ -1,33 +1,8 @@
+import { describe, timerMsChecks } from "@mcp-persist/internal";
 import { InvalidOptionError } from "./errors";
 
-// Node's timers hold a signed 32-bit delay: a longer one fires after 1 ms instead (with only a
-// TimeoutOverflowWarning), so a check with timeoutMs 2^31 would time out on every probe.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** A positive finite number of milliseconds a timer can hold, or a typed error naming the option. */
-export function positiveMs(option: string, value: unknown): number {
-  return timerMs(option, value, "a positive", false);
-}
-
-/** Zero or a positive finite number of milliseconds (0 turns the feature off). */
-export function nonNegativeMs(option: string, value: unknown): number {
-  return timerMs(option, value, "zero or a positive", true);
-}
-
-function timerMs(option: string, value: unknown, expected: string, allowZero: boolean): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
-    throw new InvalidOptionError(
-      `${option} must be ${expected} finite number of milliseconds, got ${describe(value)}`,
-    );
-  }
-  if (value > MAX_TIMER_MS) {
-    throw new InvalidOptionError(
-      `${option} must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest delay Node's timers hold; ` +
-        `a longer one fires after 1 ms), got ${value}`,
-    );
-  }
-  return value;
-}
+/** Durations a timer measures: at most `MAX_TIMER_MS`, or every probe would time out at once. */
+export const { positiveMs, nonNegativeMs } = timerMsChecks(InvalidOptionError);
 
 /**
  * An options object (not null, not an array). An object literal may hold no key outside
@@ -85,23 +60,4 @@ export function httpPath(option: string, value: unknown): string {
     throw new InvalidOptionError(`${option} must be a path starting with "/", got ${describe(value)}`);
   }
   return value;
-}
-
-/**
- * Renders an offending value for an error message. Never throws, whatever it is handed (a BigInt,
- * a symbol, `Object.create(null)`, a revoked Proxy): a bad option must end in the error that
- * explains it, not in a TypeError from building that error. A short cousin of `describeValue`
- * in `@mcp-persist/keys`, which this package does not depend on.
- */
-export function describe(value: unknown): string {
-  try {
-    if (typeof value === "string")
-      return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-    if (typeof value === "function") return "a function";
-    if (typeof value !== "object" || value === null)
-      return typeof value === "bigint" ? `${value}n` : String(value);
-    return Array.isArray(value) ? "an array" : `an object with keys [${Object.keys(value).join(", ")}]`;
-  } catch {
-    return `an unprintable ${typeof value}`;
-  }
 }

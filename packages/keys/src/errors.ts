@@ -1,3 +1,4 @@
+import { errorFamily, PackageError } from "@mcp-persist/internal";
 import { describeValue } from "./describe-value";
 
 /** Why a key could not be built. Stable: match on `code`, never on the message. */
@@ -11,8 +12,6 @@ export type KeyErrorCode =
   | "ERR_INVALID_OPTION";
 
 const PKG = "@mcp-persist/keys";
-/** `Symbol.for`: the same symbol in every copy of the package, unlike the classes themselves. */
-const FAMILY = Symbol.for("@mcp-persist/keys/KeyError");
 
 /**
  * Thrown for input that cannot become a key: cyclic or non-serialisable arguments, oversized
@@ -20,16 +19,14 @@ const FAMILY = Symbol.for("@mcp-persist/keys/KeyError");
  * instead of producing a key that could collide with another call's. It is the only error family
  * the functions of this package throw, so a cache can safely bypass whatever it cannot key.
  *
- * Same shape as cache-core's `McpPersistError` (`code`, `package`, message `[package] …`); kept
- * here because this package depends on no other.
+ * Same shape as every mcp-persist error (`code`, `package`, message `[package] …`), and
+ * `instanceof` holds across copies of the package (its ESM and CommonJS builds side by side).
  */
-export class KeyError extends Error {
-  /** @internal Marks this family of classes in every copy of the package. */
-  static readonly [FAMILY] = true;
-  /** Stable, documented identifier, e.g. `ERR_KEY_TOO_LARGE`. */
-  readonly code: KeyErrorCode;
-  /** The npm package that raised the error: `@mcp-persist/keys`. */
-  readonly package = PKG;
+export class KeyError extends PackageError<KeyErrorCode, typeof PKG> {
+  static {
+    errorFamily(this, "@mcp-persist/keys/KeyError");
+  }
+
   /** Where in the value the problem is, e.g. `["filters", 2]`; empty for the value itself. */
   readonly path: readonly (string | number)[];
 
@@ -39,27 +36,8 @@ export class KeyError extends Error {
     path: readonly (string | number)[] = [],
     options?: ErrorOptions,
   ) {
-    super(`[${PKG}] ${message}`, options);
-    this.name = new.target.name;
-    this.code = code;
+    super(code, PKG, message, options);
     this.path = path;
-  }
-
-  /**
-   * `instanceof` that also holds across copies of this package (its ESM and CommonJS builds side
-   * by side, or two installs): this class, or a namesake marked with the family brand, is on the
-   * value's prototype chain. The same test as cache-core's `McpPersistError`.
-   */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    for (
-      let p = value == null ? null : Object.getPrototypeOf(value);
-      p !== null;
-      p = Object.getPrototypeOf(p)
-    ) {
-      const ctor = Object.hasOwn(p, "constructor") ? p.constructor : undefined;
-      if (p === this.prototype || (ctor?.[FAMILY] === true && ctor.name === this.name)) return true;
-    }
-    return false;
   }
 }
 

@@ -1,5 +1,5 @@
+import { warnDeprecated } from "@mcp-persist/internal";
 import { canonicalize } from "./canonicalize";
-import { warnDeprecated } from "./deprecated";
 import { describeValue } from "./describe-value";
 import { argsDigest, DEFAULT_DIGEST_BYTES, digest } from "./digest";
 import { InvalidOptionError, KeyError } from "./errors";
@@ -53,6 +53,8 @@ export const SHARED_CALLER = "_";
 /** @deprecated Renamed {@link SHARED_CALLER} (the same `_`); removed in the next major. */
 export const SHARED_SCOPE = SHARED_CALLER;
 
+const PKG = "@mcp-persist/keys";
+
 /** Bytes of SHA-256 kept for a caller: 32 hex characters, whatever `digestBytes` is. */
 const CALLER_DIGEST_BYTES = DEFAULT_DIGEST_BYTES;
 
@@ -100,7 +102,7 @@ function callerOf(options: ToolKeyOptions): Caller | undefined {
       "toolKey() takes caller or its deprecated name scope, not both: pass caller only",
     );
   }
-  warnDeprecated("toolKey({ scope })", "toolKey({ caller })");
+  warnDeprecated(PKG, "toolKey({ scope })", "toolKey({ caller })");
   return options.scope;
 }
 
@@ -145,7 +147,7 @@ export function callerDigest(caller: Caller): string {
  * DeprecationWarning, until the next major.
  */
 export function scopeDigest(scope: Caller): string {
-  warnDeprecated("scopeDigest()", "callerDigest()");
+  warnDeprecated(PKG, "scopeDigest()", "callerDigest()");
   return callerDigest(scope);
 }
 

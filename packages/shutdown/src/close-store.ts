@@ -1,4 +1,5 @@
-import { describe, ShutdownRegistrationError } from "./errors";
+import { describe } from "@mcp-persist/internal";
+import { ShutdownRegistrationError } from "./errors";
 
 /** Closed with `close()`: a node-redis v5+ client, an mcp-persist `Store`, or anything else. */
 export interface Closable {

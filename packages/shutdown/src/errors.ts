@@ -1,46 +1,23 @@
+import { errorFamily, PackageError } from "@mcp-persist/internal";
 import type { ShutdownPhase } from "./phases";
 
 /** Stable codes of every error this package throws or logs. Match on these, never on messages. */
 export type ShutdownErrorCode = "ERR_INVALID_OPTION" | "ERR_INVALID_ARGUMENT" | "ERR_SHUTDOWN_TIMEOUT";
 
 const PKG = "@mcp-persist/shutdown";
-/** `Symbol.for`: the same symbol in every copy of the package, unlike the classes themselves. */
-const FAMILY = Symbol.for("@mcp-persist/shutdown/ShutdownError");
 
 /**
  * Base class: `code` is stable across releases, `package` names this package, and `message`
- * starts with it and says what to do. Same shape as cache-core's `McpPersistError`; kept here
- * because this package depends on no other.
+ * starts with it and says what to do; `instanceof` holds across copies of the package (its ESM
+ * and CommonJS builds side by side, or two installs).
  */
-export class ShutdownError extends Error {
-  /** @internal Marks this family of classes in every copy of the package. */
-  static readonly [FAMILY] = true;
-  /** The npm package that raised the error: `@mcp-persist/shutdown`. */
-  readonly package = PKG;
-
-  constructor(
-    readonly code: ShutdownErrorCode,
-    message: string,
-  ) {
-    super(`[${PKG}] ${message}`);
-    this.name = new.target.name;
+export class ShutdownError extends PackageError<ShutdownErrorCode, typeof PKG> {
+  static {
+    errorFamily(this, "@mcp-persist/shutdown/ShutdownError");
   }
 
-  /**
-   * `instanceof` that also holds across copies of this package (its ESM and CommonJS builds side
-   * by side, or two installs): this class, or a namesake marked with the family brand, is on the
-   * value's prototype chain. The same test as cache-core's `McpPersistError`.
-   */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    for (
-      let p = value == null ? null : Object.getPrototypeOf(value);
-      p !== null;
-      p = Object.getPrototypeOf(p)
-    ) {
-      const ctor = Object.hasOwn(p, "constructor") ? p.constructor : undefined;
-      if (p === this.prototype || (ctor?.[FAMILY] === true && ctor.name === this.name)) return true;
-    }
-    return false;
+  constructor(code: ShutdownErrorCode, message: string) {
+    super(code, PKG, message);
   }
 }
 
@@ -85,24 +62,5 @@ export class ShutdownTimeoutError extends ShutdownError {
       `shutdown did not finish within timeoutMs (${timeoutMs} ms): phase "${phase}" hung. ` +
         `Find what it waits for (a hook, a transport or store close that never settles), or raise timeoutMs`,
     );
-  }
-}
-
-/**
- * Renders an offending value for an error message. Never throws, whatever it is handed (a BigInt,
- * a symbol, `Object.create(null)`, a revoked Proxy): a bad option must end in the error that
- * explains it, not in a TypeError from building that error. A short cousin of `describeValue`
- * in `@mcp-persist/keys`, which this package does not depend on.
- */
-export function describe(value: unknown): string {
-  try {
-    if (typeof value === "string")
-      return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-    if (typeof value === "function") return "a function";
-    if (typeof value !== "object" || value === null)
-      return typeof value === "bigint" ? `${value}n` : String(value);
-    return Array.isArray(value) ? "an array" : `an object with keys [${Object.keys(value).join(", ")}]`;
-  } catch {
-    return `an unprintable ${typeof value}`;
   }
 }

@@ -1,4 +1,5 @@
-import { describe, ShutdownRegistrationError } from "./errors";
+import { describe } from "@mcp-persist/internal";
+import { ShutdownRegistrationError } from "./errors";
 
 /**
  * A `node:http` / `node:https` server, or anything shaped like one. When it is an event

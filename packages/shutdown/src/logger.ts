@@ -1,17 +1,8 @@
-/**
- * The logger contract every mcp-persist package shares (cache-core's `Logger`): pino's
- * `debug/info/warn/error(obj, msg?)`, so one `pino()` logger, or a child of it, fits them all.
- * `obj` carries `event`, a snake_case name to filter on, and `err`, the error itself (pino's
- * convention), on failures; here also `phase` where one applies.
- */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  /** When present, consulted before building debug entries that would be thrown away. */
-  isLevelEnabled?(level: string): boolean;
-}
+import type { Logger } from "@mcp-persist/internal";
+
+// The logger contract every mcp-persist package shares (cache-core's `Logger`); here entries also
+// carry `phase` where one applies.
+export type { Logger };
 
 /** @deprecated Renamed `Logger`, the contract every mcp-persist package shares. */
 export type ShutdownLogger = Logger;

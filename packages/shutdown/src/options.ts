@@ -1,5 +1,6 @@
 import { constants } from "node:os";
-import { describe, InvalidOptionError } from "./errors";
+import { describe, timerMsChecks } from "@mcp-persist/internal";
+import { InvalidOptionError } from "./errors";
 import { createStderrLogger, type Logger } from "./logger";
 
 export interface ShutdownOptions {
@@ -66,9 +67,8 @@ const OPTION_NAMES: readonly string[] = [
   "exit",
 ] satisfies (keyof ShutdownOptions)[];
 
-// Node's timers hold a signed 32-bit delay: anything longer fires after 1 ms instead (with only
-// a TimeoutOverflowWarning), so a 30-day timeoutMs would end the shutdown at once as "hung".
-const MAX_TIMER_MS = 2 ** 31 - 1;
+// Capped at what Node's timers hold: a 30-day timeoutMs would otherwise end the shutdown at once.
+const { positiveMs, nonNegativeMs } = timerMsChecks(InvalidOptionError);
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
@@ -111,29 +111,6 @@ export function resolveOptions(options: ShutdownOptions): ResolvedShutdownOption
     logger: logger(options.logger ?? createStderrLogger()),
     exit: exitFunction(options.exit ?? ((code: number) => process.exit(code))),
   };
-}
-
-function positiveMs(option: string, value: unknown): number {
-  return timerMs(option, value, "a positive", false);
-}
-
-function nonNegativeMs(option: string, value: unknown): number {
-  return timerMs(option, value, "zero or a positive", true);
-}
-
-function timerMs(option: string, value: unknown, expected: string, allowZero: boolean): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
-    throw new InvalidOptionError(
-      `${option} must be ${expected} finite number of milliseconds, got ${describe(value)}`,
-    );
-  }
-  if (value > MAX_TIMER_MS) {
-    throw new InvalidOptionError(
-      `${option} must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest delay Node's timers hold; ` +
-        `a longer one fires after 1 ms), got ${value}`,
-    );
-  }
-  return value;
 }
 
 function signalList(value: unknown): readonly NodeJS.Signals[] {

@@ -1,5 +1,6 @@
+import { describe } from "@mcp-persist/internal";
 import { assertStoreLike, type Closable, type StoreLike } from "./close-store";
-import { describe, ShutdownRegistrationError } from "./errors";
+import { ShutdownRegistrationError } from "./errors";
 import { assertHttpServerLike, type HttpServerLike } from "./http-servers";
 import { PHASES, type ShutdownPhase } from "./phases";
 

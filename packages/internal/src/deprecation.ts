@@ -2,8 +2,9 @@ const warned = new Set<string>();
 
 /**
  * Tells the user, once per process, that `old` is deprecated in favour of `replacement` (a
- * Node `DeprecationWarning`, so `--no-deprecation` and `--throw-deprecation` apply). Old names keep
- * working for one release; the changeset that renames them says so.
+ * Node `DeprecationWarning`, code `MCP_PERSIST_DEPRECATED`, so `--no-deprecation` and
+ * `--throw-deprecation` apply). Old names keep working for one release; the changeset that
+ * renames them says so.
  */
 export function warnDeprecated(pkg: string, old: string, replacement: string): void {
   const id = `${pkg}:${old}`;
