@@ -11,6 +11,8 @@ export const ONCE_UNKNOWN_MESSAGE =
  * A tool result shaped like MCP's `CallToolResult` (structurally, so this package needs no SDK):
  * an error the model can read and act on. A type alias, not an interface: only an alias is
  * assignable to the SDKs' `CallToolResult`, whose index signature an interface does not satisfy.
+ * @deprecated The MCP glue moved to `@mcp-persist/mcp`: use its `NotRunResult`. This one keeps
+ * working until the next major.
  */
 export type NotRunToolResult = {
   content: [{ type: "text"; text: string }];
@@ -21,6 +23,9 @@ export type NotRunToolResult = {
  * Turns a `busy` (or `once`'s `unknown`) outcome into a tool result:
  * `if (result.status !== "ran" && result.status !== "done") return busyToolResult(result);`
  * Pass `message` to word it your way.
+ * @deprecated The MCP glue moved to `@mcp-persist/mcp`: use its `busyResult` (the same results),
+ * or declare `lock` / `once` on the tool with `createToolPolicies`. This one keeps working,
+ * unchanged, until the next major. `LOCK_BUSY_MESSAGE` and `ONCE_UNKNOWN_MESSAGE` stay here.
  */
 export function busyToolResult(outcome: LockBusy | OnceUnknown, message?: string): NotRunToolResult {
   const text = message ?? (outcome.status === "busy" ? LOCK_BUSY_MESSAGE : ONCE_UNKNOWN_MESSAGE);

@@ -6,6 +6,8 @@ import type { RateLimitResult } from "./types";
  * The MCP tool result for a refused call, as a tool handler returns it. A type alias, not an
  * interface: only a type alias is assignable to the SDK's `CallToolResult`, whose index signature
  * an interface does not satisfy.
+ * @deprecated The MCP glue moved to `@mcp-persist/mcp`: use its `RateLimitedResult`. This one
+ * keeps working until the next major.
  */
 export type RateLimitedToolResult = {
   isError: true;
@@ -26,6 +28,9 @@ const UNITS: readonly [number, string][] = [
  * @param options.tool the tool's name, when the result does not carry one (`createRateLimiter`)
  * @throws {RateLimitArgumentError} for a result that allowed the call (or is not a result): a
  * denial text for an allowed call would tell the model to wait for nothing.
+ * @deprecated The MCP glue moved to `@mcp-persist/mcp`: use its `rateLimitedResult` (the same
+ * text, plus `_meta.retryAfterMs`), or declare `rateLimit` on the tool with `createToolPolicies`.
+ * This one keeps working, unchanged, until the next major.
  */
 export function rateLimitedResult(
   result: RateLimitResult & { readonly tool?: string },

@@ -4,6 +4,8 @@ import { invalidOption, RateLimitArgumentError } from "./errors";
 /**
  * What a tool handler receives, as far as the caller is concerned: the MCP SDK v1 `extra`
  * (`sessionId`, `authInfo`) or the v2 `ctx` (`http.authInfo`; v2 has no sessions).
+ * @deprecated The MCP glue moved to `@mcp-persist/mcp`: use its `RequestContext`. This one
+ * keeps working until the next major, so that this package needs nothing of the SDKs.
  */
 export interface McpRequestContext {
   /** v1: the protocol session, when the transport has one (not on stdio or stateless HTTP). */
@@ -14,7 +16,11 @@ export interface McpRequestContext {
   readonly http?: { readonly authInfo?: { readonly clientId?: string | undefined } | undefined } | undefined;
 }
 
-/** Options of {@link mcpCaller}. */
+/**
+ * Options of {@link mcpCaller}.
+ * @deprecated The MCP glue moved to `@mcp-persist/mcp`: use its `CallerOptions`. This one keeps
+ * working until the next major.
+ */
 export interface McpCallerOptions {
   /**
    * Which identity counts as the caller when both are known. `session` gives each session its own
@@ -45,6 +51,10 @@ export interface McpCallerOptions {
  * known" would silently put every caller in the one anonymous bucket.
  * @throws {InvalidOptionError} for `prefer` other than `"session"` or `"client"`, or an
  * `identity` that is not a string.
+ * @deprecated The MCP glue moved to `@mcp-persist/mcp`: use its `mcpCaller` (which refines the
+ * client by the session, `{ client, session }`, where this one keeps only the session), or let
+ * `createToolPolicies` read the caller for you. This one keeps working, unchanged, until the
+ * next major.
  */
 export function mcpCaller(context: McpRequestContext, options: McpCallerOptions = {}): Caller | undefined {
   if (typeof context !== "object" || context === null) {

@@ -8,6 +8,7 @@ import { createManualClock, storeConformance } from "@mcp-persist/cache-core/tes
 import { createHealth } from "@mcp-persist/health";
 import { toolKey } from "@mcp-persist/keys";
 import { withLock } from "@mcp-persist/lock";
+import { createToolPolicies } from "@mcp-persist/mcp";
 import { createToolRateLimiter } from "@mcp-persist/ratelimit";
 import { createShutdown } from "@mcp-persist/shutdown";
 import { ioredisStore } from "@mcp-persist/store-ioredis";
@@ -22,7 +23,7 @@ function notAny<T extends readonly unknown[]>(
 
 notAny(createCache, createRedisStore, StoreCommandError, createManualClock, storeConformance);
 notAny(createHealth, toolKey, withLock, createToolRateLimiter, createShutdown);
-notAny(ioredisStore, lruStore, nodeRedisStore);
+notAny(ioredisStore, lruStore, nodeRedisStore, createToolPolicies);
 // A store built on the shared Redis parts keeps its types: its options are checked, not `any`.
 // @ts-expect-error `connection` must be a string or ioredis options
 ioredisStore({ connection: 42 });

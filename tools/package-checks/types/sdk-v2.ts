@@ -4,10 +4,23 @@
 // return value, and the v2 handler context must be accepted where the packages take a request.
 import { createCache, isErrorResult } from "@mcp-persist/cache-core";
 import { busyToolResult, once, withLock } from "@mcp-persist/lock";
+import {
+  busyResult,
+  createToolPolicies,
+  rateLimitedResult as limitedToolResult,
+  type ToolResult,
+} from "@mcp-persist/mcp";
 import { createToolRateLimiter, mcpCaller, rateLimitedResult } from "@mcp-persist/ratelimit";
 import { createShutdown } from "@mcp-persist/shutdown";
 import { lruStore } from "@mcp-persist/store-lru";
-import { type CallToolResult, McpServer } from "@modelcontextprotocol/server";
+import {
+  type CallToolResult,
+  McpServer,
+  type RegisteredResource,
+  type RegisteredResourceTemplate,
+  type RegisteredTool,
+  ResourceTemplate,
+} from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import { z } from "zod";
 
@@ -25,6 +38,10 @@ export async function assignedToCallToolResult(): Promise<CallToolResult[]> {
   if (locked.status === "busy") results.push(busyToolResult(locked));
   const ranOnce = await once(store, "side-effect", async () => 1);
   if (ranOnce.status === "busy" || ranOnce.status === "unknown") results.push(busyToolResult(ranOnce));
+  // @mcp-persist/mcp's refusals, the same way.
+  if (!limited.allowed) results.push(limitedToolResult(limited));
+  if (locked.status === "busy") results.push(busyResult(locked));
+  if (ranOnce.status === "busy" || ranOnce.status === "unknown") results.push(busyResult(ranOnce, "Busy"));
   // ...and the SDK's results handed to ours.
   for (const result of results) isErrorResult(result);
   return results;
@@ -71,6 +88,97 @@ server.registerTool("get_profile", { description: "The caller's profile" }, asyn
   if (locked.status === "busy") return busyToolResult(locked, "Profile busy");
   return { content: [{ type: "text", text: locked.value }] };
 });
+
+// @mcp-persist/mcp: one declaration per tool, typed from the SDK's own registerTool.
+const policies = createToolPolicies({ cache, limiter });
+
+// A Standard Schema object: the handler's args come from it, `ctx` is v2's ServerContext.
+const sendEmail: RegisteredTool = policies.registerTool(
+  server,
+  "send_email_policy",
+  {
+    description: "Send an email",
+    inputSchema: z.object({ to: z.string(), cc: z.string().optional() }),
+    annotations: { destructiveHint: true },
+    rateLimit: true,
+    lock: { resource: ({ to }) => `email:${to}`, waitMs: 0 },
+  },
+  async ({ to, cc }, ctx) => {
+    const signal: AbortSignal = ctx.mcpReq.signal;
+    const client: string | undefined = ctx.http?.authInfo?.clientId;
+    return { content: [{ type: "text", text: `${to} ${cc ?? ""} ${client ?? ""} ${signal.aborted}` }] };
+  },
+);
+sendEmail.disable();
+
+// An output schema and structured content.
+policies.registerTool(
+  server,
+  "search_docs_policy",
+  {
+    inputSchema: z.object({ query: z.string() }),
+    outputSchema: z.object({ hits: z.number() }),
+    annotations: { readOnlyHint: true },
+    cache: { ttlMs: 300_000 },
+  },
+  async ({ query }) => ({
+    content: [{ type: "text", text: query }],
+    structuredContent: { hits: query.length },
+  }),
+);
+
+// No inputSchema: v2 calls the handler as handler(ctx).
+policies.registerTool(
+  server,
+  "get_metrics_policy",
+  { annotations: { readOnlyHint: true }, cache: { perCaller: true } },
+  async (ctx) => ({ content: [{ type: "text", text: String(ctx.mcpReq.id) }] }),
+);
+
+// A handler typed with the SDK's own result, and once keyed on the arguments.
+policies.registerTool(
+  server,
+  "charge_card_policy",
+  { inputSchema: z.object({ key: z.string() }), once: { key: ({ key }) => key } },
+  async (): Promise<CallToolResult> => ({ content: [] }),
+);
+
+policies.registerTool(
+  server,
+  "typo",
+  // @ts-expect-error a misspelt policy is an error, not a silently dropped safety
+  { annotations: { readOnlyHint: true }, ratelimit: true },
+  async () => ({ content: [] }),
+);
+
+policies.registerTool(
+  server,
+  "untyped_argument",
+  { inputSchema: z.object({ to: z.string() }) },
+  // @ts-expect-error the arguments are typed from the input schema
+  async ({ from }) => ({ content: [{ type: "text", text: from }] }),
+);
+
+// Resources: a fixed URI and a template, each returning the SDK's registration.
+const readme: RegisteredResource = policies.registerResource(
+  server,
+  "readme",
+  "docs://readme",
+  { mimeType: "text/plain", cache: { ttlMs: 60_000 } },
+  async (uri, ctx) => ({ contents: [{ uri: uri.href, text: String(ctx.mcpReq.id) }] }),
+);
+const pages: RegisteredResourceTemplate = policies.registerResource(
+  server,
+  "pages",
+  new ResourceTemplate("docs://pages/{name}", { list: undefined }),
+  { cache: true },
+  async (uri, variables) => ({ contents: [{ uri: uri.href, text: String(variables.name) }] }),
+);
+readme.disable();
+pages.disable();
+
+// The package's result type takes the SDK's results.
+export const asToolResult = (result: CallToolResult): ToolResult => result;
 
 const shutdown = createShutdown({ stdin: true });
 const transport = new StdioServerTransport();

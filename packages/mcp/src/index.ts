@@ -1,0 +1,35 @@
+// What an application calls: one declaration per tool (cache, rate limit, lock or once) for the
+// MCP SDK v1 and v2, the caller identity, the refusal results and the metrics.
+export { isErrorResult } from "@mcp-persist/cache-core";
+export { type CallerOptions, type CallerResolver, mcpCaller } from "./caller";
+export { createToolPolicies, type ToolPolicies } from "./create-tool-policies";
+export { McpArgumentError } from "./errors";
+export { type McpMetricsOptions, registerMcpMetrics } from "./metrics";
+export type { McpPolicyEvent, ToolPoliciesOptions } from "./options";
+export type { McpStats, McpToolStats } from "./policy-stats";
+export { busyResult, type NotRunResult, type RateLimitedResult, rateLimitedResult } from "./refusals";
+export type {
+  ArgsOf,
+  CallbackOf,
+  ContentBlock,
+  ContextOf,
+  RequestContext,
+  ResourceContents,
+  ResourceResult,
+  ResourceServer,
+  ToolAnnotations,
+  ToolHandler,
+  ToolResult,
+  ToolServer,
+} from "./sdk-shapes";
+export type {
+  KeyFrom,
+  ResourceCachePolicy,
+  ResourceDeclaration,
+  ToolCachePolicy,
+  ToolDeclaration,
+  ToolLockPolicy,
+  ToolOncePolicy,
+  ToolPolicyFields,
+  ToolRateLimitPolicy,
+} from "./tool-declaration";

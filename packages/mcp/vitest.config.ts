@@ -1,0 +1,4 @@
+import { defineProject } from "vitest/config";
+import { packageProject } from "../../vitest.shared.ts";
+
+export default defineProject(packageProject("mcp"));
