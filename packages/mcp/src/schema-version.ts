@@ -15,6 +15,40 @@ const MAX_DEPTH = 1000;
  * `undefined` when a schema has no JSON Schema form (the caller then uses "v1" and warns).
  */
 export function schemaVersion(inputSchema: unknown, outputSchema: unknown): string | undefined {
+  // SDK v2 builds a server, and so registers every tool, per HTTP request: converting the same
+  // schema objects again each time would cost a fraction of a millisecond per tool per request.
+  // A schema object is taken as fixed once registered, as the SDKs themselves take it.
+  const byOutput = memoOf(versions, inputSchema, () => new WeakMap<object, string | undefined>());
+  const outputKey = memoKey(outputSchema);
+  if (byOutput !== undefined && outputKey !== undefined && byOutput.has(outputKey)) {
+    return byOutput.get(outputKey);
+  }
+  const version = computeVersion(inputSchema, outputSchema);
+  if (byOutput !== undefined && outputKey !== undefined) byOutput.set(outputKey, version);
+  return version;
+}
+
+/** Versions by input schema object, then output schema object (`NONE` for a missing schema). */
+const versions = new WeakMap<object, WeakMap<object, string | undefined>>();
+const NONE = {};
+
+function memoKey(schema: unknown): object | undefined {
+  if (schema === undefined || schema === null) return NONE;
+  return typeof schema === "object" ? schema : undefined;
+}
+
+function memoOf<V>(memo: WeakMap<object, V>, schema: unknown, make: () => V): V | undefined {
+  const key = memoKey(schema);
+  if (key === undefined) return undefined;
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = make();
+    memo.set(key, value);
+  }
+  return value;
+}
+
+function computeVersion(inputSchema: unknown, outputSchema: unknown): string | undefined {
   const input = jsonSchemaOf(inputSchema, "input");
   const output = jsonSchemaOf(outputSchema, "output");
   if (input === UNKNOWN || output === UNKNOWN) return undefined;

@@ -1,6 +1,6 @@
 import type { Cache } from "@mcp-persist/cache-core";
 import { storeKinds, useRedis } from "@mcp-persist/test-kit";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createToolPolicies, type McpPolicyEvent } from "../src/index";
 import { schemaVersion } from "../src/schema-version";
@@ -85,6 +85,17 @@ describe("schemaVersion", () => {
     expect(schemaVersion(z.object({ city: z.string() }), z.object({ temp: z.number() }))).toBe(version);
     expect(schemaVersion(CITY, undefined)).not.toBe(version);
     expect(schemaVersion(undefined, undefined)).toMatch(/^s[0-9a-f]{16}$/);
+  });
+
+  it("converts a schema object once, however many servers register it (SDK v2: one per request)", () => {
+    const input = z.object({ city: z.string() });
+    const output = z.object({ temp: z.number() });
+    const convert = vi.spyOn(input["~standard"].jsonSchema, "input");
+    const versions = Array.from({ length: 50 }, () => schemaVersion(input, output));
+    expect(new Set(versions)).toEqual(new Set([schemaVersion(CITY, TEMP)]));
+    expect(convert).toHaveBeenCalledTimes(1);
+    expect(schemaVersion(input, undefined)).not.toBe(versions[0]);
+    expect(convert).toHaveBeenCalledTimes(2);
   });
 
   it("reads a v1 raw shape member by member, optional members included", () => {

@@ -88,11 +88,14 @@ export function createRequestGate(inFlight: InFlight): RequestGate {
 }
 
 /**
- * A GET asking for `text/event-stream` opens a server→client stream (the MCP streamable-HTTP
- * GET, the legacy SSE transport) that lasts the whole session: it is ended in
- * `close-transports`, not waited for.
+ * A request that opens a server→client stream lasting as long as the client listens: a GET asking
+ * for `text/event-stream` (the MCP streamable-HTTP GET of SDK v1, the legacy SSE transport), or
+ * the POST of an SDK v2 `subscriptions/listen` (protocol 2026-07-28; the client names the method
+ * in its `Mcp-Method` header). It is ended in `close-transports`, not waited for: it never ends
+ * by itself.
  */
 function isEventStream(req: IncomingMessage): boolean {
+  if (req.method === "POST") return req.headers["mcp-method"] === "subscriptions/listen";
   return req.method === "GET" && (req.headers.accept ?? "").toLowerCase().includes("text/event-stream");
 }
 

@@ -249,22 +249,33 @@ describe("requests of a registered server", () => {
     }
   });
 
-  it("are not waited for when they open an event stream: those last the whole session", async () => {
-    const { shutdown, logged } = inProcessShutdown({ timeoutMs: 10_000, drainTimeoutMs: 5_000 });
-    const { server, port } = await listen((_req, res) => {
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write(": open\n\n");
-    });
-    shutdown.addServer(server);
-    const stream = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: "text/event-stream" } });
-    expect(stream.status).toBe(200);
+  it.each([
+    { opens: "a v1 GET event stream", method: "GET", headers: { accept: "text/event-stream" } },
+    {
+      opens: "a v2 subscriptions/listen stream",
+      method: "POST",
+      headers: { accept: "text/event-stream, application/json", "mcp-method": "subscriptions/listen" },
+    },
+  ])(
+    "are not waited for when they open $opens: those last as long as the client listens",
+    async ({ method, headers }) => {
+      const { shutdown, logged } = inProcessShutdown({ timeoutMs: 10_000, drainTimeoutMs: 5_000 });
+      const { server, port } = await listen((_req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(": open\n\n");
+      });
+      shutdown.addServer(server);
+      const body = method === "POST" ? "{}" : undefined;
+      const stream = await fetch(`http://127.0.0.1:${port}/`, { method, headers, body });
+      expect(stream.status).toBe(200);
 
-    expect(await shutdown.shutdown()).toBe(0);
-    expect(logged[0]).toMatchObject({ inFlight: 0 });
-    // Waited for, it would have held the drain for its 5 s and logged what was left.
-    expect(logged.filter((line) => line.level === "warn")).toEqual([]);
-    await expect(stream.text()).rejects.toThrow();
-  });
+      expect(await shutdown.shutdown()).toBe(0);
+      expect(logged[0]).toMatchObject({ inFlight: 0 });
+      // Waited for, it would have held the drain for its 5 s and logged what was left.
+      expect(logged.filter((line) => line.level === "warn")).toEqual([]);
+      await expect(stream.text()).rejects.toThrow();
+    },
+  );
 
   it("reach the app untouched again once the server is unregistered", async () => {
     const { shutdown } = inProcessShutdown({ timeoutMs: 10_000 });
