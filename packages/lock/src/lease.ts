@@ -1,6 +1,7 @@
 import type { StoreCaller } from "@mcp-persist/cache-core/kit";
 import { LockLostError } from "./errors";
 import { extendScript } from "./extend.lua";
+import { leaseClock, ScheduledRenewal } from "./lease-clock";
 import type { ResolvedLockOptions } from "./resolve-options";
 
 /** What {@link holdLease} needs to keep a lock alive. */
@@ -16,14 +17,6 @@ export interface LeaseParams {
   options: ResolvedLockOptions;
 }
 
-/** A lease being kept alive while the locked function runs. */
-export interface Lease {
-  /** Fires on the caller's abort, or with `LockLostError` before the lease can lapse. */
-  readonly signal: AbortSignal;
-  /** Stops renewing; call once the function has settled, before releasing. */
-  stop(): void;
-}
-
 /**
  * Renews the lease every `ttl / 3` (compare-and-pexpire) and, independently, arms a watchdog on
  * the monotonic clock at `confirmed + ttl - guard`, where `confirmed` is when the last successful
@@ -35,89 +28,119 @@ export interface Lease {
  * read after the pause sees the lock lost.
  */
 export function holdLease(params: LeaseParams): Lease {
-  const { ttlMs, outageWarnings } = params.options;
-  const guardMs = Math.min(ttlMs / 10, 1000);
+  return new Lease(params);
+}
+
+/**
+ * A lease being kept alive while the locked function runs. A class, not closures over a literal:
+ * every `withLock` call builds one, and closures (named by the build on each creation) and a
+ * getter in an object literal (a fresh hidden class per object) cost more CPU than the rest of
+ * the call. Its renewals are on the process's {@link leaseClock}, not a timer of its own.
+ */
+export class Lease extends ScheduledRenewal {
+  readonly #params: LeaseParams;
+  readonly #ttlMs: number;
+  /** A tenth of the lease, at most 1 s: see {@link holdLease}. */
+  readonly #guardMs: number;
   // The signal is built on first read: most short functions never look at it, and an
   // AbortController is the largest cost of an in-process acquisition.
-  let lost: AbortController | undefined;
-  let lostReason: LockLostError | undefined;
-  let signal: AbortSignal | undefined;
-  const readSignal = (): AbortSignal => {
+  #lost: AbortController | undefined;
+  #lostReason: LockLostError | undefined;
+  #signal: AbortSignal | undefined;
+  #stopped = false;
+  #watchdog: NodeJS.Timeout | undefined;
+  #lastError: unknown;
+  /** When the lease must be given up unless a renewal succeeds first. */
+  #deadline = 0;
+
+  constructor(params: LeaseParams) {
+    super();
+    this.#params = params;
+    this.#ttlMs = params.options.ttlMs;
+    this.#guardMs = Math.min(this.#ttlMs / 10, 1000);
+    this.#confirm(params.sentAt);
+  }
+
+  /** Fires on the caller's abort, or with `LockLostError` before the lease can lapse. */
+  get signal(): AbortSignal {
     // A holder paused past its lease (a long GC, SIGSTOP, a stalled VM, a starved event loop) may
     // read its signal before its timers have run: a reply it was awaiting is read in the same loop
     // turn that resumes it, and timers wait for the next. Reading the monotonic clock here makes
     // the first read after such a pause see the lock lost, before the holder acts on it.
-    if (performance.now() >= deadline) lose(expiredWhy(), lastError);
-    if (signal) return signal;
-    lost = new AbortController();
-    if (lostReason) lost.abort(lostReason);
-    const caller = params.options.signal;
-    signal = caller ? AbortSignal.any([caller, lost.signal]) : lost.signal;
-    return signal;
-  };
-  let stopped = false;
-  let watchdog: NodeJS.Timeout | undefined;
-  let renewal: NodeJS.Timeout | undefined;
-  let lastError: unknown;
+    if (performance.now() >= this.#deadline) this.#lose(this.#expiredWhy(), this.#lastError);
+    if (this.#signal) return this.#signal;
+    this.#lost = new AbortController();
+    if (this.#lostReason) this.#lost.abort(this.#lostReason);
+    const caller = this.#params.options.signal;
+    this.#signal = caller ? AbortSignal.any([caller, this.#lost.signal]) : this.#lost.signal;
+    return this.#signal;
+  }
 
-  const clear = (): void => {
-    clearTimeout(watchdog);
-    clearTimeout(renewal);
-  };
-  const lose = (why: string, cause?: unknown): void => {
-    if (stopped || lostReason) return;
-    clear();
-    lostReason = new LockLostError(params.resource, why, cause === undefined ? undefined : { cause });
-    lost?.abort(lostReason);
-  };
-  // Timers are unref'd: a lease alone must not keep a process alive that has nothing else to do.
-  const after = (ms: number, run: () => void): NodeJS.Timeout => setTimeout(run, Math.max(0, ms)).unref();
-  const renewIn = (ms: number): void => {
-    renewal = after(ms, renew);
-  };
-  // When the lease must be given up unless a renewal succeeds first.
-  let deadline = 0;
-  const expiredWhy = (): string => `the lease could not be renewed for ${Math.round(ttlMs - guardMs)} ms`;
-  const confirm = (at: number): void => {
-    deadline = at + ttlMs - guardMs;
-    renewIn(at + ttlMs / 3 - performance.now());
-  };
-  function renew(): void {
+  /** Stops renewing; call once the function has settled, before releasing. */
+  stop(): void {
+    this.#stopped = true;
+    this.#clear();
+  }
+
+  /** Called by the lease clock when the next renewal is due. */
+  renewDue(): void {
     const sentAt = performance.now();
     // Armed here rather than at each confirmation: the renewal is due well before the deadline
     // (ttl/3 < ttl - guard), so a function shorter than that never pays for a second timer.
-    clearTimeout(watchdog);
-    watchdog = after(deadline - sentAt, () => lose(expiredWhy(), lastError));
-    params.caller.run(extendScript, [params.lockKey], [params.token, Math.ceil(ttlMs)]).then(
+    clearTimeout(this.#watchdog);
+    this.#watchdog = setTimeout(expire, Math.max(0, this.#deadline - sentAt), this).unref();
+    const { caller, lockKey, token } = this.#params;
+    caller.run(extendScript, [lockKey], [token, Math.ceil(this.#ttlMs)]).then(
       (extended) => {
-        if (stopped || lostReason) return;
+        if (this.#stopped || this.#lostReason) return;
         if (extended === 1) {
-          clearTimeout(watchdog);
-          confirm(sentAt);
-        } else lose("the lease had lapsed and the lock was gone or taken by another holder");
+          clearTimeout(this.#watchdog);
+          this.#confirm(sentAt);
+        } else this.#lose("the lease had lapsed and the lock was gone or taken by another holder");
       },
       (error: unknown) => {
-        if (stopped || lostReason) return;
-        lastError = error;
-        outageWarnings.warn(
+        if (this.#stopped || this.#lostReason) return;
+        this.#lastError = error;
+        this.#params.options.outageWarnings.warn(
           "lock_extend_failed",
-          { store: params.caller.store.name, err: error },
+          { store: caller.store.name, err: error },
           "could not renew a lock's lease; retrying while the lease lasts",
         );
         // Keep trying while the lease lasts; the watchdog fires if none succeeds in time.
-        renewIn(ttlMs / 10);
+        leaseClock.schedule(this, performance.now() + this.#ttlMs / 10);
       },
     );
   }
 
-  confirm(params.sentAt);
-  return {
-    get signal() {
-      return readSignal();
-    },
-    stop() {
-      stopped = true;
-      clear();
-    },
-  };
+  /** The watchdog's callback: no renewal succeeded in time. */
+  expire(): void {
+    this.#lose(this.#expiredWhy(), this.#lastError);
+  }
+
+  #confirm(at: number): void {
+    this.#deadline = at + this.#ttlMs - this.#guardMs;
+    leaseClock.schedule(this, at + this.#ttlMs / 3);
+  }
+
+  #expiredWhy(): string {
+    return `the lease could not be renewed for ${Math.round(this.#ttlMs - this.#guardMs)} ms`;
+  }
+
+  #clear(): void {
+    clearTimeout(this.#watchdog);
+    leaseClock.cancel(this);
+  }
+
+  #lose(why: string, cause?: unknown): void {
+    if (this.#stopped || this.#lostReason) return;
+    this.#clear();
+    const options = cause === undefined ? undefined : { cause };
+    this.#lostReason = new LockLostError(this.#params.resource, why, options);
+    this.#lost?.abort(this.#lostReason);
+  }
+}
+
+/** The watchdog's callback, with the lease as the timer's argument: no closure per timer. */
+function expire(lease: Lease): void {
+  lease.expire();
 }

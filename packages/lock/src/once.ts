@@ -1,12 +1,9 @@
 import type { Store } from "@mcp-persist/cache-core";
 import { assertFunction, assertName, assertOptions, assertStore } from "./arguments";
-import { FENCE_TTL_MS } from "./fence.lua";
-import { finishQuietly } from "./finish-quietly";
 import { lockKeys } from "./keys";
-import { onceBeginScript } from "./once-begin.lua";
-import { onceAbandonScript, onceCommitScript } from "./once-finish.lua";
+import { OnceCalls } from "./lock-calls";
+import { onceCommitScript } from "./once-finish.lua";
 import type { OnceOptions } from "./options";
-import { releaseScript } from "./release.lua";
 import { resolveOnceOptions } from "./resolve-options";
 import { runLocked, runUnlocked } from "./run-locked";
 import { lockStoreCaller } from "./store-caller";
@@ -51,35 +48,13 @@ export async function once<T>(
   assertOptions(options, ONCE);
   const resolved = resolveOnceOptions(key, options);
   const { logger, codec } = resolved;
-  const { lock: lockKey, fence, record } = lockKeys(resolved.namespace, "once", key);
+  const keys = lockKeys(resolved.namespace, "once", key);
   const caller = lockStoreCaller(store, resolved.storeTimeoutMs);
-  const token = newToken();
-  const recordTtl = Math.ceil(resolved.resultTtlMs);
-  const quietly = <R>(call: Promise<R>, event: string, message: string): Promise<R | undefined> =>
-    finishQuietly(call, { warnings: resolved.outageWarnings, event, store: store.name, message });
-  const abandon = (): Promise<number> => caller.run(onceAbandonScript, [lockKey, record], [token]);
+  const calls = new OnceCalls(caller, keys, newToken(), resolved);
+  const { token, recordTtl } = calls;
+  const { lock: lockKey, record } = keys;
 
-  const acquisition = await waitForLock(key, store.name, resolved, {
-    attempt: () =>
-      caller.run(
-        onceBeginScript,
-        [lockKey, fence, record],
-        [token, Math.ceil(resolved.ttlMs), FENCE_TTL_MS, recordTtl],
-        {
-          // Started after the call gave up on it, and fn never ran: clear the mark at once, or every
-          // retry would read `unknown` for resultTtlMs.
-          onLateReply(late) {
-            if (late[0] === "acquired")
-              void quietly(
-                abandon(),
-                "once_late_abandon_failed",
-                "could not clear a once mark the store set too late",
-              );
-          },
-        },
-      ),
-    undo: abandon,
-  });
+  const acquisition = await waitForLock(key, store.name, resolved, calls);
   if (acquisition.kind === "store-error")
     return { ...(await runUnlocked(key, acquisition.error, resolved.signal, fn)), stored: false };
   const reply = acquisition.reply;
@@ -100,7 +75,11 @@ export async function once<T>(
   const lease = { caller, resource: key, lockKey, token, sentAt: acquisition.sentAt, options: resolved };
   const { lock, settled } = await runLocked(lease, reply[1], fn);
   if (!settled.ok) {
-    await quietly(abandon(), "once_abandon_failed", "could not clear the mark of a once attempt that threw");
+    await calls.quietly(
+      calls.undo(),
+      "once_abandon_failed",
+      "could not clear the mark of a once attempt that threw",
+    );
     throw settled.error;
   }
   let encoded: string;
@@ -112,14 +91,10 @@ export async function once<T>(
       { event: "once_result_not_encodable", store: store.name, err },
       "once ran the side effect but the codec refused its result: retries get unknown",
     );
-    const released = await quietly(
-      caller.run(releaseScript, [lockKey], [token]),
-      "lock_release_failed",
-      "could not release a lock",
-    );
+    const released = await calls.quietly(calls.release(), "lock_release_failed", "could not release a lock");
     return { status: "ran", value: settled.value, lock, released: released === 1, stored: false };
   }
-  const committed = await quietly(
+  const committed = await calls.quietly(
     caller.run(onceCommitScript, [lockKey, record], [token, encoded, recordTtl]),
     "once_commit_failed",
     "could not record the result of a once side effect: retries get unknown",

@@ -7,11 +7,31 @@ const WHEN_THE_LOCK_GAVE_UP =
   "the lock gave up on it (raise storeTimeoutMs, or the store's own timeoutMs, if the store is slow but healthy)";
 
 /**
+ * Callers already built, by store and `storeTimeoutMs`: a caller holds nothing but the store and
+ * its options, and building one per call cost about as much as the rest of the call's
+ * bookkeeping. Weak by store, so a store that is dropped takes its callers with it.
+ */
+const built = new WeakMap<Store, Map<number, StoreCaller>>();
+
+/** Distinct `storeTimeoutMs` values kept per store; an application uses one or two. */
+const KEPT_PER_STORE = 8;
+
+/**
  * The store as one `withLock`, `once` or `clearOnce` call uses it: every call settles within
  * `storeTimeoutMs` (or the store's own, shorter deadline: then no second timer), and a script
  * reply that arrives after the call gave up still reaches its `onLateReply`, whichever deadline
  * fired, so a lock granted late can be given back.
  */
 export function lockStoreCaller(store: Store, storeTimeoutMs: number): StoreCaller {
-  return storeCaller(store, { pkg: PKG, timeoutMs: storeTimeoutMs, consequence: WHEN_THE_LOCK_GAVE_UP });
+  let byTimeout = built.get(store);
+  if (byTimeout === undefined) {
+    byTimeout = new Map();
+    built.set(store, byTimeout);
+  }
+  let caller = byTimeout.get(storeTimeoutMs);
+  if (caller === undefined) {
+    caller = storeCaller(store, { pkg: PKG, timeoutMs: storeTimeoutMs, consequence: WHEN_THE_LOCK_GAVE_UP });
+    if (byTimeout.size < KEPT_PER_STORE) byTimeout.set(storeTimeoutMs, caller);
+  }
+  return caller;
 }

@@ -16,7 +16,7 @@ export type Acquisition<R extends TaggedReply> =
     }
   | { readonly kind: "store-error"; readonly error: unknown };
 
-/** The two store operations one acquisition needs. */
+/** The two store operations one acquisition needs, called as methods. */
 export interface Attempts<R extends TaggedReply> {
   /** One try, bounded by the store deadline. */
   attempt(): Promise<R>;
@@ -33,7 +33,7 @@ export async function waitForLock<R extends TaggedReply>(
   resource: string,
   storeName: string,
   options: ResolvedLockOptions,
-  { attempt, undo }: Attempts<R>,
+  attempts: Attempts<R>,
 ): Promise<Acquisition<R>> {
   const { signal } = options;
   const start = performance.now();
@@ -42,7 +42,7 @@ export async function waitForLock<R extends TaggedReply>(
     const sentAt = performance.now();
     let reply: R;
     try {
-      reply = await attempt();
+      reply = await attempts.attempt();
     } catch (error) {
       signal?.throwIfAborted();
       if (options.onStoreDown === "refuse") throw new LockUnavailableError(resource, storeName, error);
@@ -55,7 +55,7 @@ export async function waitForLock<R extends TaggedReply>(
     }
     if (signal?.aborted) {
       // Nobody wants the result any more: do not run the work, and do not keep others out.
-      if (reply[0] === "acquired") await undo().catch(() => {});
+      if (reply[0] === "acquired") await attempts.undo().catch(() => {});
       throw signal.reason;
     }
     const waitedMs = performance.now() - start;

@@ -1,11 +1,8 @@
 import type { Store } from "@mcp-persist/cache-core";
-import { acquireScript } from "./acquire.lua";
 import { assertName, assertStore, withLockArguments } from "./arguments";
-import { FENCE_TTL_MS } from "./fence.lua";
-import { finishQuietly } from "./finish-quietly";
 import { lockKeys } from "./keys";
+import { LockCalls } from "./lock-calls";
 import type { LockOptions } from "./options";
-import { releaseScript } from "./release.lua";
 import { resolveLockOptions } from "./resolve-options";
 import { runLocked, runUnlocked } from "./run-locked";
 import { lockStoreCaller } from "./store-caller";
@@ -62,34 +59,26 @@ export async function withLock<T>(
   const options = resolveLockOptions(resource, args.options as LockOptions);
   const keys = lockKeys(options.namespace, "lock", resource);
   const caller = lockStoreCaller(store, options.storeTimeoutMs);
-  const token = newToken();
-  const release = (): Promise<number> => caller.run(releaseScript, [keys.lock], [token]);
-  const releaseQuietly = (event: string, message: string): Promise<number | undefined> =>
-    finishQuietly(release(), { warnings: options.outageWarnings, event, store: store.name, message });
+  const calls = new LockCalls(caller, keys, newToken(), options);
 
-  const acquisition = await waitForLock(resource, store.name, options, {
-    attempt: () =>
-      caller.run(acquireScript, [keys.lock, keys.fence], [token, Math.ceil(options.ttlMs), FENCE_TTL_MS], {
-        // Granted after the call gave up on it: nobody will run under it, so let it go at once.
-        onLateReply(late) {
-          if (late[0] === "acquired")
-            void releaseQuietly(
-              "lock_late_release_failed",
-              "could not release a lock the store granted too late",
-            );
-        },
-      }),
-    undo: release,
-  });
+  const acquisition = await waitForLock(resource, store.name, options, calls);
   if (acquisition.kind === "store-error") return runUnlocked(resource, acquisition.error, options.signal, fn);
   const [status, tokenOrWait] = acquisition.reply;
   if (status === "busy") {
     return { status, resource, retryAfterMs: Math.max(0, tokenOrWait), waitedMs: acquisition.waitedMs };
   }
 
-  const lease = { caller, resource, lockKey: keys.lock, token, sentAt: acquisition.sentAt, options };
+  const lease = {
+    caller,
+    resource,
+    lockKey: keys.lock,
+    token: calls.token,
+    sentAt: acquisition.sentAt,
+    options,
+  };
   const { lock, settled } = await runLocked(lease, tokenOrWait, fn);
-  const released = (await releaseQuietly("lock_release_failed", "could not release a lock")) === 1;
+  const released =
+    (await calls.quietly(calls.release(), "lock_release_failed", "could not release a lock")) === 1;
   if (!settled.ok) throw settled.error;
   return { status: "ran", value: settled.value, lock, released };
 }

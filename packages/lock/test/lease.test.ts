@@ -100,4 +100,33 @@ describe.each(storeKinds(redis))("leases on $name", (kind) => {
     expect(result).toMatchObject({ status: "ran", released: false });
     if (result.status === "ran") expect(result.value).toMatch(/gone or taken by another holder/);
   });
+
+  it("renews leases of different TTLs, sharing one clock, each before it lapses", async () => {
+    const store = kind.open();
+    const namespace = freshNamespace();
+    const hold = (resource: string, ttlMs: number) =>
+      withLock(
+        store,
+        resource,
+        async (lock) => {
+          // Past three of the shorter lease: only renewals, in time, keep both locks held.
+          const contenders: string[] = [];
+          for (let i = 0; i < 6; i++) {
+            await sleep(TTL / 2);
+            contenders.push((await withLock(store, resource, () => {}, { namespace })).status);
+          }
+          return { contenders, aborted: lock.signal.aborted };
+        },
+        { namespace, ttlMs },
+      );
+    // The longer lease first: the shorter one, due sooner, must be renewed ahead of it.
+    const long = hold("long", TTL * 3);
+    await sleep(20);
+    const short = hold("short", TTL);
+    for (const result of [await short, await long]) {
+      expect(result).toMatchObject({ status: "ran", released: true });
+      if (result.status === "ran")
+        expect(result.value).toEqual({ contenders: Array(6).fill("busy"), aborted: false });
+    }
+  });
 });

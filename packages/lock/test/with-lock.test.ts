@@ -48,6 +48,22 @@ describe.each(storeKinds(redis))("withLock on $name", (kind) => {
     expect(await store.get(lockKeys(namespace, "lock", "send-email:u1").lock)).toBeUndefined();
   });
 
+  it("hands the function a context with its own enumerable locked, resource, fencingToken and signal", async () => {
+    const store = kind.open();
+    const result = await withLock(store, "r", (lock) => ({ ...lock }), { namespace: freshNamespace() });
+    if (result.status !== "ran") throw new Error(`expected ran, got ${result.status}`);
+    expect(Object.keys(result.lock)).toEqual(["locked", "resource", "fencingToken", "signal"]);
+    expect(result.value).toEqual({
+      locked: true,
+      resource: "r",
+      fencingToken: result.lock.fencingToken,
+      signal: result.lock.signal,
+    });
+    const signal = Object.getOwnPropertyDescriptor(result.lock, "signal");
+    expect(signal).toMatchObject({ enumerable: true, configurable: true, set: undefined });
+    expect(typeof signal?.get).toBe("function");
+  });
+
   it("returns busy without running the function while another holder has the lock", async () => {
     const store = kind.open();
     const namespace = freshNamespace();

@@ -6,8 +6,18 @@ import type { NodeRedisClient, NodeRedisScriptCommands } from "./node-redis-clie
  * Maps the store's few commands onto a node-redis client or cluster. node-redis never re-sends a
  * command it has written (replies lost with a connection reject), so the only late write to rule
  * out is a queued one: scripts carry an abort signal, which takes them out of the queue unwritten.
+ * `timeoutMs` is the store's deadline, the moment that signal aborts.
  */
-export function nodeRedisAdapter<C extends NodeRedisClient>(client: C): RedisClientAdapter<C> {
+export function nodeRedisAdapter<C extends NodeRedisClient>(
+  client: C,
+  timeoutMs: number,
+): RedisClientAdapter<C> {
+  // node-redis 6 gives every command a timeout (5 s by default) that, like the abort signal, only
+  // takes a command out of the queue before it is written, and costs an AbortSignal.timeout (a
+  // timer and a signal) per command: half the CPU of a script call. The store's signal aborts
+  // first, so scripts go without it, unless the client was given a shorter one of its own.
+  const own = ownCommandTimeoutMs(client);
+  const keepOwnTimeout = own !== undefined && own < timeoutMs;
   // withCommandOptions builds a view of the client; calls that share a signal (the store shares
   // one among calls due in the same millisecond) share the view too.
   let viewSignal: AbortSignal | undefined;
@@ -39,7 +49,9 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(client: C): RedisCli
     evalScript(command, body, keys, args, call) {
       const abortSignal = call.signal;
       if (abortSignal !== viewSignal) {
-        view = client.withCommandOptions({ abortSignal });
+        view = client.withCommandOptions(
+          keepOwnTimeout ? { abortSignal } : { abortSignal, timeout: undefined },
+        );
         viewSignal = abortSignal;
       }
       const options = { keys: [...keys], arguments: [...args] };
@@ -58,4 +70,19 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(client: C): RedisCli
       client.destroy();
     },
   };
+}
+
+/**
+ * The shortest command timeout the client was configured with, if any: its own (node-redis 6
+ * defaults it to 5 s), and for a cluster, the one its node clients get from `defaults`. Read from
+ * node-redis's fields, which its types keep private; a version without them reads as none.
+ */
+function ownCommandTimeoutMs(client: NodeRedisClient): number | undefined {
+  const fields = client as {
+    _commandOptions?: { timeout?: unknown };
+    _options?: { defaults?: { commandOptions?: { timeout?: unknown } } };
+  };
+  const configured = [fields._commandOptions?.timeout, fields._options?.defaults?.commandOptions?.timeout];
+  const timeouts = configured.filter((ms): ms is number => typeof ms === "number" && ms > 0);
+  return timeouts.length === 0 ? undefined : Math.min(...timeouts);
 }

@@ -24,8 +24,14 @@ export interface NodeRedisClient extends NodeRedisScriptCommands {
   set(key: string, value: string, options: { expiration: { type: "PX"; value: number } }): Promise<unknown>;
   del(key: string): Promise<number>;
   ping(): Promise<unknown>;
-  /** Used to give scripts an abort signal, so a script the store gave up on is never written. */
-  withCommandOptions(options: { abortSignal: AbortSignal }): NodeRedisScriptCommands;
+  /**
+   * Used to give scripts an abort signal, so a script the store gave up on is never written, in
+   * place of the client's own command timeout when that is no shorter than the store's deadline.
+   */
+  withCommandOptions(options: {
+    abortSignal: AbortSignal;
+    timeout?: number | undefined;
+  }): NodeRedisScriptCommands;
   /** Draining close: resolves once every pending reply is in (for ever, while Redis is frozen). */
   close(): Promise<unknown>;
   /** Dropping close: rejects pending commands and ends the connection at once. */

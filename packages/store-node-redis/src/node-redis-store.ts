@@ -51,6 +51,6 @@ export function nodeRedisStore(
   } else {
     client = createNodeRedisClient(options.connection);
   }
-  const adapter = nodeRedisAdapter(client);
+  const adapter = nodeRedisAdapter(client, timeoutMs);
   return createRedisStore({ name: "node-redis", package: PKG, adapter, timeoutMs, ownsClient });
 }

@@ -115,9 +115,15 @@ class RedisClientStore<Client> implements RedisStore<Client> {
     options?: RunOptions<R>,
   ): Promise<R> {
     const argv = args.map(String);
-    const send: Send<unknown> = (call) => this.#scripts.run(this.#adapter, script, keys, argv, call);
-    const map = (reply: unknown) => toScriptReply(reply, this.#pkg, script.name) as R;
-    return this.#call("run", send, map, script.name, options?.onLateReply);
+    // Arrows passed straight in, not kept in variables: the build keeps function names, and an
+    // arrow stored in a variable has its name set (Object.defineProperty) each time it is made.
+    return this.#call(
+      "run",
+      (call): Promise<unknown> => this.#scripts.run(this.#adapter, script, keys, argv, call),
+      (reply) => toScriptReply(reply, this.#pkg, script.name) as R,
+      script.name,
+      options?.onLateReply,
+    );
   }
 
   ping(): Promise<number> {
