@@ -18,10 +18,11 @@ export interface LocalKeyspace {
   /** The live value, or `undefined` if missing or expired. */
   read(key: string): LocalValue | undefined;
   /**
-   * Writes `value`. With `ttlMs`, the entry expires `ttlMs` from now; without, it keeps the TTL it
-   * had (Redis KEEPTTL), and a new entry has none.
+   * Writes `value`. With `ttlMs`, the entry expires `ttlMs` from now, or from `now` when given: the
+   * clock's reading (`clock.now()`, unrounded) a script took already, so the keyspace need not read
+   * the clock again. Without `ttlMs`, it keeps the TTL it had (Redis KEEPTTL), and a new entry has none.
    */
-  write(key: string, value: LocalValue, ttlMs?: number): void;
+  write(key: string, value: LocalValue, ttlMs?: number, now?: number): void;
   /** Removes the key; `true` if a live entry was removed. */
   remove(key: string): boolean;
   /** Milliseconds left for a live key, `Infinity` if it has no TTL, `undefined` if missing. */
@@ -62,6 +63,21 @@ export interface LocalContext {
   setData(key: string, value: object, ttlMs: number): void;
 }
 
+/**
+ * How `runLocalScript` runs a body on a context made by {@link createLocalContext}: with the
+ * script's time frozen at its first reading (see there). Internal to cache-core.
+ */
+export const RUN_SCRIPT: unique symbol = Symbol("runScript");
+
+/** A context that can run a script body with its time frozen. */
+export interface ScriptRunningContext extends LocalContext {
+  [RUN_SCRIPT]<R>(
+    body: (ctx: LocalContext, keys: readonly string[], args: readonly string[]) => R,
+    keys: readonly string[],
+    args: readonly string[],
+  ): R;
+}
+
 /** A Redis-style command failure inside a JS body; `runLocalScript` names the script. */
 export class LocalCommandError extends Error {}
 
@@ -73,22 +89,45 @@ const NOT_INTEGER = "ERR value is not an integer or out of range";
  * Every in-process store builds its context with this, so their scripts behave alike.
  */
 export function createLocalContext(keyspace: LocalKeyspace, clock: Clock): LocalContext {
+  // While a script runs (through runLocalScript), its time is read once and then frozen, as Redis
+  // 7 freezes it for the expiries a script sets: every TTL counts from the script's time, and a
+  // keyspace is handed that reading instead of reading the clock again on each write.
+  let running = false;
+  let at: number | undefined;
+  const read = (): number => {
+    if (!running) return clock.now();
+    if (at === undefined) at = clock.now();
+    return at;
+  };
   const readString = (key: string): string | undefined => {
     const value = keyspace.read(key);
     if (value === undefined || typeof value === "string") return value;
     throw new LocalCommandError(WRONGTYPE);
   };
-  return {
-    now: () => Math.floor(clock.now()),
+  const ctx: ScriptRunningContext = {
+    // `this`: the context it is called on, which may be a copy of this one that overrides some commands.
+    [RUN_SCRIPT](body, keys, args) {
+      const wasRunning = running;
+      const before = at;
+      running = true;
+      at = undefined;
+      try {
+        return body(this, keys, args);
+      } finally {
+        running = wasRunning;
+        at = before;
+      }
+    },
+    now: () => Math.floor(read()),
     time() {
-      const ms = clock.now();
+      const ms = read();
       const seconds = Math.floor(ms / 1000);
       return [seconds, Math.floor((ms - seconds * 1000) * 1000)];
     },
     get: readString,
     set(key, value, ttlMs) {
       assertTtlMs(ttlMs, PKG);
-      keyspace.write(key, value, ttlMs);
+      keyspace.write(key, value, ttlMs, at);
     },
     delete: (key) => keyspace.remove(key),
     pttl(key) {
@@ -100,7 +139,7 @@ export function createLocalContext(keyspace: LocalKeyspace, clock: Clock): Local
       assertTtlMs(ttlMs, PKG);
       const value = keyspace.read(key);
       if (value === undefined) return false;
-      keyspace.write(key, value, ttlMs);
+      keyspace.write(key, value, ttlMs, at);
       return true;
     },
     incr(key, by = 1) {
@@ -123,7 +162,8 @@ export function createLocalContext(keyspace: LocalKeyspace, clock: Clock): Local
       assertTtlMs(ttlMs, PKG);
       if (typeof value !== "object" || value === null)
         throw new LocalCommandError("ERR setData takes an object");
-      keyspace.write(key, value, ttlMs);
+      keyspace.write(key, value, ttlMs, at);
     },
   };
+  return ctx;
 }

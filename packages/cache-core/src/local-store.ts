@@ -52,10 +52,15 @@ export function createLocalStore(parts: LocalStoreParts): Store {
     if (typeof value === "object") throw new WrongTypeError(pkg, "get");
     return value;
   };
+  const runSync: NonNullable<Store["runSync"]> = (script, keys, args) => {
+    ensureOpen("run");
+    return runLocalScript(script, ctx, keys, args);
+  };
   return {
     name,
     capabilities: LOCAL,
     getSync,
+    runSync,
     async get(key) {
       return getSync(key);
     },
@@ -75,8 +80,7 @@ export function createLocalStore(parts: LocalStoreParts): Store {
       return keyspace.remove(key);
     },
     async run(script, keys, args) {
-      ensureOpen("run");
-      return runLocalScript(script, ctx, keys, args);
+      return runSync(script, keys, args);
     },
     async ping() {
       ensureOpen("ping");

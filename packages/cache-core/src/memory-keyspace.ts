@@ -25,9 +25,11 @@ export function memoryKeyspace(clock: Clock): LocalKeyspace {
   };
   return {
     read: (key) => live(key)?.value,
-    write(key, value, ttlMs) {
+    write(key, value, ttlMs, now) {
       const expiresAt =
-        ttlMs === undefined ? (live(key)?.expiresAt ?? Number.POSITIVE_INFINITY) : clock.now() + ttlMs;
+        ttlMs === undefined
+          ? (live(key)?.expiresAt ?? Number.POSITIVE_INFINITY)
+          : (now ?? clock.now()) + ttlMs;
       entries.set(key, { value, expiresAt });
     },
     remove: (key) => live(key) !== undefined && entries.delete(key),

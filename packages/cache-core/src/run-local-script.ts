@@ -1,6 +1,6 @@
 import { describeValue } from "@mcp-persist/keys";
 import { ScriptError } from "./errors";
-import { LocalCommandError, type LocalContext } from "./local-context";
+import { LocalCommandError, type LocalContext, RUN_SCRIPT, type ScriptRunningContext } from "./local-context";
 import type { Script, ScriptArg, ScriptReply } from "./script";
 
 const PKG = "@mcp-persist/cache-core";
@@ -17,14 +17,27 @@ export function runLocalScript<R extends ScriptReply>(
   keys: readonly string[],
   args: readonly ScriptArg[],
 ): R {
-  const argv = args.map(String);
+  const argv = strings(args);
+  const run = (ctx as Partial<ScriptRunningContext>)[RUN_SCRIPT];
   let result: unknown;
   try {
-    result = script.local(ctx, keys, argv);
+    result = run === undefined ? script.local(ctx, keys, argv) : run.call(ctx, script.local, keys, argv);
   } catch (error) {
     throw new ScriptError(PKG, script.name, failure(error), { cause: error });
   }
   return toReply(result, script.name) as R;
+}
+
+/**
+ * ARGV as the body sees it: every argument a string. Arguments that are strings already (a caller
+ * that keeps its ARGV converted, as the rate limiter does) are passed as they are, with no copy:
+ * the body takes them read-only.
+ */
+function strings(args: readonly ScriptArg[]): readonly string[] {
+  for (let i = 0; i < args.length; i++) {
+    if (typeof args[i] !== "string") return args.map(String);
+  }
+  return args as readonly string[];
 }
 
 /** What went wrong in a JS body; anything may be thrown, even a Proxy that fails `instanceof`. */
@@ -51,7 +64,17 @@ function toReply(value: unknown, name: string): ScriptReply {
       return null;
     default:
       if (value === null) return null;
-      if (Array.isArray(value)) return value.map((item) => toReply(item, name));
+      if (Array.isArray(value)) {
+        // A loop, not map(): a check's reply is converted on every in-process rate-limit check.
+        const reply: ScriptReply[] = new Array(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (item === undefined && !(i in value)) continue; // a hole stays a hole, as map() left it
+          // An integer is its own reply (`+ 0` turns -0 into 0, as Math.trunc(-0) || 0 does).
+          reply[i] = typeof item === "number" && Number.isSafeInteger(item) ? item + 0 : toReply(item, name);
+        }
+        return reply;
+      }
       if (typeof (value as { then?: unknown }).then === "function") {
         throw new ScriptError(PKG, name, "JS body returned a promise; it must be synchronous to stay atomic");
       }

@@ -75,6 +75,14 @@ export interface Store {
     args: readonly ScriptArg[],
     options?: RunOptions<R>,
   ): Promise<R>;
+  /**
+   * Optional, for in-process stores only: `run` answered synchronously, returning the reply or
+   * throwing what `run` would reject with (`ScriptError`, `StoreClosedError`). A synchronous call
+   * cannot hang, so a capability runs its scripts through it with no promise and no deadline (the
+   * rate limiter's in-process checks). Stores that do I/O must not define it, and a wrapper that
+   * changes what `run` does must change or drop `runSync` too, as for `getSync`.
+   */
+  runSync?<R extends ScriptReply>(script: Script<R>, keys: readonly string[], args: readonly ScriptArg[]): R;
   /** Round-trip latency in milliseconds (finite, ≥ 0). Rejects when the store is unreachable. (Redis: PING) */
   ping(): Promise<number>;
   /**

@@ -19,7 +19,10 @@ export interface TieredKeyspace {
  * key, whoever wrote it last. A write that keeps the TTL (`incr`, KEEPTTL) carries it across.
  */
 export function tieredKeyspace(entries: LocalKeyspace, state: LocalKeyspace): TieredKeyspace {
+  // A key is live in one part at most, so either order finds it; each view looks first where its
+  // own writes land (a script's keys are nearly always state), sparing a lookup that would miss.
   const read = (key: string): LocalValue | undefined => entries.read(key) ?? state.read(key);
+  const readState = (key: string): LocalValue | undefined => state.read(key) ?? entries.read(key);
   // Both, not ||: a key lives in one part, but removing from both costs nothing and stays right.
   const remove = (key: string): boolean => {
     const fromEntries = entries.remove(key);
@@ -29,17 +32,17 @@ export function tieredKeyspace(entries: LocalKeyspace, state: LocalKeyspace): Ti
     entries.remainingTtl(key) ?? state.remainingTtl(key);
   const writeTo =
     (into: LocalKeyspace, other: LocalKeyspace) =>
-    (key: string, value: LocalValue, ttlMs?: number): void => {
+    (key: string, value: LocalValue, ttlMs?: number, now?: number): void => {
       const left = other.remainingTtl(key);
       if (left !== undefined) {
         other.remove(key);
         // KEEPTTL on a key that lived in the other part: it keeps the TTL it had there.
         if (ttlMs === undefined && left !== Number.POSITIVE_INFINITY) ttlMs = Math.max(left, 1);
       }
-      into.write(key, value, ttlMs);
+      into.write(key, value, ttlMs, now);
     };
   return {
     entries: { read, remove, remainingTtl, write: writeTo(entries, state) },
-    scripts: { read, remove, remainingTtl, write: writeTo(state, entries) },
+    scripts: { read: readState, remove, remainingTtl, write: writeTo(state, entries) },
   };
 }

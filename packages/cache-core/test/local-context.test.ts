@@ -3,6 +3,7 @@ import { ScriptError } from "@mcp-persist/cache-core";
 import {
   createLocalContext,
   defineScript,
+  type LocalKeyspace,
   memoryKeyspace,
   runLocalScript,
 } from "@mcp-persist/cache-core/kit";
@@ -103,6 +104,41 @@ describe("runLocalScript", () => {
         return ctx.incr("s");
       }),
     ).toThrow('script "t": ERR value is not an integer or out of range');
+  });
+
+  it("reads the clock once per script: its time stands still while it runs, and its TTLs count from it", () => {
+    let reading = 1_700_000_000_000.5;
+    const clock = { now: () => (reading += 7) }; // every reading is 7 ms after the last
+    const keyspace = memoryKeyspace(clock);
+    const handed: (number | undefined)[] = [];
+    const spied: LocalKeyspace = {
+      ...keyspace,
+      write(key, value, ttlMs, now) {
+        handed.push(now);
+        keyspace.write(key, value, ttlMs, now);
+      },
+    };
+    const ctx = createLocalContext(spied, clock);
+    const script = defineScript({
+      name: "t",
+      lua: "return 1",
+      local(c) {
+        const first = c.now();
+        c.set("k", "v", 1000);
+        const [seconds, micros] = c.time();
+        return [first, c.now(), seconds * 1000 + Math.floor(micros / 1000)];
+      },
+    });
+    const [first, again, fromTime] = runLocalScript(script, ctx, [], []) as number[];
+    expect([again, fromTime]).toEqual([first, first]);
+    expect(handed).toEqual([1_700_000_000_007.5]); // the keyspace is handed the script's reading
+    // The next script reads the clock again; outside a script, every reading is new.
+    expect((runLocalScript(script, ctx, [], []) as number[])[0]).toBeGreaterThan(first as number);
+    expect(ctx.now()).toBeLessThan(ctx.now());
+    // A script that throws ends its run all the same.
+    const failing = defineScript({ name: "f", lua: "return 1", local: (c) => [c.now(), c.incr("k")] });
+    expect(() => runLocalScript(failing, ctx, [], [])).toThrow(ScriptError);
+    expect(ctx.now()).toBeLessThan(ctx.now());
   });
 
   it("computes each script's SHA1 from its Lua body", () => {

@@ -9,8 +9,8 @@ export interface LimitState {
   readonly fits: boolean;
   /** Charges the cost (called only when every limit of the check fits). */
   charge(): void;
-  /** `[remaining, retry after ms, reset after ms]`, after `charge()` if it ran. */
-  report(): [number, number, number];
+  /** Appends `remaining, retry after ms, reset after ms` to the reply, after `charge()` if it ran. */
+  report(reply: number[]): void;
 }
 
 /** The JS twin of one limit's two passes in a check script, at `now` (ms), costing `cost` units. */
@@ -35,30 +35,66 @@ export function defineCheckScript(definition: {
   lua: string;
   local: ReadLimit;
 }): Script<CheckReply> {
+  const rulesOf = lastRules();
   return defineScript<CheckReply>({
     name: definition.name,
     lua: definition.lua,
-    local: (ctx, keys, args) => checkBody(ctx, keys, args, definition.local),
+    local: (ctx, keys, args) => checkBody(ctx, keys, args, rulesOf(args), definition.local),
   });
 }
 
-/** The JS twin of a check script's loops (`ARGV[1]` is `args[0]` here: JS counts from 0). */
+/**
+ * The limits in a check's ARGV, parsed once per frozen ARGV array: a limiter passes the same
+ * frozen one to every check costing 1, which would otherwise be parsed into new objects on every
+ * in-process check. Only frozen arrays are remembered (one, the last), so none is read stale.
+ */
+function lastRules(): (args: readonly string[]) => readonly LimitRule[] {
+  let last: readonly string[] | undefined;
+  let rules: readonly LimitRule[] = [];
+  return (args) => {
+    if (args === last) return rules;
+    const parsed = readRules(args, Number(args[0]), 1);
+    if (Object.isFrozen(args)) [last, rules] = [args, parsed];
+    return parsed;
+  };
+}
+
+/**
+ * The JS twin of a check script's loops (`ARGV[1]` is `args[0]` here: JS counts from 0). Plain
+ * loops: it runs on every in-process check.
+ */
 function checkBody(
   ctx: LocalContext,
   keys: readonly string[],
   args: readonly string[],
+  rules: readonly LimitRule[],
   read: ReadLimit,
 ): CheckReply {
   const now = ctx.now();
   const count = Number(args[0]);
-  const rules = readRules(args, count, 1);
   const reply: number[] = [];
+  if (count === 1 && keys.length === 1) {
+    // One check of one limit (an in-process createRateLimiter check): no list of states.
+    const state = read(ctx, keys[0] as string, rules[0] as LimitRule, Number(args[3]), now);
+    reply.push(state.fits ? 1 : 0, now);
+    if (state.fits) state.charge();
+    state.report(reply);
+    return reply;
+  }
+  const states: LimitState[] = [];
   for (let first = 0; first + count <= keys.length; first += count) {
     const cost = Number(args[2 * count + 1 + first / count]);
-    const states = rules.map((rule, i) => read(ctx, keys[first + i] as string, rule, cost, now));
-    const allowed = states.every((state) => state.fits);
-    if (allowed) for (const state of states) state.charge();
-    reply.push(allowed ? 1 : 0, now, ...states.flatMap((state) => state.report()));
+    // First pass: read every limit; one without room for the cost denies the whole check.
+    let allowed = true;
+    for (let i = 0; i < count; i++) {
+      const state = read(ctx, keys[first + i] as string, rules[i] as LimitRule, cost, now);
+      states[i] = state;
+      if (!state.fits) allowed = false;
+    }
+    reply.push(allowed ? 1 : 0, now);
+    // Second pass: charge every limit if all fit, then report each.
+    if (allowed) for (let i = 0; i < count; i++) (states[i] as LimitState).charge();
+    for (let i = 0; i < count; i++) (states[i] as LimitState).report(reply);
   }
   return reply;
 }

@@ -146,6 +146,8 @@ function readTat(ctx: LocalContext, key: string, rule: LimitRule, cost: number, 
       backlog += cost * step;
       ctx.set(key, String(us + backlog), Math.ceil(backlog / 1000));
     },
-    report: () => [Math.max(0, Math.floor((capacity - backlog) / step)), retry, Math.ceil(backlog / 1000)],
+    report(reply) {
+      reply.push(Math.max(0, Math.floor((capacity - backlog) / step)), retry, Math.ceil(backlog / 1000));
+    },
   };
 }

@@ -24,7 +24,8 @@ export function callerSegment(caller: Caller | undefined): string {
   return caller === undefined ? ANONYMOUS_CALLER : callerDigest(caller);
 }
 
-type ToolRule = "perCallerPerTool" | "perCaller" | "perTool";
+/** The rules of a tool limiter, by the keys they count on. */
+export type ToolRule = "perCallerPerTool" | "perCaller" | "perTool";
 
 /** The three keys of a tool call. */
 export function toolCallKeys(

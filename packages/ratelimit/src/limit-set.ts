@@ -23,7 +23,8 @@ export class LimitSet {
   readonly slotGroups: readonly (readonly number[])[];
   /** Every rule's index, in order: what a check sent in one script charges. */
   readonly everyRule: readonly number[];
-  readonly #unitArgs: readonly ScriptArg[];
+  /** ARGV of one check costing 1 over every rule, as strings: an in-process body reads them as they are. */
+  readonly #unitArgs: readonly string[];
 
   /** @param slotGroup names the hash tag a rule's keys carry (rules with the same one share a slot) */
   constructor(rules: readonly NamedRule[], slotGroup: (rule: NamedRule) => string) {
@@ -36,13 +37,18 @@ export class LimitSet {
     });
     this.slotGroups = [...groups.values()];
     this.everyRule = rules.map((_, i) => i);
-    this.#unitArgs = Object.freeze(checkArgs(rules, [1]));
+    this.#unitArgs = Object.freeze(checkArgs(rules, [1]).map(String));
   }
 
   /** The check script's ARGV for checks costing `costs`, over the rules at `indexes` (default: all). */
   args(costs: readonly number[], indexes?: readonly number[]): readonly ScriptArg[] {
     if (indexes !== undefined) return checkArgs(this.pick(indexes), costs);
     return costs.length === 1 && costs[0] === 1 ? this.#unitArgs : checkArgs(this.rules, costs);
+  }
+
+  /** The check script's ARGV for one check costing `cost`, over every rule. */
+  argsOf(cost: number): readonly ScriptArg[] {
+    return cost === 1 ? this.#unitArgs : checkArgs(this.rules, [cost]);
   }
 
   /** The rules at `indexes`. */

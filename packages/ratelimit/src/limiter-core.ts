@@ -1,26 +1,41 @@
 import { type Logger, type Store, silentLogger } from "@mcp-persist/cache-core";
 import { ThrottledWarnings } from "@mcp-persist/cache-core/kit";
+import { ChargeStamp } from "./charge-stamp";
 import { PKG } from "./errors";
 import type { LimitSet } from "./limit-set";
 import type { ResolvedLimiterOptions } from "./resolve-options";
 import { degradedResult, storeResult } from "./result";
-import { type Decision, ScriptRunner, type SlotCharge } from "./script-runner";
+import type { CheckReply } from "./script-args";
+import { ScriptRunner, type SlotCharge } from "./script-runner";
 import { StoreHealth } from "./store-health";
 import type { RateLimitReason, RateLimitResult } from "./types";
 
-/** What taking back an allowed result's charge needs: where it was charged, on which keys, how much. */
+/**
+ * What taking back an allowed result's charge needs: which limiter decided it, where it was
+ * charged, on which keys, how much. `charged` is left out for the common charge, every rule in
+ * one script at the store's time `at`, and built only when a refund asks for it.
+ */
 interface Charge {
+  readonly owner: LimiterCore;
   readonly runner: ScriptRunner;
   readonly keys: readonly string[];
   readonly cost: number;
-  readonly charged: readonly SlotCharge[];
+  readonly at: number;
+  readonly charged: readonly SlotCharge[] | undefined;
 }
+
+/** A check's result, at once from an in-process store, else once the store answers. */
+type Checked = RateLimitResult | Promise<RateLimitResult>;
 
 /**
  * The decision policy shared by every limiter: ask the store (each call bounded by
  * `storeTimeoutMs`, see `storeCaller`); while it is down, ask the fallback store, else follow
  * `onStoreDown`. Never throws for a store failure: a Redis outage must not turn a tool call into
  * an error.
+ *
+ * An in-process store (one with `runSync`) is asked synchronously: a call that cannot hang needs
+ * no deadline, and a check then costs no promise until the limiter's own `check()` wraps the
+ * result in one already resolved.
  */
 export class LimiterCore {
   readonly #options: ResolvedLimiterOptions;
@@ -31,14 +46,6 @@ export class LimiterCore {
   readonly #logger: Logger;
   /** A failing fallback store fails every check: said once per interval, not per check. */
   readonly #warnings: ThrottledWarnings;
-  /**
-   * The charge behind each allowed result this limiter returned, until it is refunded. A WeakMap
-   * keyed by the result object rather than a hidden field on it: results stay plain data (they are
-   * spread, cloned, serialised into `structuredContent`, compared in tests) with nothing to leak or
-   * to copy along, a forged or copied object finds nothing, another limiter's results are not in
-   * this map, and an entry goes when its result is collected.
-   */
-  readonly #charges = new WeakMap<object, Charge>();
 
   constructor(options: ResolvedLimiterOptions, set: LimitSet) {
     const { store, fallbackStore, clock } = options;
@@ -55,56 +62,104 @@ export class LimiterCore {
   }
 
   /**
-   * Checks `keys`, one per rule of the limiter's set, in order. `extra` fields are added to the
-   * result (the tool limiter's `tool`) before it is remembered: refunds know the object returned.
+   * Checks `keys`, one per rule of the limiter's set, in order. `tool`, when given, is added to
+   * the result (the tool limiter's results name it). Every allowed result carries its charge,
+   * for `refund()` (see {@link ChargeStamp}).
    */
-  async check<Extra extends object>(
+  check(keys: readonly string[], cost: number, tool: string | undefined): Checked {
+    if (!this.#health.shouldAsk()) return this.#withoutPrimary(keys, cost, tool);
+    const primary = this.#primary;
+    if (!primary.sync) return this.#askPrimary(keys, cost, tool);
+    try {
+      const reply = primary.runSync(keys, cost);
+      this.#primaryAnswered();
+      return this.#decided(primary, keys, cost, reply, undefined, reply[0] === 1 ? "ok" : "limited", tool);
+    } catch (error) {
+      this.#primaryFailed(error);
+    }
+    return this.#withoutPrimary(keys, cost, tool);
+  }
+
+  async #askPrimary(
     keys: readonly string[],
     cost: number,
-    extra: Extra,
-  ): Promise<RateLimitResult & Extra> {
-    const { clock, store } = this.#options;
-    if (this.#health.shouldAsk()) {
-      try {
-        const decision = await this.#primary.run(keys, cost);
-        const downMs = this.#health.answered();
-        if (downMs !== undefined) this.#logRecovery(store, downMs);
-        const reason = decision.reply[0] === 1 ? "ok" : "limited";
-        return this.#decided(this.#primary, keys, cost, decision, reason, extra);
-      } catch (error) {
-        // Logged once per outage (when it starts), not per check: the health gate makes it rare.
-        if (this.#health.failed()) this.#logOutage(store, error);
-      }
+    tool: string | undefined,
+  ): Promise<RateLimitResult> {
+    try {
+      const { reply, charged } = await this.#primary.run(keys, cost);
+      this.#primaryAnswered();
+      const reason = reply[0] === 1 ? "ok" : "limited";
+      return this.#decided(this.#primary, keys, cost, reply, charged, reason, tool);
+    } catch (error) {
+      this.#primaryFailed(error);
     }
-    if (this.#fallback !== undefined) {
-      try {
-        const decision = await this.#fallback.run(keys, cost);
-        return this.#decided(this.#fallback, keys, cost, decision, "fallback", extra);
-      } catch (error) {
-        this.#warnings.warn(
-          "ratelimit_fallback_failed",
-          { store: this.#options.fallbackStore?.name, err: error },
-          `[${PKG}] the fallback store failed too; deciding by onStoreDown (${this.#options.onStoreDown})`,
-        );
-      }
+    return this.#withoutPrimary(keys, cost, tool);
+  }
+
+  /** The fallback store decides, else `onStoreDown`. */
+  #withoutPrimary(keys: readonly string[], cost: number, tool: string | undefined): Checked {
+    const fallback = this.#fallback;
+    if (fallback === undefined) return this.#degraded(tool);
+    if (!fallback.sync) return this.#askFallback(fallback, keys, cost, tool);
+    try {
+      const reply = fallback.runSync(keys, cost);
+      return this.#decided(fallback, keys, cost, reply, undefined, "fallback", tool);
+    } catch (error) {
+      this.#fallbackFailed(error);
     }
+    return this.#degraded(tool);
+  }
+
+  async #askFallback(
+    fallback: ScriptRunner,
+    keys: readonly string[],
+    cost: number,
+    tool: string | undefined,
+  ): Promise<RateLimitResult> {
+    try {
+      const { reply, charged } = await fallback.run(keys, cost);
+      return this.#decided(fallback, keys, cost, reply, charged, "fallback", tool);
+    } catch (error) {
+      this.#fallbackFailed(error);
+    }
+    return this.#degraded(tool);
+  }
+
+  #primaryAnswered(): void {
+    const downMs = this.#health.answered();
+    if (downMs !== undefined) this.#logRecovery(this.#options.store, downMs);
+  }
+
+  #primaryFailed(error: unknown): void {
+    // Logged once per outage (when it starts), not per check: the health gate makes it rare.
+    if (this.#health.failed()) this.#logOutage(this.#options.store, error);
+  }
+
+  #fallbackFailed(error: unknown): void {
+    this.#warnings.warn(
+      "ratelimit_fallback_failed",
+      { store: this.#options.fallbackStore?.name, err: error },
+      `[${PKG}] the fallback store failed too; deciding by onStoreDown (${this.#options.onStoreDown})`,
+    );
+  }
+
+  #degraded(tool: string | undefined): RateLimitResult {
     const allowed = this.#options.onStoreDown === "proceed";
     const retryAfterMs = Math.max(1, this.#health.msUntilProbe());
-    return Object.assign(degradedResult(this.#set, allowed, retryAfterMs, clock.now()), extra);
+    return degradedResult(this.#set, allowed, retryAfterMs, this.#options.clock.now(), tool);
   }
 
   /**
    * Takes back the charge of `result`, an allowed result this limiter returned and has not taken
    * back yet, on the store that decided it; else resolves `false` at once. Never rejects.
    */
-  async refund(result: unknown): Promise<boolean> {
-    // WeakMap.get of a non-object is undefined, not an error.
-    const charge = this.#charges.get(result as object);
-    if (charge === undefined) return false;
-    // Forgotten before the first await: a second refund of the result, even a concurrent one,
+  refund(result: unknown): Promise<boolean> {
+    const charge = ChargeStamp.read<Charge>(result);
+    if (charge === undefined || charge.owner !== this) return Promise.resolve(false);
+    // Forgotten before anything else: a second refund of the result, even a concurrent one,
     // finds nothing, so a unit is never given back twice (even when this one fails: a refund that
     // timed out may still run on the server, and a retry could then take back a second unit).
-    this.#charges.delete(result as object);
+    ChargeStamp.clear(result as object);
     if (charge.runner === this.#primary && this.#health.isDown) {
       // A store known to be away is not waited for, as checks do not wait for it.
       this.#warnings.warn(
@@ -112,22 +167,30 @@ export class LimiterCore {
         { store: this.#options.store.name },
         `[${PKG}] could not take back a charge on refund(): the store is down; it counts until it leaves its window`,
       );
-      return false;
+      return Promise.resolve(false);
     }
-    return charge.runner.refund(charge.keys, charge.cost, charge.charged, "on refund()");
+    const charged = charge.charged ?? [{ group: this.#set.everyRule, at: charge.at }];
+    return charge.runner.refund(charge.keys, charge.cost, charged, "on refund()");
   }
 
-  /** The result of a decision by `runner`, remembered when it charged something. */
-  #decided<Extra extends object>(
+  /**
+   * The result of a decision by `runner`, stamped with its charge when it charged something.
+   * `charged` undefined: the check went in one script, and charged every rule if it was allowed.
+   */
+  #decided(
     runner: ScriptRunner,
     keys: readonly string[],
     cost: number,
-    { reply, charged }: Decision,
+    reply: CheckReply,
+    charged: readonly SlotCharge[] | undefined,
     reason: RateLimitReason,
-    extra: Extra,
-  ): RateLimitResult & Extra {
-    const result = Object.assign(storeResult(this.#set, reply, reason, this.#options.clock.now()), extra);
-    if (charged.length > 0) this.#charges.set(result, { runner, keys, cost, charged });
+    tool: string | undefined,
+  ): RateLimitResult {
+    const result = storeResult(this.#set, reply, reason, this.#options.clock.now(), tool);
+    if (charged === undefined ? reply[0] === 1 : charged.length > 0) {
+      const charge: Charge = { owner: this, runner, keys, cost, at: reply[1] as number, charged };
+      ChargeStamp.stamp(result, charge);
+    }
     return result;
   }
 

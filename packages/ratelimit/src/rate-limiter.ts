@@ -1,13 +1,10 @@
 import type { AlgorithmName } from "./algorithms";
-import { singleKey } from "./key-layout";
+import { SingleKeys } from "./key-memo";
 import { LimitSet } from "./limit-set";
 import { LimiterCore } from "./limiter-core";
 import { costOf, type LimitRule, validateRule } from "./limits";
 import { resolveLimiterOptions } from "./resolve-options";
 import type { CheckOptions, LimiterOptions, RateLimitResult, Refunds } from "./types";
-
-/** What a plain limiter adds to its results: nothing (one object, not a new one per check). */
-const NO_EXTRA = Object.freeze({});
 
 /** Options of {@link createRateLimiter}: one limit, on keys you choose. */
 export interface RateLimiterOptions extends LimiterOptions, LimitRule {}
@@ -39,12 +36,19 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const rule = validateRule({ limit: options.limit, windowMs: options.windowMs });
   const set = new LimitSet([{ ...rule, name: "default" }], () => "");
   const core = new LimiterCore(resolved, set);
+  const keys = new SingleKeys(resolved.keyBase);
   return {
     algorithm: resolved.algorithm.name,
     ...rule,
-    async check(key, checkOptions) {
-      const cost = costOf(checkOptions, rule.limit);
-      return core.check([singleKey(resolved.keyBase, key)], cost, NO_EXTRA);
+    check(key, checkOptions) {
+      // Not async: an in-process store's answer is already here, and one resolved promise carries
+      // it. What a bad argument throws still arrives as a rejection, as from an async function.
+      try {
+        const cost = costOf(checkOptions, rule.limit);
+        return Promise.resolve(core.check(keys.of(key), cost, undefined));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     refund: (result) => core.refund(result),
   };

@@ -5,36 +5,40 @@ import type { RateLimitReason, RateLimitResult } from "./types";
 /**
  * One result from a check reply (`[allowed, now, ...per rule: remaining, retry, reset]`).
  * Denied: the rule that holds the call back longest speaks for it. Allowed: the one with the
- * least room left.
+ * least room left. `tool`, when given, ends the result (the tool limiter's results name it).
  */
 export function storeResult(
   set: LimitSet,
   reply: CheckReply,
   reason: RateLimitReason,
   now: number,
-): RateLimitResult {
+  tool?: string,
+): RateLimitResult & { readonly tool?: string } {
   const allowed = reply[0] === 1;
   // Rule i's remaining, retry after and reset after sit at 2 + 3i, 3 + 3i and 4 + 3i.
-  const at = (i: number, field: 0 | 1 | 2): number => reply[2 + 3 * i + field] as number;
-  let binding = 0;
+  let binding = 2;
   let resetAfterMs = 0;
-  for (let i = 0; i < set.rules.length; i++) {
-    if (allowed ? at(i, 0) < at(binding, 0) : at(i, 1) > at(binding, 1)) binding = i;
-    resetAfterMs = Math.max(resetAfterMs, at(i, 2));
+  for (let at = 2; at < 2 + 3 * set.rules.length; at += 3) {
+    if (
+      allowed
+        ? (reply[at] as number) < (reply[binding] as number)
+        : (reply[at + 1] as number) > (reply[binding + 1] as number)
+    ) {
+      binding = at;
+    }
+    resetAfterMs = Math.max(resetAfterMs, reply[at + 2] as number);
   }
-  const rule = set.rules[binding] as NamedRule;
-  return {
-    allowed,
-    reason,
-    rule: rule.name,
-    limit: rule.limit,
-    windowMs: rule.windowMs,
-    remaining: at(binding, 0),
-    // Whole ms, rounded up like retryAfterMs: the limiter's clock may be fractional (the default
-    // one is), and at the time reported every limit must really be available again.
-    resetAtMs: Math.ceil(now + resetAfterMs),
-    retryAfterMs: allowed ? 0 : at(binding, 1),
-  };
+  const rule = set.rules[(binding - 2) / 3] as NamedRule;
+  // Whole ms, rounded up like retryAfterMs: the limiter's clock may be fractional (the default
+  // one is), and at the time reported every limit must really be available again.
+  const resetAtMs = Math.ceil(now + resetAfterMs);
+  const retryAfterMs = allowed ? 0 : (reply[binding + 1] as number);
+  const remaining = reply[binding] as number;
+  const { name, limit, windowMs } = rule;
+  // One literal per shape, the tool last as it always was: results of one limiter share a shape.
+  return tool === undefined
+    ? { allowed, reason, rule: name, limit, windowMs, remaining, resetAtMs, retryAfterMs }
+    : { allowed, reason, rule: name, limit, windowMs, remaining, resetAtMs, retryAfterMs, tool };
 }
 
 /**
@@ -46,9 +50,10 @@ export function degradedResult(
   allowed: boolean,
   retryAfterMs: number,
   now: number,
-): RateLimitResult {
+  tool?: string,
+): RateLimitResult & { readonly tool?: string } {
   const rule = set.rules[0] as NamedRule;
-  return {
+  const result: RateLimitResult = {
     allowed,
     reason: "degraded",
     rule: rule.name,
@@ -58,4 +63,5 @@ export function degradedResult(
     resetAtMs: Math.ceil(now),
     retryAfterMs: allowed ? 0 : retryAfterMs,
   };
+  return tool === undefined ? result : { ...result, tool };
 }

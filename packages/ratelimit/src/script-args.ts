@@ -26,8 +26,9 @@ export function refundArgs(cost: number, chargedAt: number, rules: readonly Limi
 
 /** In a JS body: the `count` limits whose ARGV start at index `from`. */
 export function readRules(args: readonly string[], count: number, from: number): LimitRule[] {
-  return Array.from({ length: count }, (_, i) => ({
-    limit: Number(args[from + 2 * i]),
-    windowMs: Number(args[from + 2 * i + 1]),
-  }));
+  const rules: LimitRule[] = [];
+  for (let i = 0; i < count; i++) {
+    rules.push({ limit: Number(args[from + 2 * i]), windowMs: Number(args[from + 2 * i + 1]) });
+  }
+  return rules;
 }

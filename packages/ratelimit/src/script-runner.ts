@@ -82,6 +82,23 @@ export class ScriptRunner {
     if (store.capabilities.cluster === true) this.#enterClusterMode();
   }
 
+  /**
+   * Whether checks run synchronously, through the store's `runSync`: an in-process store, which
+   * can neither hang nor save a round trip, so it gets no deadline, no promise and no batching.
+   */
+  get sync(): boolean {
+    return this.#store.runSync !== undefined && !this.#cluster;
+  }
+
+  /**
+   * Checks `keys` (one per rule, in order) at once, on a store that runs scripts synchronously
+   * (see {@link sync}): the check script's reply; if allowed, it charged every rule at its `now`
+   * (`reply[1]`). Throws what the store throws.
+   */
+  runSync(keys: readonly string[], cost: number): CheckReply {
+    return this.#store.runSync?.(this.#options.algorithm.check, keys, this.#set.argsOf(cost)) as CheckReply;
+  }
+
   /** Checks `keys` (one per rule, in order): the check script's reply for it, and what it charged. */
   run(keys: readonly string[], cost: number): Promise<Decision> {
     if (this.#cluster) return this.#runBySlot(keys, cost);
@@ -172,24 +189,31 @@ export class ScriptRunner {
     when: string,
   ): Promise<boolean> {
     const { refund } = this.#options.algorithm;
+    const failed = (error: unknown): false => {
+      this.#warnings.warn(
+        "ratelimit_refund_failed",
+        { store: this.#store.name, err: error },
+        `[${PKG}] could not take back a charge ${when}; it counts until it leaves its window`,
+      );
+      return false;
+    };
+    const groupKeys = (group: readonly number[]) => group.map((i) => keys[i] as string);
+    if (this.sync) {
+      // In process, at once, like the check it takes back.
+      let answered = true;
+      for (const { group, at } of charged) {
+        try {
+          this.#store.runSync?.(refund, groupKeys(group), refundArgs(cost, at, this.#set.pick(group)));
+        } catch (error) {
+          answered = failed(error);
+        }
+      }
+      return Promise.resolve(answered);
+    }
     const groups = charged.map(({ group, at }) =>
       this.#refundCaller
-        .run(
-          refund,
-          group.map((i) => keys[i] as string),
-          refundArgs(cost, at, this.#set.pick(group)),
-        )
-        .then(
-          () => true,
-          (error: unknown) => {
-            this.#warnings.warn(
-              "ratelimit_refund_failed",
-              { store: this.#store.name, err: error },
-              `[${PKG}] could not take back a charge ${when}; it counts until it leaves its window`,
-            );
-            return false;
-          },
-        ),
+        .run(refund, groupKeys(group), refundArgs(cost, at, this.#set.pick(group)))
+        .then(() => true, failed),
     );
     return Promise.all(groups).then((answered) => answered.every(Boolean));
   }

@@ -176,6 +176,8 @@ function readLog(ctx: LocalContext, key: string, rule: LimitRule, cost: number, 
       last = Math.max(last, now);
       ctx.setData(key, log, last + windowMs - now);
     },
-    report: () => [Math.max(limit - log.length, 0), retry, log.length > 0 ? last + windowMs - now : 0],
+    report(reply) {
+      reply.push(Math.max(limit - log.length, 0), retry, log.length > 0 ? last + windowMs - now : 0);
+    },
   };
 }

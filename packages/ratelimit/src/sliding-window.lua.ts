@@ -1,6 +1,7 @@
 import type { LocalContext } from "@mcp-persist/cache-core/kit";
 import { defineCheckScript, type LimitState } from "./check-script";
 import type { LimitRule } from "./limits";
+import { integer, packCounts, SPAN } from "./packed-counter";
 import { defineRefundScript } from "./refund-script";
 
 // Time is cut into slots of one window, aligned on the epoch. A sliding window ending now covers
@@ -11,8 +12,7 @@ import { defineRefundScript } from "./refund-script";
 //   slot index mod 4 + 4 * (previous + 2^25 * current)
 // which Redis stores as an integer: with its key, under 128 bytes.
 
-/** 2^25: the span of one packed count (limits stay below it). `SPAN` in the Lua: a test checks they agree. */
-export const SPAN = 2 ** 25;
+export { SPAN };
 
 /** The sliding-window counter: two counts a limit, O(1) memory, approximate (see the README). */
 export const slidingWindowCheck = defineCheckScript({
@@ -158,7 +158,7 @@ return removed
   local(ctx, key, rule, { cost, at }, now) {
     const index = Math.floor(at / rule.windowMs);
     if (Math.floor(now / rule.windowMs) > index + 1) return 0;
-    const { slot, previous, current } = unpack(Number(ctx.get(key) ?? "0"));
+    const { slot, previous, current } = unpack(integer(ctx.get(key) ?? "0"));
     let [taken, weight] = [0, 0];
     if (slot === index % 4) [taken, weight] = [Math.min(cost, current), 4 * SPAN];
     else if (slot === (index + 1) % 4) [taken, weight] = [Math.min(cost, previous), 4];
@@ -173,36 +173,77 @@ function unpack(packed: number): { slot: number; previous: number; current: numb
   return { slot, previous: counts % SPAN, current: Math.floor(counts / SPAN) };
 }
 
-function pack(slot: number, previous: number, current: number): string {
-  return String(slot + 4 * (previous + SPAN * current));
-}
-
 /** The JS twin of one limit in {@link slidingWindowCheck}. */
 function readCounter(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number): LimitState {
-  const { limit, windowMs: window } = rule;
-  const index = Math.floor(now / window);
-  const elapsed = now - index * window;
-  const stored = unpack(Number(ctx.get(key) ?? "0"));
-  let { previous, current } = stored;
-  if (stored.slot === (index + 3) % 4) [previous, current] = [current, 0];
-  else if (stored.slot !== index % 4) [previous, current] = [0, 0];
-  const budget = limit * window - previous * (window - elapsed);
-  const fits = (current + cost) * window <= budget;
-  let retry = 0;
-  if (!fits && current + cost <= limit) {
-    retry = window - elapsed - Math.floor(((limit - current - cost) * window) / previous);
-  } else if (!fits) {
-    retry = window - elapsed + Math.max(0, window - Math.floor(((limit - cost) * window) / current));
+  return new Counter(ctx, key, rule, cost, now);
+}
+
+/**
+ * One limit's counter, read (the Lua's first pass), then charged and reported (its second). A
+ * class rather than closures over locals: it is built for every limit of every in-process check.
+ * Its fields are only assigned in the constructor (`declare`d, not class fields), which keeps
+ * construction to one store a field.
+ */
+class Counter implements LimitState {
+  declare readonly fits: boolean;
+  declare readonly ctx: LocalContext;
+  declare readonly key: string;
+  declare readonly window: number;
+  declare readonly index: number;
+  declare readonly elapsed: number;
+  declare readonly previous: number;
+  declare current: number;
+  declare readonly cost: number;
+  declare readonly budget: number;
+  declare readonly retry: number;
+
+  constructor(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number) {
+    const { limit, windowMs: window } = rule;
+    const index = Math.floor(now / window);
+    const elapsed = now - index * window;
+    const stored = ctx.get(key);
+    const packed = stored === undefined ? 0 : integer(stored);
+    const slot = packed % 4;
+    const counts = (packed - slot) / 4;
+    let previous = counts % SPAN;
+    let current = Math.floor(counts / SPAN);
+    if (slot === (index + 3) % 4) {
+      previous = current; // written during the previous slot
+      current = 0;
+    } else if (slot !== index % 4) {
+      previous = 0; // older than that
+      current = 0;
+    }
+    const budget = limit * window - previous * (window - elapsed);
+    const fits = (current + cost) * window <= budget;
+    let retry = 0;
+    if (!fits && current + cost <= limit) {
+      retry = window - elapsed - Math.floor(((limit - current - cost) * window) / previous);
+    } else if (!fits) {
+      retry = window - elapsed + Math.max(0, window - Math.floor(((limit - cost) * window) / current));
+    }
+    this.fits = fits;
+    this.ctx = ctx;
+    this.key = key;
+    this.window = window;
+    this.index = index;
+    this.elapsed = elapsed;
+    this.previous = previous;
+    this.current = current;
+    this.cost = cost;
+    this.budget = budget;
+    this.retry = retry;
   }
-  return {
-    fits,
-    charge() {
-      current += cost;
-      ctx.set(key, pack(index % 4, previous, current), 2 * window - elapsed);
-    },
-    report() {
-      const reset = current > 0 ? 2 * window - elapsed : previous > 0 ? window - elapsed : 0;
-      return [Math.max(0, Math.floor(budget / window) - current), retry, reset];
-    },
-  };
+
+  charge(): void {
+    this.current += this.cost;
+    const value = packCounts(this.index % 4, this.previous, this.current);
+    this.ctx.set(this.key, value, 2 * this.window - this.elapsed);
+  }
+
+  report(reply: number[]): void {
+    const { window, elapsed, current } = this;
+    const reset = current > 0 ? 2 * window - elapsed : this.previous > 0 ? window - elapsed : 0;
+    reply.push(Math.max(0, Math.floor(this.budget / window) - current), this.retry, reset);
+  }
 }

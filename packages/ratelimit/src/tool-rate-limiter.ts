@@ -1,7 +1,8 @@
 import type { ToolCall as CacheToolCall } from "@mcp-persist/cache-core";
 import type { AlgorithmName } from "./algorithms";
 import { invalidOption } from "./errors";
-import { toolCallKeys, toolSlotGroup } from "./key-layout";
+import { toolSlotGroup } from "./key-layout";
+import { ToolCallKeys } from "./key-memo";
 import { LimitSet, type NamedRule } from "./limit-set";
 import { LimiterCore } from "./limiter-core";
 import { costOf, type LimitRule, validateRule } from "./limits";
@@ -88,19 +89,22 @@ export function createToolRateLimiter(options: ToolRateLimiterOptions): ToolRate
     (rule) => toolSlotGroup(rule.name as ToolRuleName),
   );
   const core = new LimiterCore(resolved, set);
+  const keys = new ToolCallKeys(resolved.keyBase, active);
   return {
     algorithm: resolved.algorithm.name,
     rules: Object.freeze(rules),
-    async check(call, checkOptions) {
-      const cost = costOf(checkOptions, set.smallestLimit);
-      // A missing call reaches keySegment as a missing tool name: a KeyError, like an empty one.
-      const { tool, caller } = (call ?? {}) as CheckedCall;
-      const keys = toolCallKeys(resolved.keyBase, tool, caller);
-      return core.check(
-        active.map((name) => keys[name]),
-        cost,
-        { tool },
-      );
+    check(call, checkOptions) {
+      // Not async: see createRateLimiter's check().
+      try {
+        const cost = costOf(checkOptions, set.smallestLimit);
+        // A missing call reaches keySegment as a missing tool name: a KeyError, like an empty one.
+        const { tool, caller } = (call ?? {}) as CheckedCall;
+        return Promise.resolve(
+          core.check(keys.of(tool, caller), cost, tool) as ToolRateLimitResult | Promise<ToolRateLimitResult>,
+        );
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     refund: (result) => core.refund(result),
   };

@@ -5,11 +5,12 @@ import type { LRUCache } from "lru-cache";
 export function lruKeyspace(lru: LRUCache<string, LocalValue>): LocalKeyspace {
   return {
     read: (key) => lru.get(key),
-    write(key, value, ttlMs) {
+    write(key, value, ttlMs, now) {
       // Without a TTL the entry keeps the one it has (Redis KEEPTTL); lru-cache gives a new
-      // entry none, as Redis does.
+      // entry none, as Redis does. `now` is the cache's clock (its `perf`) as a script read it:
+      // given as `start`, lru-cache does not read it again (undefined: it does).
       if (ttlMs === undefined) lru.set(key, value, { noUpdateTTL: true });
-      else lru.set(key, value, { ttl: ttlMs });
+      else lru.set(key, value, { ttl: ttlMs, start: now });
     },
     // has() is false for an expired entry that lru-cache has not purged yet: it was not "live".
     remove: (key) => lru.has(key) && lru.delete(key),

@@ -3,6 +3,7 @@ import { defineScript } from "@mcp-persist/cache-core/kit";
 import { createManualClock } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
 import { lruStore } from "../src/index";
+import { lruKeyspace } from "../src/lru-keyspace";
 
 describe("lruStore", () => {
   it("evicts the least recently used entry beyond max", async () => {
@@ -34,6 +35,14 @@ describe("lruStore", () => {
     expect(await store.get("k")).toBe("v");
     clock.advance(2);
     expect(await store.get("k")).toBeUndefined();
+  });
+
+  it("counts a TTL from the time a script read when it is handed one, else from now", () => {
+    const clock = createManualClock();
+    const keyspace = lruKeyspace(lruStore({ clock }).state);
+    keyspace.write("read before", "v", 1000, clock.now() - 400);
+    keyspace.write("now", "v", 1000);
+    expect([keyspace.remainingTtl("read before"), keyspace.remainingTtl("now")]).toEqual([600, 1000]);
   });
 
   it("purges expired entries without being asked when ttlAutopurge is on", async () => {

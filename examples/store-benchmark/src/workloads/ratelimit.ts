@@ -10,9 +10,10 @@ import { optionalImport } from "./optional-import";
 /**
  * Large enough that no caller reaches it during the run: every check is allowed, on every line.
  * A reachable limit would deny more calls on a faster line (denials are time-based), and the
- * lines would no longer do the same work.
+ * lines would no longer do the same work. The largest limit ours takes (2^25 - 1): at a million
+ * checks a second, the most frequent caller (~13% of the Zipf calls) passed 1,000,000 in a run.
  */
-const LIMIT = 1_000_000;
+const LIMIT = 2 ** 25 - 1;
 const WINDOW_MS = 60_000;
 /**
  * Our limiter's deadline for Redis, raised from its 100 ms default: on a loaded machine a check

@@ -76,6 +76,29 @@ export function scriptTests(suite: Suite): void {
       assert.equal(await store.get(key("count")), "41");
     }));
 
+  test("runSync is offered only by in-process stores, and agrees with run", () =>
+    withStore(suite, async (store, key) => {
+      if (store.runSync === undefined) return;
+      assert.equal(suite.capabilities.shared, false, "a shared store does I/O and must not offer runSync");
+      assert.equal(store.runSync(incrWithTtl, [key("n")], [2, MINUTE]), 2);
+      assert.equal(await store.run(incrWithTtl, [key("n")], ["3", MINUTE]), 5, "run sees what runSync wrote");
+      assert.equal(store.runSync(incrWithTtl, [key("n")], ["1", MINUTE]), 6, "ARGV already strings");
+      const [value, pttl] = store.runSync(getAndPttl, [key("n")], []);
+      assert.equal(value, "6");
+      assert.ok(pttl > 0 && pttl <= 60_000, `PTTL ${pttl} out of (0, 60000]`);
+      await store.set(key("text"), "abc", 60_000);
+      assert.throws(
+        () => store.runSync?.(incrWithTtl, [key("text")], [1, MINUTE]),
+        (error: unknown) => (error as { code?: unknown }).code === "ERR_SCRIPT",
+        "a failing script throws what run rejects with",
+      );
+      await store.close();
+      assert.throws(
+        () => store.runSync?.(getAndPttl, [key("n")], []),
+        (error: unknown) => (error as { code?: unknown }).code === "ERR_STORE_CLOSED",
+      );
+    }));
+
   test("scripts are atomic: 200 concurrent increments return 1..200 once each", () =>
     withStore(suite, async (store, key) => {
       const replies = await Promise.all(

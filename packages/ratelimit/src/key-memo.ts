@@ -1,0 +1,149 @@
+import type { Caller } from "@mcp-persist/keys";
+import { singleKey, type ToolRule, toolCallKeys } from "./key-layout";
+
+/**
+ * Most key lists a limiter remembers. A server sees the same callers and tools again and again;
+ * remembering their keys spares each check the caller's SHA-256 digest, the escaping of every
+ * segment and new strings that every map lookup would hash again. Bounded, because callers come
+ * and go: past it, the oldest remembered goes (~300 bytes each).
+ */
+const REMEMBERED = 4096;
+
+/** A Map that forgets its oldest entry past `REMEMBERED` (what FIFO loses to LRU, a miss refills). */
+class Memo<V> {
+  readonly #map = new Map<string, V>();
+
+  get(key: string): V | undefined {
+    return this.#map.get(key);
+  }
+
+  set(key: string, value: V): V {
+    if (this.#map.size >= REMEMBERED) this.#map.delete(this.#map.keys().next().value as string);
+    this.#map.set(key, value);
+    return value;
+  }
+}
+
+/** The key lists of `createRateLimiter(...).check(key)`: one key each, built once per key. */
+export class SingleKeys {
+  readonly #base: string;
+  readonly #memo = new Memo<readonly string[]>();
+
+  constructor(base: string) {
+    this.#base = base;
+  }
+
+  /** @throws {KeyError} for a key that is not a non-empty string (from `keySegment`). */
+  of(key: string): readonly string[] {
+    return this.#memo.get(key) ?? this.#memo.set(key, Object.freeze([singleKey(this.#base, key)]));
+  }
+}
+
+/** Key lists by one caller field's value (`undefined`: the field is missing), then the next field's. */
+type ByField<Next> = Map<string | undefined, Next>;
+/** Key lists by an object caller's `user`, `tenant`, `session` and `client`, in that order. */
+type ByFields = ByField<ByField<ByField<ByField<readonly string[]>>>>;
+
+/** One tool's remembered key lists: by string caller, by object caller's fields, the anonymous caller's. */
+interface ToolMemo {
+  readonly strings: Map<string, readonly string[]>;
+  readonly objects: ByFields;
+  anonymous?: readonly string[];
+}
+
+/**
+ * The keys of a tool call, one per active rule in order, remembered per tool and caller. A string
+ * caller is remembered by itself; an object caller by its fields (one map level each, so no new
+ * string is built to look it up), when it is a plain object with no field but `user`, `tenant`,
+ * `session` and `client`, each a non-empty string or missing: all its digest depends on (see
+ * `callerDigest`). Any other caller is digested on every call, as before, so that what it throws,
+ * or how it is digested, never changes.
+ */
+export class ToolCallKeys {
+  readonly #base: string;
+  readonly #rules: readonly ToolRule[];
+  readonly #tools = new Map<string, ToolMemo>();
+  #remembered = 0;
+
+  constructor(base: string, rules: readonly ToolRule[]) {
+    this.#base = base;
+    this.#rules = rules;
+  }
+
+  /** @throws {KeyError} for an empty tool name or caller (from `keySegment` / `callerDigest`). */
+  of(tool: string, caller: Caller | undefined): readonly string[] {
+    const memo = this.#tools.get(tool);
+    if (caller === undefined) {
+      return memo?.anonymous ?? this.#remember(tool, undefined, (m, keys) => (m.anonymous = keys));
+    }
+    if (typeof caller === "string") {
+      return (
+        memo?.strings.get(caller) ?? this.#remember(tool, caller, (m, keys) => m.strings.set(caller, keys))
+      );
+    }
+    if (!hasOnlyCallerFields(caller)) return this.#build(tool, caller);
+    const { user, tenant, session, client } = caller;
+    if (!(isField(user) && isField(tenant) && isField(session) && isField(client))) {
+      return this.#build(tool, caller);
+    }
+    const found = memo?.objects.get(user)?.get(tenant)?.get(session)?.get(client);
+    if (found !== undefined) return found;
+    // Digested from the values just read, so that what is remembered is what they give.
+    return this.#remember(tool, { user, tenant, session, client }, (m, keys) => {
+      const byTenant = level(m.objects, user);
+      level(level(byTenant, tenant), session).set(client, keys);
+    });
+  }
+
+  #build(tool: string, caller: Caller | undefined): readonly string[] {
+    const keys = toolCallKeys(this.#base, tool, caller);
+    return Object.freeze(this.#rules.map((rule) => keys[rule]));
+  }
+
+  #remember(
+    tool: string,
+    caller: Caller | undefined,
+    store: (memo: ToolMemo, keys: readonly string[]) => void,
+  ): readonly string[] {
+    const keys = this.#build(tool, caller); // throws for a bad tool or caller: nothing is remembered
+    // Tool × caller pairs, counted as a whole: past the bound, start again from nothing (the
+    // pairs in use come back at once; the others were costing memory for nothing).
+    if (++this.#remembered > 2 * REMEMBERED) {
+      this.#tools.clear();
+      this.#remembered = 1;
+    }
+    let memo = this.#tools.get(tool);
+    if (memo === undefined) {
+      memo = { strings: new Map(), objects: new Map() };
+      this.#tools.set(tool, memo);
+    }
+    store(memo, keys);
+    return keys;
+  }
+}
+
+/** The map one level down for `value`, made if missing. */
+function level<Next>(map: ByField<ByField<Next>>, value: string | undefined): ByField<Next> {
+  let next = map.get(value);
+  if (next === undefined) {
+    next = new Map();
+    map.set(value, next);
+  }
+  return next;
+}
+
+/** A caller field the digest accepts: missing, or a non-empty string. */
+function isField(value: unknown): value is string | undefined {
+  return value === undefined || (typeof value === "string" && value.length > 0);
+}
+
+/** A plain object (as `canonicalize` reads one) whose enumerable fields are caller fields only. */
+function hasOnlyCallerFields(caller: unknown): caller is Exclude<Caller, string> {
+  if (typeof caller !== "object" || caller === null) return false;
+  const proto = Object.getPrototypeOf(caller);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const field in caller) {
+    if (field !== "user" && field !== "tenant" && field !== "session" && field !== "client") return false;
+  }
+  return true;
+}

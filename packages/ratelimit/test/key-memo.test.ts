@@ -1,0 +1,77 @@
+import type { ToolCall } from "@mcp-persist/cache-core";
+import { lruStore } from "@mcp-persist/store-lru";
+import { describe, expect, it } from "vitest";
+import { createRateLimiter, createToolRateLimiter } from "../src/index";
+
+// The limiters remember each tool call's keys (and each key's) instead of digesting the caller on
+// every check. These tests hold the limits to what the callers' digests say, whatever was
+// remembered before, and past the memo's bound.
+
+const one = { limit: 1, windowMs: 60_000 };
+
+function perCaller() {
+  const limiter = createToolRateLimiter({ store: lruStore(), perCaller: one });
+  return (caller: ToolCall["caller"]) =>
+    limiter.check({ tool: "t", caller }).then((result) => result.allowed);
+}
+
+describe("remembered tool call keys", () => {
+  it("object callers with the same fields share one bucket, in any order, fresh objects or not", async () => {
+    const allowed = perCaller();
+    expect(await allowed({ client: "a", session: "s" })).toBe(true);
+    expect(await allowed({ session: "s", client: "a" })).toBe(false);
+    expect(await allowed({ client: "a", session: "s", user: undefined })).toBe(false);
+    expect(await allowed(Object.assign(Object.create(null), { client: "a", session: "s" }))).toBe(false);
+  });
+
+  it("callers whose digests differ count apart: another field, an extra field, a string", async () => {
+    const allowed = perCaller();
+    expect(await allowed({ client: "a" })).toBe(true);
+    expect(await allowed({ client: "a" })).toBe(false);
+    expect(await allowed({ client: "a", session: "s" })).toBe(true);
+    expect(await allowed({ user: "a" })).toBe(true);
+    expect(await allowed("a")).toBe(true);
+    // Not one of the four caller fields: the digest covers it, so it is a caller of its own.
+    expect(await allowed({ client: "a", team: "x" } as never)).toBe(true);
+    expect(await allowed({ client: "a", team: "x" } as never)).toBe(false);
+    expect(await allowed({ client: "a", team: "y" } as never)).toBe(true);
+  });
+
+  it("a caller the digest refuses is refused on every check, after valid ones were remembered", async () => {
+    const limiter = createToolRateLimiter({ store: lruStore(), perCaller: one });
+    await limiter.check({ tool: "t", caller: { client: "a" } });
+    await limiter.check({ tool: "t", caller: "a" });
+    for (const caller of ["", {}, { client: "" }, { user: "", client: "a" }, { client: 5 }, null]) {
+      for (let i = 0; i < 2; i++) {
+        await expect(limiter.check({ tool: "t", caller } as never)).rejects.toMatchObject({
+          code: "ERR_KEY_INVALID_SCOPE",
+        });
+      }
+    }
+    for (const tool of ["", 5]) {
+      await expect(limiter.check({ tool, caller: "a" } as never)).rejects.toMatchObject({
+        code: "ERR_KEY_INVALID_SEGMENT",
+      });
+    }
+  });
+
+  it("limits hold past the memo's bound: 10,000 callers on 2 tools, then the first ones again", async () => {
+    const limiter = createToolRateLimiter({ store: lruStore(), perCallerPerTool: one });
+    const check = (i: number, tool: string) =>
+      limiter.check({ tool, caller: { client: `c${i}` } }).then((result) => result.allowed);
+    for (let i = 0; i < 10_000; i++) {
+      expect(await check(i, "a")).toBe(true);
+      expect(await check(i, "b")).toBe(true);
+    }
+    for (let i = 0; i < 10; i++) expect([await check(i, "a"), await check(i, "b")]).toEqual([false, false]);
+  });
+});
+
+describe("remembered keys of createRateLimiter", () => {
+  it("limits hold past the memo's bound: 10,000 keys, then the first ones again", async () => {
+    const limiter = createRateLimiter({ store: lruStore(), ...one });
+    for (let i = 0; i < 10_000; i++) expect((await limiter.check(`k${i}`)).allowed).toBe(true);
+    for (let i = 0; i < 10; i++) expect((await limiter.check(`k${i}`)).allowed).toBe(false);
+    await expect(limiter.check("")).rejects.toMatchObject({ code: "ERR_KEY_INVALID_SEGMENT" });
+  });
+});
