@@ -1,7 +1,7 @@
 import { canonicalize, KeyError } from "@mcp-persist/keys";
+import { jsonValue, shuffleKeys, supportedValue } from "@mcp-persist/test-kit/arbitraries";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { jsonValue, shuffleKeys, supportedValue } from "./arbitraries";
 import { parseCanonical, sameValue } from "./canonical-parser";
 
 const runs = { numRuns: 1500 };

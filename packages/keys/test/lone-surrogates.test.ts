@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { callerDigest, canonicalize, digest, joinKey, keySegment, toolKey } from "@mcp-persist/keys";
+import { anyString } from "@mcp-persist/test-kit/arbitraries";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { anyString } from "./arbitraries";
 
 // User text cut in the middle of an emoji: "😀" is "\uD83D\uDE00" in UTF-16.
 const cut = "search:café \uD83D";

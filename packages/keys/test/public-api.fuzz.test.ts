@@ -11,9 +11,9 @@ import {
   toolKey,
   toolPrefix,
 } from "@mcp-persist/keys";
+import { countReads, hostileValue } from "@mcp-persist/test-kit/arbitraries";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { countReads, hostileValue } from "./hostile-values";
 
 const CODES = [
   "ERR_KEY_CYCLE",

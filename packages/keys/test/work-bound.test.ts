@@ -1,7 +1,13 @@
 import { callerDigest, canonicalize, KeyError, toolKey } from "@mcp-persist/keys";
+import {
+  type ContainerKind,
+  containerKinds,
+  countReads,
+  dagArbitrary,
+  sharedDag,
+} from "@mcp-persist/test-kit/arbitraries";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ContainerKind, containerKinds, countReads, dagArbitrary, sharedDag } from "./hostile-values";
 
 /**
  * Reads allowed for one call: the writer and, after it gives up, `diagnose` each visit at most

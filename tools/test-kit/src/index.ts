@@ -34,6 +34,7 @@ export {
   type StoreKindName,
   storeKinds,
 } from "./store-kinds";
+export { bundleForNode } from "./support/bundle-for-node";
 export { type Ended, type NodeProcess, runNode } from "./support/node-process";
 export { timeSettled, waitFor } from "./support/wait-for";
 export { useRedis } from "./use-redis";

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { anyString, objectFrom, supportedValue } from "./arbitraries";
+import { anyString, objectFrom, supportedValue } from "./values";
 
 /**
  * Counts the children read out of the counted containers below, so a test can assert how much

@@ -32,21 +32,26 @@ const leaf = fc.oneof(
   fc.uint8Array({ maxLength: 8 }),
 );
 
+/** Values made of `leaves`, nested in arrays, objects (with the keys above), Maps and Sets. */
+export function nestedOf(leaves: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  return fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      leaves,
+      tie("array"),
+      tie("object"),
+      tie("map"),
+      tie("set"),
+    ),
+    array: fc.array(tie("value"), { maxLength: 5 }),
+    object: fc.array(fc.tuple(objectKey, tie("value")), { maxLength: 5 }).map(objectFrom),
+    map: fc.array(fc.tuple(tie("value"), tie("value")), { maxLength: 3 }).map((entries) => new Map(entries)),
+    set: fc.array(tie("value"), { maxLength: 3 }).map((members) => new Set(members)),
+  })).value;
+}
+
 /** Every kind of value `canonicalize` supports, nested. */
-export const supportedValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    leaf,
-    tie("array"),
-    tie("object"),
-    tie("map"),
-    tie("set"),
-  ),
-  array: fc.array(tie("value"), { maxLength: 5 }),
-  object: fc.array(fc.tuple(objectKey, tie("value")), { maxLength: 5 }).map(objectFrom),
-  map: fc.array(fc.tuple(tie("value"), tie("value")), { maxLength: 3 }).map((entries) => new Map(entries)),
-  set: fc.array(tie("value"), { maxLength: 3 }).map((members) => new Set(members)),
-})).value;
+export const supportedValue: fc.Arbitrary<unknown> = nestedOf(leaf);
 
 /** JSON data, as tool arguments arrive: plain objects, arrays, strings, finite numbers, booleans, null. */
 export const jsonValue: fc.Arbitrary<unknown> = fc.jsonValue();
