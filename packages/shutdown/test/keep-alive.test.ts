@@ -256,7 +256,7 @@ describe("requests of a registered server", () => {
       method: "POST",
       headers: { accept: "text/event-stream, application/json", "mcp-method": "subscriptions/listen" },
     },
-  ])(
+  ] as { opens: string; method: string; headers: Record<string, string> }[])(
     "are not waited for when they open $opens: those last as long as the client listens",
     async ({ method, headers }) => {
       const { shutdown, logged } = inProcessShutdown({ timeoutMs: 10_000, drainTimeoutMs: 5_000 });
