@@ -11,6 +11,11 @@ export interface BenchOptions {
   durationMs: number;
   warmupMs: number;
   repetitions: number;
+  /**
+   * Measured time per line and repetition of the latency view: one call at a time. Groups that
+   * run at concurrency 1 anyway take it from their throughput repetitions; 0 skips the others.
+   */
+  latencyMs: number;
   /** Calls in flight on Redis-backed lines. */
   concurrency: number;
   /** Calls in flight on in-process lines. */
@@ -44,6 +49,9 @@ Options
   --duration <ms>          measured time per line and repetition             (default 800)
   --warmup <ms>            unmeasured run of each line before its first repetition (default 400)
   --repetitions <n>        repetitions per line; lines take turns in each    (default 5)
+  --latency-duration <ms>  latency view, per line and repetition: one call at a time (concurrency
+                           1); lines already at concurrency 1 reuse their throughput calls;
+                           0 skips it                                        (default 400)
   --concurrency <n>        calls in flight on Redis-backed lines             (default 16)
   --local-concurrency <n>  calls in flight on in-process lines; they are CPU-bound, so more
                            in flight only adds queueing to their latency    (default 1)
@@ -59,6 +67,7 @@ Options
   --redis-url <url>        use this Redis instead of REDIS_URL or a started server
   --out-dir <dir>          where the JSON and SVG go                         (default results/)
   --quick                  smoke run in seconds: --duration 100 --warmup 50 --repetitions 3
+                           --latency-duration 50
                            (explicit options still win); figures are not worth quoting
   -h, --help               this text
 
@@ -81,6 +90,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
       duration: { type: "string" },
       warmup: { type: "string" },
       repetitions: { type: "string" },
+      "latency-duration": { type: "string" },
       concurrency: { type: "string" },
       "local-concurrency": { type: "string" },
       payload: { type: "string" },
@@ -105,6 +115,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     durationMs: integer("duration", values.duration, quick ? 100 : 800, 10),
     warmupMs: integer("warmup", values.warmup, quick ? 50 : 400, 0),
     repetitions: integer("repetitions", values.repetitions, quick ? 3 : 5, 2),
+    latencyMs: integer("latency-duration", values["latency-duration"], quick ? 50 : 400, 0),
     concurrency: integer("concurrency", values.concurrency, 16, 1),
     localConcurrency: integer("local-concurrency", values["local-concurrency"], 1, 1),
     payloadBytes: integer("payload", values.payload, 1024, 16),

@@ -15,6 +15,11 @@ export interface Sample {
   ops: number;
   elapsedMs: number;
   opsPerSec: number;
+  /**
+   * CPU time this process spent meanwhile (process.cpuUsage: user + system, every thread), in µs.
+   * On a shared machine it moves less than ops/s: waiting for a core costs no CPU time.
+   */
+  cpuUs: number;
   /** Latency of every call in nanoseconds (1 ns resolution, 3 significant figures). */
   histogram: RecordableHistogram;
 }
@@ -32,6 +37,7 @@ export async function measure(
 ): Promise<Sample> {
   const histogram = createHistogram();
   let ops = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const end = start + durationMs;
   const breathe = breather(start);
@@ -49,7 +55,8 @@ export async function measure(
   await Promise.all(Array.from({ length: concurrency }, worker));
   // Calls in flight at the deadline finish after it: count the time they took too.
   const elapsedMs = performance.now() - start;
-  return { ops, elapsedMs, opsPerSec: (ops * 1000) / elapsedMs, histogram };
+  const used = process.cpuUsage(cpu);
+  return { ops, elapsedMs, opsPerSec: (ops * 1000) / elapsedMs, cpuUs: used.user + used.system, histogram };
 }
 
 /** How often every worker of an in-process line stops for one turn of the event loop. */

@@ -19,5 +19,10 @@ export async function planGroups(ctx: BenchContext, unavailable: Unavailable[]):
 /** Planned measuring time, for the progress display's ETA. */
 export function plannedMs(groups: readonly Group[], options: BenchContext["options"]): number {
   const perLine = options.warmupMs + options.repetitions * options.durationMs;
-  return groups.reduce((sum, g) => sum + g.subjects.length * perLine, 0);
+  // Groups not at concurrency 1 add their latency pass, one call at a time.
+  const latency = options.repetitions * options.latencyMs;
+  return groups.reduce(
+    (sum, g) => sum + g.subjects.length * (perLine + (g.concurrency === 1 ? 0 : latency)),
+    0,
+  );
 }

@@ -10,16 +10,37 @@ export interface SampleResult {
   ops: number;
   elapsedMs: number;
   opsPerSec: number;
+  /** CPU time of this process per call (process.cpuUsage), µs. */
+  cpuUsPerCall: number;
   p50Us: number;
   p99Us: number;
+}
+
+/**
+ * The latency view: one call at a time, as one MCP tool call waits on one store call. Percentiles
+ * over every call of every repetition, in microseconds.
+ */
+export interface LatencyResult {
+  concurrency: 1;
+  /** "throughput": the group runs at concurrency 1, its repetitions are the view; "own": a pass of its own. */
+  source: "throughput" | "own";
+  calls: number;
+  p50Us: number;
+  p99Us: number;
+  /** Each repetition's percentiles. */
+  samples: { p50Us: number; p99Us: number }[];
 }
 
 export interface SubjectResult extends Omit<Subject, "op" | "upstreamCalls"> {
   samples: SampleResult[];
   opsPerSec: Spread;
-  /** Percentiles over every measured call of every repetition, in microseconds. */
+  /** CPU time of this process per call, over the repetitions, µs. */
+  cpuUsPerCall: Spread;
+  /** Percentiles over every measured call of every repetition (at the group's concurrency), µs. */
   p50Us: number;
   p99Us: number;
+  /** At concurrency 1; absent when skipped (--latency-duration 0) or the line failed. */
+  latency?: LatencyResult;
   /** What reaches Redis per call (Redis lines), counted apart from the timed repetitions. */
   redis?: Census;
   /** Measured calls, and how many of them reached the tool function. */
@@ -35,6 +56,8 @@ export interface RatioResult {
   against: string;
   ratio: Spread;
   perRepetition: number[];
+  /** The same pairs by CPU time per call (the other line's over ours): steadier on a shared machine. */
+  cpuRatio: Spread;
 }
 
 /** A group as run: its call indices (fill, start) are left out, they only matter while running. */
@@ -47,6 +70,8 @@ export interface RunSettings {
   durationMs: number;
   warmupMs: number;
   repetitions: number;
+  /** Per line and repetition of the latency pass (groups not at concurrency 1); 0 skips it. */
+  latencyMs: number;
   noisyRme: number;
 }
 
@@ -55,6 +80,8 @@ interface Running {
   cursor: Cursor;
   samples: SampleResult[];
   histogram: RecordableHistogram;
+  /** The latency pass at concurrency 1, when the group runs at another. */
+  latency: { histogram: RecordableHistogram; samples: { p50Us: number; p99Us: number }[]; calls: number };
   upstream: number;
   census?: Census;
   error?: string;
@@ -78,6 +105,7 @@ export async function runGroup(
     cursor: { next: group.start },
     samples: [],
     histogram: createHistogram(),
+    latency: { histogram: createHistogram(), samples: [], calls: 0 },
     upstream: 0,
   }));
   progress.section(`${group.title} (${group.subjects.length} lines, concurrency ${group.concurrency})`);
@@ -108,6 +136,18 @@ export async function runGroup(
       );
     }
   }
+  // The latency view, before the census (MONITOR slows every call): one call at a time, in turns.
+  if (group.concurrency !== 1 && settings.latencyMs > 0) {
+    for (let rep = 0; rep < settings.repetitions; rep++) {
+      const round = `latency ${rep + 1}/${settings.repetitions}, one call at a time`;
+      progress.round(round);
+      for (let k = 0; k < running.length; k++) {
+        const line = running[(k + rep) % running.length] as Running;
+        progress.step(line.subject.label, round, settings.latencyMs);
+        await guarded(line, () => latencyOnce(line, settings.latencyMs), settings.latencyMs);
+      }
+    }
+  }
   if (admin !== undefined) {
     for (const line of running.filter((l) => l.subject.onRedis)) {
       progress.step(line.subject.label, "counting its Redis commands", 0);
@@ -119,7 +159,7 @@ export async function runGroup(
       });
     }
   }
-  const subjects = running.map((line) => summarise(line, settings.noisyRme));
+  const subjects = running.map((line) => summarise(line, settings.noisyRme, group.concurrency));
   const { fill: _fill, start: _start, ...meta } = group;
   return { ...meta, subjects, ratios: ratios(group, subjects) };
 }
@@ -133,6 +173,17 @@ async function sampleOnce(line: Running, concurrency: number, durationMs: number
     ops: sample.ops,
     elapsedMs: sample.elapsedMs,
     opsPerSec: sample.opsPerSec,
+    cpuUsPerCall: sample.ops > 0 ? sample.cpuUs / sample.ops : 0,
+    p50Us: sample.histogram.percentile(50) / 1000,
+    p99Us: sample.histogram.percentile(99) / 1000,
+  });
+}
+
+async function latencyOnce(line: Running, durationMs: number): Promise<void> {
+  const sample = await measure(line.subject.op, 1, durationMs, line.cursor);
+  line.latency.histogram.add(sample.histogram);
+  line.latency.calls += sample.ops;
+  line.latency.samples.push({
     p50Us: sample.histogram.percentile(50) / 1000,
     p99Us: sample.histogram.percentile(99) / 1000,
   });
@@ -172,21 +223,51 @@ async function guarded(line: Running, run: () => Promise<unknown>, plannedMs = 0
   }
 }
 
-function summarise(line: Running, noisyRme: number): SubjectResult {
+function summarise(line: Running, noisyRme: number, concurrency: number): SubjectResult {
   const { op: _op, upstreamCalls, ...meta } = line.subject;
   const samples = line.error === undefined ? line.samples : [];
   const opsPerSec = samples.length > 0 ? spread(samples.map((s) => s.opsPerSec)) : spread([0]);
+  const cpuUsPerCall = samples.length > 0 ? spread(samples.map((s) => s.cpuUsPerCall)) : spread([0]);
+  const latency = latencyView(line, samples, concurrency);
   return {
     ...meta,
     samples,
     opsPerSec,
+    cpuUsPerCall,
     p50Us: line.histogram.count > 0 ? line.histogram.percentile(50) / 1000 : 0,
     p99Us: line.histogram.count > 0 ? line.histogram.percentile(99) / 1000 : 0,
+    ...(latency === undefined ? {} : { latency }),
     ...(line.census === undefined ? {} : { redis: line.census }),
     calls: samples.reduce((sum, s) => sum + s.ops, 0),
     ...(upstreamCalls === undefined ? {} : { upstreamCalls: line.upstream }),
     noisy: opsPerSec.rme > noisyRme,
     ...(line.error === undefined ? {} : { error: line.error }),
+  };
+}
+
+/** One call at a time: the throughput repetitions themselves at concurrency 1, else the latency pass. */
+function latencyView(line: Running, samples: SampleResult[], concurrency: number): LatencyResult | undefined {
+  if (line.error !== undefined) return undefined;
+  if (concurrency === 1) {
+    if (line.histogram.count === 0) return undefined;
+    return {
+      concurrency: 1,
+      source: "throughput",
+      calls: samples.reduce((sum, s) => sum + s.ops, 0),
+      p50Us: line.histogram.percentile(50) / 1000,
+      p99Us: line.histogram.percentile(99) / 1000,
+      samples: samples.map(({ p50Us, p99Us }) => ({ p50Us, p99Us })),
+    };
+  }
+  const { histogram, samples: own, calls } = line.latency;
+  if (histogram.count === 0) return undefined;
+  return {
+    concurrency: 1,
+    source: "own",
+    calls,
+    p50Us: histogram.percentile(50) / 1000,
+    p99Us: histogram.percentile(99) / 1000,
+    samples: own,
   };
 }
 
@@ -204,7 +285,16 @@ function ratios(group: Group, subjects: SubjectResult[]): RatioResult[] {
       const perRepetition = subject.samples.map(
         (s, i) => s.opsPerSec / (other.samples[i] as SampleResult).opsPerSec,
       );
-      out.push({ subject: subject.id, against: id, ratio: spread(perRepetition), perRepetition });
+      const cpu = subject.samples.map(
+        (s, i) => (other.samples[i] as SampleResult).cpuUsPerCall / s.cpuUsPerCall,
+      );
+      out.push({
+        subject: subject.id,
+        against: id,
+        ratio: spread(perRepetition),
+        perRepetition,
+        cpuRatio: spread(cpu),
+      });
     }
   }
   return out;

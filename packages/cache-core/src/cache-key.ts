@@ -193,8 +193,11 @@ export class KeyLayout {
       return known;
     }
     const resolved = this.#resolve(call, caller, tool);
+    // A literal, not `{ ...resolved, args }`: V8 gives a spread object that then gains members a
+    // slow layout, and every hit reads these fields.
     const entry: MemoEntry = {
-      ...resolved,
+      key: resolved.key,
+      genKeys: resolved.genKeys,
       args: copyJson(call.args),
       caller: copyJson(caller),
       version: call.version,

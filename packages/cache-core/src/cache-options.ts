@@ -70,11 +70,19 @@ export interface CacheOptions {
   generationTtlMs?: number;
   /** Put the caller of tool-call keys in a Redis Cluster hash tag: one caller's keys share a slot. @default false */
   hashTag?: boolean;
-  /** Bytes of SHA-256 kept in argument digests, 8 to 32. @default 16 */
+  /** Bytes of SHA-256 kept in argument digests, an integer from 8 to 32. @default 16 */
   digestBytes?: number;
-  /** Largest canonical form of tool arguments, in characters; larger calls bypass the cache. @default 1_000_000 */
+  /**
+   * Largest canonical form of tool arguments, in characters (an integer from 1 to 50_000_000);
+   * larger calls bypass the cache.
+   * @default 1_000_000
+   */
   maxArgsLength?: number;
-  /** Receives warnings (store failures, throttled) and, at debug level, hit/miss events. @default silent */
+  /**
+   * Receives warnings (store failures, throttled) and, at debug level, hit/miss events. Needs
+   * `debug`, `info`, `warn` and `error` methods (a pino logger, `console`).
+   * @default silent
+   */
   logger?: Logger;
   /** Time source for freshness and generation refreshes. @default systemClock */
   clock?: Clock;

@@ -1,11 +1,11 @@
 import { warnDeprecated } from "@mcp-persist/internal";
-import { type Caller, describeValue, KeyError } from "@mcp-persist/keys";
+import { type Caller, KeyError } from "@mcp-persist/keys";
 import { CacheFill, fillCall, NO_STALE, type Policy } from "./cache-fill";
 import { type CacheKey, callerOf, KeyLayout, type ResolvedKey, type ToolState } from "./cache-key";
 import type { CacheOptions, WrapOptions } from "./cache-options";
 import { nonNegative } from "./check-option";
+import { DecodedValues } from "./decoded-values";
 import { freshUntil, payloadStart } from "./envelope";
-import { InvalidOptionError } from "./errors";
 import { Generations } from "./generations";
 import { type ResolvedOptions, resolveOptions } from "./resolve-options";
 import { SharedReads } from "./shared-reads";
@@ -16,6 +16,7 @@ import { requireCallerOption, toolDefaults } from "./tool-policy";
 import { assertTtlMs } from "./ttl";
 import { checkSignal, untilAborted } from "./until-aborted";
 import { type WarmEntry, type WarmResult, warmEntries } from "./warm";
+import { assertDeleteKey, invalidKey, notAFunction, wrapOptionsError } from "./wrap-arguments";
 
 const PKG = "@mcp-persist/cache-core";
 
@@ -53,7 +54,7 @@ export interface Cache {
 
 function noop(): void {}
 
-/** The `KeyError` code, when that is what was thrown (logged; anything else is logged as is). */
+/** The `KeyError` code, when that is what was thrown: all an unkeyable call's warning says of it. */
 function keyErrorCode(error: unknown): string | undefined {
   try {
     return error instanceof KeyError ? error.code : undefined;
@@ -83,6 +84,7 @@ class ToolCache implements Cache {
   readonly #generations: Generations;
   readonly #fill: CacheFill;
   readonly #reads: SharedReads;
+  readonly #decoded: DecodedValues;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -91,6 +93,7 @@ class ToolCache implements Cache {
     this.#telemetry = new Telemetry(options.logger, options.onEvent, options.clock);
     this.#fill = new CacheFill(options, this.#telemetry);
     this.#reads = new SharedReads(options.storeCaller);
+    this.#decoded = new DecodedValues(options.codec);
     const ttl = [options.generationTtlMs];
     this.#generations = new Generations(
       (script, key) => options.storeCaller.run(script, [key], ttl),
@@ -100,6 +103,11 @@ class ToolCache implements Cache {
   }
 
   wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options?: WrapOptions<T>): Promise<T> {
+    if (typeof fn !== "function") return Promise.reject(notAFunction(fn));
+    if (options !== undefined) {
+      const invalid = wrapOptionsError(options);
+      if (invalid !== undefined) return Promise.reject(invalid);
+    }
     if (options?.signal === undefined) return this.#wrap(key, fn, options);
     let signal: AbortSignal;
     try {
@@ -160,10 +168,12 @@ class ToolCache implements Cache {
   }
 
   async delete(key: CacheKey): Promise<boolean> {
+    assertDeleteKey(key);
     const call = typeof key === "string" ? undefined : key;
     const layout = this.#layout;
     const storageKey =
       call === undefined ? layout.stringKey(key as string) : layout.callKey(call, layout.tool(call.tool)).key;
+    this.#decoded.forget(storageKey);
     const removed = await this.#options.storeCaller.delete(storageKey);
     this.#telemetry.invalidated("key", call?.tool);
     return removed;
@@ -200,12 +210,7 @@ class ToolCache implements Cache {
   /** The tool this call counts under; a key that is neither a string nor a tool call is a typed error. */
   #toolOf<T>(key: CacheKey, options: WrapOptions<T> | undefined): ToolState {
     if (typeof key === "string") return this.#layout.tool(options?.tool);
-    if (typeof key?.tool !== "string") {
-      throw new InvalidOptionError(
-        PKG,
-        `wrap() takes a string key or { tool, args, caller? }, got ${describeValue(key)}`,
-      );
-    }
+    if (typeof key?.tool !== "string") throw invalidKey("wrap", key);
     return this.#layout.tool(key.tool);
   }
 
@@ -224,9 +229,11 @@ class ToolCache implements Cache {
     try {
       return this.#layout.resolve(key, tool);
     } catch (error) {
+      // The code, not the error: a KeyError's message and `path` name the argument members on
+      // the way to the problem, and arguments are the caller's data.
       this.#telemetry.warn(
         "cache_unkeyable",
-        { tool: tool.name, code: keyErrorCode(error), err: error },
+        { tool: tool.name, code: keyErrorCode(error) },
         "cache bypassed: the call cannot be keyed",
       );
       return undefined;
@@ -260,7 +267,7 @@ class ToolCache implements Cache {
   ): T | Promise<T> {
     const start = envelope === undefined ? 0 : payloadStart(envelope, token);
     if (start > 0) {
-      const value = this.#decode(tool, (envelope as string).slice(start));
+      const value = this.#decode(tool, resolved.key, envelope as string, start);
       if (value !== NO_STALE) {
         if (now < freshUntil(envelope as string)) {
           this.#telemetry.hit(tool, resolved.key);
@@ -295,9 +302,9 @@ class ToolCache implements Cache {
     return fn();
   }
 
-  #decode(tool: ToolState, payload: string): unknown {
+  #decode(tool: ToolState, key: string, envelope: string, start: number): unknown {
     try {
-      return this.#options.codec.decode(payload);
+      return this.#decoded.decode(key, envelope, start);
     } catch (error) {
       this.#telemetry.warn(
         "cache_decode_failed",

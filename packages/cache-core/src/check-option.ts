@@ -1,4 +1,5 @@
 import { describeValue } from "@mcp-persist/keys";
+import type { Codec } from "./codec";
 import { assertDurationMs } from "./duration";
 import { InvalidOptionError } from "./errors";
 
@@ -49,4 +50,49 @@ export function boolean(name: string, value: unknown): boolean {
     throw new InvalidOptionError(PKG, `${name} must be true or false, got ${describeValue(value)}`);
   }
   return value;
+}
+
+/** A whole number from `min` to `max` (a byte count, a length). */
+export function integer(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(
+      PKG,
+      `${name} must be an integer from ${min} to ${max}, got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A callback (a hook, a predicate). */
+export function callback<F extends (...args: never[]) => unknown>(name: string, value: unknown): F {
+  if (typeof value !== "function") {
+    throw new InvalidOptionError(PKG, `${name} must be a function, got ${describeValue(value)}`);
+  }
+  return value as F;
+}
+
+/**
+ * An option's value, or its default when it is left out. Only `undefined` is "left out": `null`
+ * is a value like any other, and is checked (and refused) as one.
+ */
+export function given<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}
+
+/** A codec: `encode` and `decode` methods, called on the codec itself. */
+export function codec(name: string, value: unknown): Codec {
+  let methods = false;
+  try {
+    const candidate = value as Codec;
+    methods = typeof candidate.encode === "function" && typeof candidate.decode === "function";
+  } catch {
+    // null, undefined, or a Proxy whose trap throws: not a codec
+  }
+  if (typeof value !== "object" || value === null || !methods) {
+    throw new InvalidOptionError(
+      PKG,
+      `${name} must be an object with encode(value) and decode(text) methods, e.g. defaultCodec, got ${describeValue(value)}`,
+    );
+  }
+  return value as Codec;
 }

@@ -25,9 +25,37 @@ export function plainJsonHash(value: unknown, seed = FNV_OFFSET): number | undef
   return walk(value, seed, 0);
 }
 
-/** A deep copy of a plain-JSON value, to compare later calls with (callers may mutate theirs). */
+/**
+ * A deep copy of a value {@link plainJsonHash} accepted (so at most 32 levels deep), equal to what
+ * a JSON round trip gives — members that are `undefined` left out, a `"__proto__"` member kept as
+ * a member — without writing and parsing text. Kept to compare later calls with: callers may
+ * mutate their arguments.
+ */
 export function copyJson<T>(value: T): T {
-  return typeof value === "object" && value !== null ? (JSON.parse(JSON.stringify(value)) as T) : value;
+  return copy(value) as T;
+}
+
+function copy(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(copy(value[i]));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const member: unknown = (value as Record<string, unknown>)[key];
+    if (member === undefined) continue;
+    // Assigning "__proto__" would set the prototype; JSON.parse makes it an own member instead.
+    if (key === "__proto__") defineMember(out, key, copy(member));
+    else out[key] = copy(member);
+  }
+  return out;
+}
+
+/** Defines an own, plain data member, as JSON.parse does: for keys that assignment treats apart. */
+export function defineMember(object: object, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function mix(hash: number, n: number): number {

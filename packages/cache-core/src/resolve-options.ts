@@ -2,7 +2,18 @@ import { warnDeprecated } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 import type { CacheOptions, ToolPolicy } from "./cache-options";
 import { isErrorResult } from "./cache-options";
-import { boolean, duration, fraction, nonNegative, positive } from "./check-option";
+import { assertClock, assertLogger, assertStore } from "./check-contract";
+import {
+  boolean,
+  callback,
+  codec,
+  duration,
+  fraction,
+  given,
+  integer,
+  nonNegative,
+  positive,
+} from "./check-option";
 import { type Clock, systemClock } from "./clock";
 import { type Codec, defaultCodec } from "./codec";
 import { InvalidOptionError } from "./errors";
@@ -60,13 +71,22 @@ function resolveStoreTimeoutMs(options: CacheOptions): number {
   return DEFAULT_STORE_TIMEOUT_MS;
 }
 
-/** @throws {InvalidTtlError | InvalidOptionError} naming the option and what it got. */
+/** Bytes of SHA-256 kept in argument digests: `digest()` of `@mcp-persist/keys` takes 8 to 32. */
+const DIGEST_BYTES = { min: 8, max: 32 } as const;
+/** The largest `maxLength` `canonicalize()` of `@mcp-persist/keys` takes. */
+const MAX_ARGS_LENGTH = 50_000_000;
+
+/**
+ * Every option is checked for its type where it is given, not just read: a `logger` or `clock`
+ * without its methods, a `codec` without `decode`, a `digestBytes` keys cannot use would
+ * otherwise fail (or silently bypass the cache) on every call. Only `undefined` takes the
+ * default: `null` is refused like any other wrong value.
+ * @throws {InvalidTtlError | InvalidOptionError} naming the option and what it got.
+ */
 export function resolveOptions(options: CacheOptions): ResolvedOptions {
-  if (typeof options?.store?.get !== "function" || typeof options.store.capabilities !== "object") {
-    throw new InvalidOptionError(PKG, "createCache needs a store, e.g. { store: lruStore({ max: 10_000 }) }");
-  }
+  assertStore(options?.store, PKG, "store");
   assertTtlMs(options.defaultTtlMs, PKG, "defaultTtlMs");
-  const namespace = options.namespace ?? "mcp";
+  const namespace = given(options.namespace, "mcp");
   if (typeof namespace !== "string" || namespace.length === 0) {
     throw new InvalidOptionError(
       PKG,
@@ -74,6 +94,11 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
     );
   }
   const storeTimeoutMs = resolveStoreTimeoutMs(options);
+  const logger = given<unknown>(options.logger, silentLogger);
+  assertLogger(logger, PKG);
+  const clock = given<unknown>(options.clock, systemClock);
+  assertClock(clock, PKG);
+  const { digestBytes, maxArgsLength, onEvent } = options;
   return {
     store: options.store,
     defaultTtlMs: options.defaultTtlMs,
@@ -84,21 +109,25 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
       timeoutMs: storeTimeoutMs,
       consequence: STORE_TIMEOUT_CONSEQUENCE,
     }),
-    jitter: fraction("jitter", options.jitter ?? 0),
-    staleTtlMs: nonNegative("staleTtlMs", options.staleTtlMs ?? 0),
-    staleWhileRevalidate: options.staleWhileRevalidate ?? true,
-    staleIfError: options.staleIfError ?? true,
-    maxValueBytes: positive("maxValueBytes", options.maxValueBytes ?? 1_048_576),
-    codec: options.codec ?? defaultCodec,
-    isError: options.isError ?? isErrorResult,
-    generationRefreshMs: nonNegative("generationRefreshMs", options.generationRefreshMs ?? 1000),
-    generationTtlMs: Math.ceil(positive("generationTtlMs", options.generationTtlMs ?? 2_592_000_000)),
-    hashTag: options.hashTag ?? false,
-    digestBytes: options.digestBytes,
-    maxArgsLength: options.maxArgsLength,
-    logger: options.logger ?? silentLogger,
-    clock: options.clock ?? systemClock,
-    onEvent: options.onEvent,
+    jitter: fraction("jitter", given(options.jitter, 0)),
+    staleTtlMs: nonNegative("staleTtlMs", given(options.staleTtlMs, 0)),
+    staleWhileRevalidate: boolean("staleWhileRevalidate", given(options.staleWhileRevalidate, true)),
+    staleIfError: boolean("staleIfError", given(options.staleIfError, true)),
+    maxValueBytes: positive("maxValueBytes", given(options.maxValueBytes, 1_048_576)),
+    codec: codec("codec", given<unknown>(options.codec, defaultCodec)),
+    isError: callback("isError", given<unknown>(options.isError, isErrorResult)),
+    generationRefreshMs: nonNegative("generationRefreshMs", given(options.generationRefreshMs, 1000)),
+    generationTtlMs: Math.ceil(positive("generationTtlMs", given(options.generationTtlMs, 2_592_000_000))),
+    hashTag: boolean("hashTag", given(options.hashTag, false)),
+    digestBytes:
+      digestBytes === undefined
+        ? undefined
+        : integer("digestBytes", digestBytes, DIGEST_BYTES.min, DIGEST_BYTES.max),
+    maxArgsLength:
+      maxArgsLength === undefined ? undefined : integer("maxArgsLength", maxArgsLength, 1, MAX_ARGS_LENGTH),
+    logger,
+    clock,
+    onEvent: onEvent === undefined ? undefined : callback("onEvent", onEvent),
     requireCaller: requireCallerOption(options, "", "createCache({ requireScope })") ?? false,
     tools: resolveToolPolicies(options.tools),
   };

@@ -20,12 +20,17 @@ export class SharedReads {
     if (reading === undefined) {
       reading = this.#storeCaller.get(key);
       this.#reads.set(key, reading);
+      // Inline callbacks: a named closure would cost a defineProperty per read (see withDeadline).
       const settled = reading;
-      const forget = () => {
-        if (this.#reads.get(key) === settled) this.#reads.delete(key);
-      };
-      settled.then(forget, forget);
+      settled.then(
+        () => this.#forget(key, settled),
+        () => this.#forget(key, settled),
+      );
     }
     return reading;
+  }
+
+  #forget(key: string, settled: Promise<string | undefined>): void {
+    if (this.#reads.get(key) === settled) this.#reads.delete(key);
   }
 }

@@ -1,6 +1,10 @@
+import { describeValue } from "@mcp-persist/keys";
 import type { CacheKey } from "./cache-key";
 import type { WrapOptions } from "./cache-options";
+import { InvalidOptionError } from "./errors";
 import type { Telemetry } from "./telemetry";
+
+const PKG = "@mcp-persist/cache-core";
 
 /** One call to make at start-up (the guides' cache warming). */
 export interface WarmEntry {
@@ -21,6 +25,31 @@ interface Wrapper {
   wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options?: WrapOptions<T>): Promise<T>;
 }
 
+/**
+ * The entries as a list, or `undefined` (logged) when they are not iterable or their iteration
+ * throws: warming is an optimisation at start-up, and `warm` never rejects.
+ */
+function listEntries(entries: unknown, telemetry: Telemetry): unknown[] | undefined {
+  let failure: unknown;
+  try {
+    const iterable =
+      typeof (entries as Iterable<unknown> | null | undefined)?.[Symbol.iterator] === "function";
+    if (iterable) return Array.from(entries as Iterable<unknown>);
+    failure = new InvalidOptionError(
+      PKG,
+      `warm() takes an iterable of { key, fn, options? } entries (e.g. an array), got ${describeValue(entries)}`,
+    );
+  } catch (error) {
+    failure = error; // the caller's iterator threw
+  }
+  telemetry.warn(
+    "cache_warm_failed",
+    { err: failure },
+    "cache warm-up could not read its entries; warmed nothing",
+  );
+  return undefined;
+}
+
 /** Runs the entries through `wrap`, `concurrency` at a time, so a cold upstream is not stampeded. */
 export async function warmEntries(
   cache: Wrapper,
@@ -28,8 +57,9 @@ export async function warmEntries(
   concurrency: number,
   telemetry: Telemetry,
 ): Promise<WarmResult> {
-  const list = Array.from(entries);
   const result = { warmed: 0, failed: 0 };
+  const list = listEntries(entries, telemetry);
+  if (list === undefined) return result;
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < list.length) {
@@ -43,7 +73,9 @@ export async function warmEntries(
       }
     }
   };
-  const workers = Math.max(1, Math.min(Math.floor(concurrency) || 1, list.length));
+  // Only a number counts: Math.floor of a Symbol or a BigInt would throw.
+  const wanted = typeof concurrency === "number" ? Math.floor(concurrency) : Number.NaN;
+  const workers = Math.max(1, Math.min(wanted || 1, list.length));
   await Promise.all(Array.from({ length: workers }, worker));
   return result;
 }

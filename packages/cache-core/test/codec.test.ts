@@ -1,6 +1,7 @@
 import { CodecError, defaultCodec } from "@mcp-persist/cache-core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { encodeTagged } from "../src/codec";
 import { isWellFormed } from "./support";
 
 /** What the codec promises to round-trip, as fast-check's `anything()` switches. */
@@ -83,6 +84,69 @@ describe("defaultCodec", () => {
         expect(defaultCodec.decode(encoded)).toStrictEqual(v);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("writes plain JSON with a bare JSON.stringify exactly as its general path would (property)", () => {
+    /** What the general path writes (or throws), to hold the shortcut to it byte for byte. */
+    const outcome = (encode: () => string): string => {
+      try {
+        return encode();
+      } catch (error) {
+        return `threw ${(error as Error).constructor.name}: ${(error as Error).message}`;
+      }
+    };
+    const same = (value: unknown): void => {
+      expect(outcome(() => defaultCodec.encode(value))).toBe(outcome(() => encodeTagged(value)));
+    };
+    const hidden = Object.defineProperty({ a: 1 }, "\u0000", { value: "x", enumerable: false });
+    const withGetter = Object.defineProperty({}, "g", { get: () => [1, "2"], enumerable: true });
+    class Point {
+      x = 1;
+    }
+    class List extends Array<number> {}
+    const nullProto = Object.assign(Object.create(null), { b: [1], a: { c: null } });
+    const nestedDeep = (depth: number): unknown => (depth === 0 ? "leaf" : { d: nestedDeep(depth - 1) });
+    for (const value of [
+      { toJSON: "not a function", n: 1 },
+      { nested: { toJSON: () => "replaced" } },
+      { list: Object.assign([1, 2], { toJSON: () => Number.NaN }) },
+      JSON.parse('{"__proto__":{"x":1},"2":"b","1":"a","z":[{}]}'),
+      { "\u0000": "d", v: 0 },
+      hidden,
+      withGetter,
+      new Point(),
+      List.from([1, 2]),
+      nullProto,
+      [1, , 3],
+      [Object(1), Object("s")],
+      { lone: "\ud83d tail", mixed: ["\udc00", "😀"] },
+      { n: -0 },
+      [Number.NaN],
+      nestedDeep(200),
+      { content: [{ type: "text", text: "a" }], isError: false },
+      "text",
+      42,
+      null,
+    ]) {
+      same(value);
+    }
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.anything({
+            ...CODEC_VALUES,
+            withNullPrototype: true,
+            withObjectString: true,
+            withBoxedValues: true,
+            withSparseArray: true,
+            maxDepth: 4,
+          }),
+        ),
+        same,
+      ),
+      { numRuns: 1000 },
     );
   });
 

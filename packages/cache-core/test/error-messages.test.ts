@@ -66,6 +66,16 @@ describe("building an error message never throws", () => {
         "namespace",
         "requireCaller",
         "requireScope",
+        "staleWhileRevalidate",
+        "staleIfError",
+        "hashTag",
+        "digestBytes",
+        "maxArgsLength",
+        "codec",
+        "isError",
+        "onEvent",
+        "logger",
+        "clock",
       ]) {
         expect(() => createCache({ store, defaultTtlMs: 1000, [name]: value }), name).toThrow(
           InvalidOptionError,

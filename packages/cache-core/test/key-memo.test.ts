@@ -1,6 +1,7 @@
 import { toolKey } from "@mcp-persist/keys";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { rememberBounded } from "../src/bounded-map";
 import { KeyLayout } from "../src/cache-key";
 import { plainJsonHash, sameJson } from "../src/json-identity";
 
@@ -103,5 +104,18 @@ describe("the tool-call key memo", () => {
     args.q = "b";
     expect(keys.callKey({ tool: "t", args }, tool).key).toBe(toolKey({ tool: "t", args: { q: "b" } }));
     expect(keys.callKey({ tool: "t", args: { q: "a" } }, tool).key).toBe(first);
+  });
+
+  it("stays within its bound, dropping its oldest entries first", () => {
+    const memo = new Map<number, number>();
+    for (let i = 0; i < 1000; i++) {
+      rememberBounded(memo, i, i, 64);
+      expect(memo.size).toBeLessThanOrEqual(64);
+      expect(memo.get(i)).toBe(i);
+    }
+    const kept = [...memo.keys()];
+    expect(kept).toEqual([...kept].sort((a, b) => a - b));
+    expect(kept.at(-1)).toBe(999);
+    expect(kept.length).toBeGreaterThanOrEqual(64 - 8);
   });
 });

@@ -80,7 +80,28 @@ describe("wrap: keys it cannot build go around the cache", () => {
       tool: "search",
       code: "ERR_KEY_INVALID_SCOPE",
     });
-    expect((warning?.obj as { err?: unknown }).err).toBeInstanceOf(Error);
+    expect(Object.keys(warning?.obj ?? {}).sort()).toEqual(["code", "event", "tool"]);
+  });
+
+  it("logs the KeyError's code, never the member names or values on its path", async () => {
+    const { logger, lines } = recordingLogger(false);
+    const { cache, clock } = setup({ logger });
+    const cyclic: Record<string, unknown> = { secretValue: "secret-value" };
+    cyclic.secretName = cyclic;
+    let deep: unknown = "secret-value";
+    for (let i = 0; i < 100; i++) deep = { secretName: deep };
+    const unkeyable = [{ secretName: () => "secret-value" }, cyclic, deep, { secretName: [1, Symbol("s")] }];
+    for (const args of unkeyable) {
+      expect(await cache.wrap({ tool: "search", args }, () => "ok")).toBe("ok");
+      clock.advance(60_000); // past the warning's throttle: each one is logged
+    }
+    const warnings = lines.filter((line) => line.obj.event === "cache_unkeyable");
+    expect(warnings).toHaveLength(unkeyable.length);
+    for (const warning of warnings) {
+      expect(Object.keys(warning.obj).sort()).toEqual(["code", "event", "tool"]);
+      expect(warning.obj.code).toMatch(/^ERR_KEY_/);
+      expect(JSON.stringify(warning)).not.toMatch(/secret/);
+    }
   });
 
   it("rejects a key that is no key at all with a typed error, whatever it is", async () => {

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { errorText, outputText } from "./error-text";
 import { type ResolvedCheck, resolveCheck } from "./resolve-check";
 import { runWithTimeout } from "./run-with-timeout";
 import type { CheckOutcome, CheckResult, HealthCheck, HealthStatus } from "./types";
@@ -8,10 +9,6 @@ const STATUSES: readonly unknown[] = ["pass", "warn", "fail"];
 function asOutcome(value: unknown): CheckOutcome | undefined {
   const status = (value as CheckOutcome | null | undefined)?.status;
   return typeof value === "object" && STATUSES.includes(status) ? (value as CheckOutcome) : undefined;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -60,7 +57,7 @@ export class CheckRunner {
       );
       const elapsed = performance.now() - started;
       status = outcome?.status ?? "pass";
-      output = outcome?.output;
+      output = outputText(outcome?.output);
       const { warnAfterMs } = this.#check;
       if (status === "pass" && warnAfterMs !== undefined && elapsed > warnAfterMs) {
         status = "warn";

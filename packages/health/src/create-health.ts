@@ -80,7 +80,9 @@ function buildRunners(checks: unknown, defaults: { timeoutMs: number; cacheMs: n
   if (!Array.isArray(checks))
     throw new InvalidOptionError(`checks must be an array, got ${describe(checks)}`);
   const seen = new Set<string>();
-  return checks.map((check: HealthCheck, index) => {
+  // Array.from visits holes (as undefined, refused below), where map would skip them and leave
+  // the report a hole to read.
+  return Array.from(checks, (check: HealthCheck, index) => {
     const runner = new CheckRunner(check, defaults, index);
     // Same key and same componentId would be two indistinguishable entries in the report.
     const identity = `${runner.key} ${runner.componentId ?? ""}`;

@@ -1,4 +1,5 @@
 import { type HealthResponse, type Respond, textResponse } from "./endpoint-responses";
+import { errorText } from "./error-text";
 
 function toResponse(method: string, response: HealthResponse): Response {
   return new Response(method === "HEAD" ? null : response.body, {
@@ -14,7 +15,7 @@ export async function handleFetchRequest(respond: Respond, request: Request): Pr
   try {
     return toResponse(request.method, await pending);
   } catch (error) {
-    return toResponse(request.method, textResponse(500, `health handler error: ${String(error)}`));
+    return toResponse(request.method, textResponse(500, `health handler error: ${errorText(error)}`));
   }
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type HealthResponse, type Respond, textResponse } from "./endpoint-responses";
+import { errorText } from "./error-text";
 
 /** `(req, res, next?)`: a connect/express middleware and a plain node:http listener in one. */
 export type NodeHealthHandler = (
@@ -34,7 +35,7 @@ export function handleNodeRequest(respond: Respond, req: IncomingMessage, res: S
     (response) => write(res, method, response),
     // Checks never reject; this guards against a throwing `shutdown.isShuttingDown()` and the
     // like, so no probe is left without an answer.
-    (error: unknown) => write(res, method, textResponse(500, `health handler error: ${String(error)}`)),
+    (error: unknown) => write(res, method, textResponse(500, `health handler error: ${errorText(error)}`)),
   );
   return true;
 }

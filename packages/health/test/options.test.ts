@@ -185,6 +185,18 @@ describe("every bad option is a typed error at construction, never at probe time
     expect(optionError(() => redisCheck(client, options as RedisCheckOptions)).message).toMatch(message);
   });
 
+  it("refuses a sparse checks array, naming the hole (found by tools/fuzz)", () => {
+    const sparse = [, ok] as HealthCheck[];
+    expect(optionError(() => createHealth({ checks: sparse })).message).toBe(
+      "[@mcp-persist/health] checks[0] must be an object, got undefined",
+    );
+    const trailing: HealthCheck[] = [ok];
+    trailing.length = 2;
+    expect(optionError(() => createHealth({ checks: trailing })).message).toContain(
+      "checks[1] must be an object, got undefined",
+    );
+  });
+
   it("accepts a check written as a class, with state of its own", async () => {
     class QueueCheck {
       readonly name = "queue";
@@ -200,6 +212,19 @@ describe("every bad option is a typed error at construction, never at probe time
   it("answers /readyz with a verdict, never a 500, once construction has passed", async () => {
     const health = createHealth({ shutdown: { isShuttingDown: () => false }, checks: [ok] });
     expect((await health.fetch(new Request("http://h/readyz"))).status).toBe(200);
+  });
+
+  it("answers a 500 that says why when the shutdown object throws, even what cannot be printed", async () => {
+    const health = createHealth({
+      shutdown: {
+        isShuttingDown: () => {
+          throw Object.create(null);
+        },
+      },
+    });
+    const response = await health.fetch(new Request("http://h/readyz"));
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe("health handler error: an object with keys []\n");
   });
 });
 

@@ -112,6 +112,46 @@ describe("custom checks", () => {
     expect(optional.status).toBe("warn");
   });
 
+  it("a check that throws what String() cannot print still fails with a readable output (found by tools/fuzz)", async () => {
+    const unprintable: [unknown, string][] = [
+      [Object.create(null), "an object with keys []"],
+      [{ toString: () => ({}) }, "an object with keys [toString]"],
+      [Symbol("down"), "Symbol(down)"],
+      ["refused", "refused"],
+    ];
+    for (const [thrown, output] of unprintable) {
+      for (const run of [
+        () => {
+          throw thrown;
+        },
+        () => Promise.reject(thrown),
+      ]) {
+        const health = createHealth({ checks: [{ name: "db", run }] });
+        expect(await health.report()).toMatchObject({
+          status: "fail",
+          checks: { "db:responseTime": [{ status: "fail", output }] },
+        });
+        const response = await health.fetch(new Request("http://h/health"));
+        expect(response.status).toBe(503);
+        expect(response.headers.get("content-type")).toContain("application/health+json");
+      }
+    }
+  });
+
+  it("an outcome's output that is not a string is described, so health+json keeps a string there", async () => {
+    const outputs: [unknown, string][] = [
+      [{ detail: "pool full" }, "an object with keys [detail]"],
+      [90, "90"],
+      [Object.create(null), "an object with keys []"],
+    ];
+    for (const [output, text] of outputs) {
+      const report = await createHealth({
+        checks: [{ name: "pool", run: () => ({ status: "warn", output }) }],
+      }).report();
+      expect(report.checks["pool:responseTime"]?.[0]).toMatchObject({ status: "warn", output: text });
+    }
+  });
+
   it("a slow answer above warnAfterMs warns; an explicit outcome sets the status", async () => {
     const health = createHealth({
       checks: [

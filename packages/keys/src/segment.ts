@@ -6,6 +6,13 @@ import { isWellFormed, loneSurrogateBytes, splitLoneSurrogates } from "./wtf8";
 /** Segments are bounded so a key stays short whatever a tool or namespace is called. */
 export const MAX_SEGMENT_LENGTH = 100;
 
+/**
+ * Bytes of SHA-256 that stand for a shortened segment: 128 bits. Names are often steered by
+ * callers (a lock resource `email:${to}`, a `once` key), and with 64 bits two long names sharing
+ * one key take only ~2^32 tries to find.
+ */
+const SHORTENED_DIGEST_BYTES = 16;
+
 const SAFE = /^[A-Za-z0-9_.-]+$/;
 // encodeURIComponent leaves these alone; they are escaped too so that `~` can mark truncation
 // and `*` (a glob in SCAN/KEYS patterns) never appears in a key.
@@ -17,7 +24,8 @@ const UNRESERVED = /[!'()*~]/g;
  * namespace can never fake another segment or a Redis Cluster hash tag: distinct inputs give
  * distinct segments. A lone surrogate (text cut mid-emoji) is encoded as its WTF-8 bytes
  * (`"\uD83D"` → `%ED%A0%BD`), which no well-formed text encodes to. Segments longer than 100
- * characters keep a readable head and end with `~` and a digest of the whole.
+ * characters keep a readable head (67 characters at most) and end with `~` and a 128-bit digest
+ * (32 hex) of the whole: 100 characters in all.
  * @throws {KeyError} `ERR_KEY_INVALID_SEGMENT` for an empty string or a non-string.
  */
 export function keySegment(segment: string): string {
@@ -31,9 +39,11 @@ export function keySegment(segment: string): string {
     ? segment
     : percentEncode(segment).replace(UNRESERVED, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   if (escaped.length <= MAX_SEGMENT_LENGTH) return escaped;
-  // Cut before a partial escape so the head stays valid percent-encoding.
-  const head = escaped.slice(0, MAX_SEGMENT_LENGTH - 17).replace(/%[0-9A-F]?$/, "");
-  return `${head}~${digest(segment, 8)}`;
+  // Cut before a partial escape so the head stays valid percent-encoding; `~` and the digest
+  // (2 hex per byte) fill the rest, so a shortened segment is MAX_SEGMENT_LENGTH at most.
+  const headLength = MAX_SEGMENT_LENGTH - 1 - 2 * SHORTENED_DIGEST_BYTES;
+  const head = escaped.slice(0, headLength).replace(/%[0-9A-F]?$/, "");
+  return `${head}~${digest(segment, SHORTENED_DIGEST_BYTES)}`;
 }
 
 /**

@@ -123,7 +123,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date) return b instanceof Date && Object.is(a.getTime(), b.getTime());
   if (a instanceof RegExp) return b instanceof RegExp && String(a) === String(b);
   if (ArrayBuffer.isView(a)) {
-    const bytes = Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+    const bytes = base64Of(a);
+    // Two originals (the property compares pairs of generated values), or an original and its parse.
+    if (ArrayBuffer.isView(b)) return b.constructor.name === a.constructor.name && base64Of(b) === bytes;
     const parsed = b as { typedArray?: string; base64?: string };
     return parsed.typedArray === a.constructor.name && parsed.base64 === bytes;
   }
@@ -167,4 +169,8 @@ function sameMultiset<T>(a: T[], b: T[], equal: (x: T, y: T) => boolean): boolea
     unused.splice(index, 1);
     return true;
   });
+}
+
+function base64Of(view: ArrayBufferView): string {
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString("base64");
 }

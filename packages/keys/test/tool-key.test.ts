@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   callerDigest,
   canonicalize,
@@ -281,6 +282,18 @@ describe("keySegment and joinKey", () => {
     expect(keySegment("search_docs")).toBe("search_docs");
     expect(joinKey("ratelimit", "user:1", "send_email")).toBe("ratelimit:user%3A1:send_email");
     expect(() => joinKey()).toThrow(expect.objectContaining({ code: "ERR_KEY_INVALID_SEGMENT" }));
+  });
+
+  it("shortens a segment past 100 characters to a head, `~` and a 128-bit digest; keeps shorter ones whole", () => {
+    const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+    expect(keySegment("a".repeat(100))).toBe("a".repeat(100));
+    const long = `email:${"a".repeat(150)}@example.com`;
+    const shortened = keySegment(long);
+    expect(shortened).toBe(`email%3A${"a".repeat(59)}~${sha256(long).slice(0, 32)}`);
+    expect(shortened).toHaveLength(100);
+    // A head never ends in a partial escape: the cut moves before it.
+    const escaped = keySegment(`${"a".repeat(65)}:${"b".repeat(100)}`);
+    expect(escaped).toMatch(/^a{65}~[0-9a-f]{32}$/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { InvalidOptionError, type Store } from "@mcp-persist/cache-core";
+import { InvalidOptionError } from "@mcp-persist/cache-core";
 import { warnDeprecated } from "@mcp-persist/cache-core/kit";
 import { PKG } from "./errors";
 
@@ -7,20 +7,6 @@ export function kindOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return typeof value;
-}
-
-/** The store must be one: checked before any call, so a wrong argument touches nothing. */
-export function assertStore(store: unknown, needs: "run" | "delete"): asserts store is Store {
-  const ok =
-    typeof store === "object" &&
-    store !== null &&
-    typeof (store as Record<string, unknown>)[needs] === "function";
-  if (!ok) {
-    throw new InvalidOptionError(
-      PKG,
-      `the first argument must be an mcp-persist store (lruStore(), ioredisStore(…), nodeRedisStore(…)) with a ${needs}() method, got ${kindOf(store)}`,
-    );
-  }
 }
 
 /** A lock resource or `once` key: a non-empty string naming what is protected. */

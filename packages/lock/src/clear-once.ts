@@ -1,5 +1,7 @@
 import type { Store } from "@mcp-persist/cache-core";
-import { assertName, assertOptions, assertStore } from "./arguments";
+import { assertStore } from "@mcp-persist/cache-core/kit";
+import { assertName, assertOptions } from "./arguments";
+import { PKG } from "./errors";
 import { lockKeys } from "./keys";
 import type { OnceOptions } from "./options";
 import { resolveOnceOptions } from "./resolve-options";
@@ -23,7 +25,7 @@ export async function clearOnce(
   key: string,
   options: Pick<OnceOptions, "namespace" | "storeTimeoutMs"> = {},
 ): Promise<boolean> {
-  assertStore(store, "delete");
+  assertStore(store, PKG, "the first argument"); // before any call: a wrong argument touches nothing
   assertName(key);
   assertOptions(options, "clearOnce(store, key, options?)");
   const { namespace, storeTimeoutMs } = resolveOnceOptions(key, options);

@@ -1,5 +1,7 @@
 import type { Store } from "@mcp-persist/cache-core";
-import { assertFunction, assertName, assertOptions, assertStore } from "./arguments";
+import { assertStore } from "@mcp-persist/cache-core/kit";
+import { assertFunction, assertName, assertOptions } from "./arguments";
+import { PKG } from "./errors";
 import { lockKeys } from "./keys";
 import { OnceCalls } from "./lock-calls";
 import { onceCommitScript } from "./once-finish.lua";
@@ -42,7 +44,7 @@ export async function once<T>(
   fn: (lock: LockContext) => T | Promise<T>,
   options: OnceOptions = {},
 ): Promise<OnceResult<T, LockContext>> {
-  assertStore(store, "run");
+  assertStore(store, PKG, "the first argument"); // before any call: a wrong argument touches nothing
   assertName(key);
   assertFunction(fn, ONCE);
   assertOptions(options, ONCE);

@@ -1,5 +1,7 @@
 import type { Store } from "@mcp-persist/cache-core";
-import { assertName, assertStore, withLockArguments } from "./arguments";
+import { assertStore } from "@mcp-persist/cache-core/kit";
+import { assertName, withLockArguments } from "./arguments";
+import { PKG } from "./errors";
 import { lockKeys } from "./keys";
 import { LockCalls } from "./lock-calls";
 import type { LockOptions } from "./options";
@@ -52,7 +54,7 @@ export async function withLock<T>(
   third: unknown,
   fourth?: unknown,
 ): Promise<LockResult<T, LockContext>> {
-  assertStore(store, "run");
+  assertStore(store, PKG, "the first argument"); // before any call: a wrong argument touches nothing
   assertName(resource);
   const args = withLockArguments(third, fourth);
   const fn = args.fn as (lock: LockContext) => T | Promise<T>;

@@ -37,6 +37,11 @@ const notStores: [string, unknown][] = [
   ["null", null],
   ["an object without run()", { name: "fake", get: () => Promise.resolve(undefined) }],
   ["a string", "redis://127.0.0.1"],
+  // Found by tools/fuzz: these passed a check for run() or delete() alone, then failed with a TypeError.
+  ["an object with run() but no capabilities", { run: () => Promise.resolve(1) }],
+  ["a Map (it has delete())", new Map()],
+  ["a Set (it has delete())", new Set()],
+  ["a store's methods with capabilities: null", { ...lruStore(), capabilities: null }],
 ];
 
 describe("every argument is checked before the store is touched", () => {
@@ -74,7 +79,9 @@ describe("every argument is checked before the store is touched", () => {
       ]) {
         await expect(call, name).rejects.toMatchObject({
           code: "ERR_INVALID_OPTION",
-          message: expect.stringContaining("the first argument must be an mcp-persist store"),
+          message: expect.stringContaining(
+            "[@mcp-persist/lock] the first argument must be an mcp-persist Store",
+          ),
         });
       }
     }

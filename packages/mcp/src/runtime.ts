@@ -1,4 +1,5 @@
 import { type Cache, type Logger, type Store, silentLogger } from "@mcp-persist/cache-core";
+import { isStore } from "@mcp-persist/cache-core/kit";
 import { describeValue } from "@mcp-persist/keys";
 import type { ToolRateLimiter } from "@mcp-persist/ratelimit";
 import { type CallerResolver, callerResolver } from "./caller";
@@ -39,7 +40,7 @@ export class Runtime {
       typeof limiter?.check === "function",
       "a ToolRateLimiter from createToolRateLimiter()",
     );
-    expect("lockStore", lockStore, typeof lockStore?.run === "function", "a Store");
+    expect("lockStore", lockStore, isStore(lockStore), "an mcp-persist Store, e.g. lruStore()");
     expect("chargeCacheHits", chargeCacheHits, typeof chargeCacheHits === "boolean", "a boolean");
     expect("logger", logger, typeof logger?.warn === "function", "a pino-shaped logger");
     expect("onEvent", onEvent, typeof onEvent === "function", "a function");

@@ -124,6 +124,11 @@ describe("tool declarations", () => {
     [{ cache: {} }, "createToolPolicies(): cache must be a Cache from createCache(), got an object"],
     [{ chargeCacheHits: "no" }, 'createToolPolicies(): chargeCacheHits must be a boolean, got "no"'],
     [{ onEvent: 1 }, "createToolPolicies(): onEvent must be a function, got 1"],
+    // An object with run() alone is not a store: every lock or once call would fail on it.
+    [
+      { lockStore: { run() {} } },
+      "createToolPolicies(): lockStore must be an mcp-persist Store, e.g. lruStore(), got an object with keys [run]",
+    ],
   ])("refuses createToolPolicies(%o)", (options, message) => {
     expect(() => createToolPolicies(options as never)).toThrow(`[@mcp-persist/mcp] ${message}`);
   });

@@ -6,7 +6,10 @@ import {
   systemClock,
 } from "@mcp-persist/cache-core";
 import {
+  assertClock,
   assertDurationMs,
+  assertLogger,
+  assertStore,
   DEFAULT_STORE_TIMEOUT_MS,
   describeValue,
   STORE_OUTAGE_POLICIES,
@@ -57,6 +60,11 @@ export function resolveLimiterOptions(options: LimiterOptions): ResolvedLimiterO
     throw invalidOption(`prefix must be a non-empty string, got ${describeValue(prefix)}`);
   }
   const timeoutName = renamed(options, "timeoutMs", "storeTimeoutMs");
+  // A clock is read for every result's `resetAtMs`, a logger during outages: checked here.
+  const clock = given<unknown>(options.clock, systemClock);
+  assertClock(clock, PKG);
+  const { logger } = options;
+  if (logger !== undefined) assertLogger(logger, PKG);
   return {
     store,
     fallbackStore,
@@ -65,8 +73,8 @@ export function resolveLimiterOptions(options: LimiterOptions): ResolvedLimiterO
     onStoreDown: outagePolicy(options),
     probeIntervalMs: durationMs("probeIntervalMs", given(options.probeIntervalMs, 1000)),
     keyBase: `${keySegment(prefix)}:${algorithm.keyTag}`,
-    clock: checkClock(given(options.clock, systemClock)),
-    logger: options.logger === undefined ? undefined : checkLogger(options.logger),
+    clock,
+    logger,
   };
 }
 
@@ -111,17 +119,8 @@ function given<T>(value: T | undefined, fallback: T): T {
 }
 
 function checkStore(name: string, store: unknown): Store {
-  const candidate = store as Partial<Store> | undefined;
-  if (
-    typeof candidate?.run !== "function" ||
-    typeof candidate.capabilities !== "object" ||
-    candidate.capabilities === null
-  ) {
-    throw invalidOption(
-      `${name} must be an mcp-persist Store, e.g. lruStore() or ioredisStore({ client }), got ${describeValue(store)}`,
-    );
-  }
-  return candidate as Store;
+  assertStore(store, PKG, name);
+  return store;
 }
 
 function durationMs(name: string, value: unknown): number {
@@ -134,38 +133,4 @@ function checkBoolean(name: string, value: unknown): boolean {
     throw invalidOption(`${name} must be true or false, got ${describeValue(value)}`);
   }
   return value;
-}
-
-/** A clock must tell the time: it is read for every result's `resetAtMs`. */
-function checkClock(clock: unknown): Clock {
-  let now: unknown;
-  let failure: unknown;
-  try {
-    now = (clock as Clock).now();
-  } catch (error) {
-    failure = error; // not a clock (no now()), or one that fails: either way, refused here
-  }
-  if (typeof now !== "number" || !Number.isFinite(now)) {
-    const what =
-      failure === undefined ? `its now() returned ${describeValue(now)}` : `got ${describeValue(clock)}`;
-    throw invalidOption(
-      `clock must be an object whose now() returns epoch milliseconds, e.g. systemClock; ${what}`,
-    );
-  }
-  return clock as Clock;
-}
-
-/** A logger needs the four methods of cache-core's `Logger`: a pino logger (or `console`) has them. */
-function checkLogger(logger: unknown): Logger {
-  const missing = (["debug", "info", "warn", "error"] as const).filter(
-    (level) => typeof (logger as Partial<Logger> | null)?.[level] !== "function",
-  );
-  if (missing.length > 0) {
-    const what =
-      typeof logger === "object" && logger !== null
-        ? `it has no ${missing.join(", ")}`
-        : `got ${describeValue(logger)}`;
-    throw invalidOption(`logger must have debug, info, warn and error methods, like a pino logger; ${what}`);
-  }
-  return logger as Logger;
 }

@@ -1,6 +1,7 @@
 import type { ToolCall as CacheToolCall } from "@mcp-persist/cache-core";
+import { describeValue } from "@mcp-persist/cache-core/kit";
 import type { AlgorithmName } from "./algorithms";
-import { invalidOption } from "./errors";
+import { invalidOption, RateLimitArgumentError } from "./errors";
 import { toolSlotGroup } from "./key-layout";
 import { ToolCallKeys } from "./key-memo";
 import { LimitSet, type NamedRule } from "./limit-set";
@@ -53,6 +54,7 @@ export interface ToolRateLimiter extends Refunds {
    * Cluster, one per slot group; see the README). Never rejects for a store failure.
    * @throws {RateLimitCostError} for a cost that is not a positive integer up to the smallest limit.
    * @throws {KeyError} for an empty tool name or caller.
+   * @throws {RateLimitArgumentError} for a call that is neither an object `{ tool, caller? }` nor missing.
    */
   check(call: CheckedCall, options?: CheckOptions): Promise<ToolRateLimitResult>;
 }
@@ -97,7 +99,9 @@ export function createToolRateLimiter(options: ToolRateLimiterOptions): ToolRate
       // Not async: see createRateLimiter's check().
       try {
         const cost = costOf(checkOptions, set.smallestLimit);
-        // A missing call reaches keySegment as a missing tool name: a KeyError, like an empty one.
+        // No call at all reaches keySegment as a missing tool name: a KeyError, like an empty one.
+        // Anything else must be an object: reading a strict-mode function's `caller` throws.
+        if (typeof call !== "object" && call !== undefined) throw notAToolCall(call);
         const { tool, caller } = (call ?? {}) as CheckedCall;
         return Promise.resolve(
           core.check(keys.of(tool, caller), cost, tool) as ToolRateLimitResult | Promise<ToolRateLimitResult>,
@@ -108,4 +112,10 @@ export function createToolRateLimiter(options: ToolRateLimiterOptions): ToolRate
     },
     refund: (result) => core.refund(result),
   };
+}
+
+function notAToolCall(call: unknown): RateLimitArgumentError {
+  return new RateLimitArgumentError(
+    `check() takes a tool call { tool, caller? } (e.g. { tool: "send_email", caller: mcpCaller(extra) }), got ${describeValue(call)}`,
+  );
 }

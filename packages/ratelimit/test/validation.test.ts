@@ -119,6 +119,8 @@ describe("options are checked at construction", () => {
       "fallbackStore must be an mcp-persist Store",
     ],
     ["fallback (deprecated)", { fallback: { name: "kv" } }, "fallback must be an mcp-persist Store"],
+    ["store", { store: { run() {}, capabilities: {} } }, "store must be an mcp-persist Store"],
+    ["store", { store: new Map() }, "store must be an mcp-persist Store"],
   ])("%s: %j", (_name, bad, message) => {
     const attempt = () => createRateLimiter({ ...valid, ...(bad as object) });
     expect(attempt).toThrow(InvalidOptionError);
@@ -211,6 +213,26 @@ describe("a cost is checked at each call", () => {
     );
     // No call at all is a missing tool name, as an empty one is.
     await expect(tools.check(undefined as never)).rejects.toMatchObject({ code: "ERR_KEY_INVALID_SEGMENT" });
+    await expect(tools.check(null as never)).rejects.toMatchObject({ code: "ERR_KEY_INVALID_SEGMENT" });
+  });
+
+  it("a tool limiter refuses a call that is not an object, a function included (found by tools/fuzz)", async () => {
+    const tools = createToolRateLimiter({
+      store,
+      prefix: randomUUID(),
+      perTool: { limit: 5, windowMs: 60_000 },
+    });
+    // Reading `caller` off a class or a strict-mode function throws a TypeError.
+    for (const call of [class {}, () => ({ tool: "t" }), "t", 5, 5n, Symbol("t"), true]) {
+      await expect(tools.check(call as never)).rejects.toMatchObject({
+        name: "RateLimitArgumentError",
+        code: "ERR_INVALID_ARGUMENT",
+        message: expect.stringContaining(
+          "[@mcp-persist/ratelimit] check() takes a tool call { tool, caller? }",
+        ),
+      });
+    }
+    expect(await tools.check({ tool: "t" })).toMatchObject({ allowed: true });
   });
 
   it("a cost above the smallest limit could never pass, so it is an error, not a denial", async () => {

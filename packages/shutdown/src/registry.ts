@@ -52,7 +52,9 @@ export function createRegistry(): Registry {
     },
     addStore: (store) => add(stores, assertStoreLike(store)),
     on(phase, hook) {
-      if (!Object.hasOwn(hooks, phase)) {
+      // A phase is one of a few strings: anything else is refused before it is used as a key
+      // (Object.create(null) cannot even become one).
+      if (!(PHASES as readonly unknown[]).includes(phase)) {
         throw new ShutdownRegistrationError(
           `on(): unknown phase ${describe(phase)}; use one of ${PHASES.join(", ")}`,
         );

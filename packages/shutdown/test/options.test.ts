@@ -174,6 +174,22 @@ describe("registrations", () => {
       () => shutdown.on("cleanup" as never, () => {}),
       new RegExp(`unknown phase "cleanup"; use one of ${PHASES.join(", ")}`),
     ],
+    // Found by tools/fuzz: phases that cannot become a property key threw a TypeError.
+    [
+      "a phase without a prototype",
+      () => shutdown.on(Object.create(null) as never, () => {}),
+      /unknown phase an object with keys \[\]; use one of/,
+    ],
+    [
+      "a phase whose toString returns an object",
+      () => shutdown.on({ toString: () => ({}) } as never, () => {}),
+      /unknown phase an object with keys \[toString\]/,
+    ],
+    [
+      "a phase that names an Object.prototype member",
+      () => shutdown.on("toString" as never, () => {}),
+      /unknown phase "toString"/,
+    ],
     [
       "a hook that is not a function",
       () => shutdown.on("drain", "later" as never),

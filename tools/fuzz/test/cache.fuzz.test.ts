@@ -13,46 +13,35 @@ const storeFailure = (error: unknown) => error instanceof Error && error.message
 reportInputs("cache-core");
 
 const bool = fc.boolean();
-// Pending defects (reported, see tools/fuzz/README.md): createCache does not check `logger`,
-// `clock` or `isError`, and a bad one makes every wrap reject with a TypeError; those three are
-// given plausible values only until it does.
-const pending = {
-  logger: fc.constant({ debug() {}, info() {}, warn() {}, error() {} }),
-  clock: clockChoice,
-  isError: fc.constant((value: unknown) => value === "error"),
-};
-const cacheOptions = fc
-  .record({
-    store: storeChoice,
-    options: optionsOf({
-      defaultTtlMs: duration,
-      namespace: name,
-      storeTimeoutMs: fc.constantFrom(50, 250, 1000),
-      jitter: fc.double({ min: 0, max: 0.99, noNaN: true }),
-      staleTtlMs: duration,
-      staleWhileRevalidate: bool,
-      staleIfError: bool,
-      maxValueBytes: fc.integer({ min: 1, max: 2_000_000 }),
-      generationRefreshMs: fc.constantFrom(0, 1000),
-      generationTtlMs: duration,
-      hashTag: bool,
-      digestBytes: fc.integer({ min: 8, max: 32 }),
-      maxArgsLength: fc.integer({ min: 1, max: 1_000_000 }),
-      requireCaller: bool,
-      onEvent: fc.constant(() => {}),
-      codec: fc.constant({ encode: JSON.stringify, decode: JSON.parse }),
-      tools: fc.dictionary(
-        name,
-        fc.record({ ttlMs: duration, staleTtlMs: duration, requireCaller: bool }, { requiredKeys: [] }),
-        { maxKeys: 2 },
-      ),
-    }),
-    fixed: fc.record(pending),
-  })
-  .map(({ store, options, fixed }) => ({
-    store,
-    options: typeof options === "object" && options !== null ? { ...options, ...fixed } : options,
-  }));
+const cacheOptions = fc.record({
+  store: storeChoice,
+  options: optionsOf({
+    defaultTtlMs: duration,
+    namespace: name,
+    storeTimeoutMs: fc.constantFrom(50, 250, 1000),
+    jitter: fc.double({ min: 0, max: 0.99, noNaN: true }),
+    staleTtlMs: duration,
+    staleWhileRevalidate: bool,
+    staleIfError: bool,
+    maxValueBytes: fc.integer({ min: 1, max: 2_000_000 }),
+    generationRefreshMs: fc.constantFrom(0, 1000),
+    generationTtlMs: duration,
+    hashTag: bool,
+    digestBytes: fc.integer({ min: 8, max: 32 }),
+    maxArgsLength: fc.integer({ min: 1, max: 1_000_000 }),
+    requireCaller: bool,
+    onEvent: fc.constant(() => {}),
+    codec: fc.constant({ encode: JSON.stringify, decode: JSON.parse }),
+    tools: fc.dictionary(
+      name,
+      fc.record({ ttlMs: duration, staleTtlMs: duration, requireCaller: bool }, { requiredKeys: [] }),
+      { maxKeys: 2 },
+    ),
+    logger: fc.constant({ debug() {}, info() {}, warn() {}, error() {} }),
+    clock: clockChoice,
+    isError: fc.constant((value: unknown) => value === "error"),
+  }),
+});
 
 /** The same call made twice (a miss, then a hit or another miss) must give `fn`'s value both times. */
 async function expectFnValue(cache: Cache, key: unknown, options?: unknown): Promise<void> {
@@ -121,36 +110,40 @@ describe("wrap, given any key, function and options, returns fn's value or rejec
     },
     { weight: 1, arbitrary: field(name) },
   );
-  // Pending defects (reported): wrap(key, fn, null) and a non-function isError reject with a
-  // TypeError; options are objects here and isError a function until they are fixed.
-  const wrapOptions = fc
-    .oneof(
-      fc.constant(undefined),
-      optionsOf({
-        ttlMs: duration,
-        staleTtlMs: duration,
-        bypass: bool,
-        requireCaller: bool,
-        requireScope: bool,
-        tool: name,
-        signal: fc.constantFrom(new AbortController().signal, AbortSignal.abort(new Error("aborted"))),
-      }).map((options) => (options === null ? undefined : options)),
-    )
-    .map((options) =>
-      typeof options === "object" && options !== null ? { ...options, isError: () => false } : options,
-    );
+  const wrapOptions = fc.oneof(
+    fc.constant(undefined),
+    optionsOf({
+      ttlMs: duration,
+      staleTtlMs: duration,
+      bypass: bool,
+      requireCaller: bool,
+      requireScope: bool,
+      isError: fc.constant(() => false),
+      tool: name,
+      signal: fc.constantFrom(new AbortController().signal, AbortSignal.abort(new Error("aborted"))),
+    }),
+  );
   const aborted = (error: unknown) => error instanceof Error && error.message === "aborted";
+  const valueFn = () => "value";
+  /** Usually the function that computes the result; now and then anything at all. */
+  const fn = fc.oneof({ weight: 9, arbitrary: fc.constant(valueFn) }, { weight: 1, arbitrary: hostileValue });
+  /** What a junk `fn` throws when it happens to be a function: the caller's own error. */
+  const fromJunk = (junk: unknown) => (error: unknown) =>
+    typeof junk === "function" && junk !== valueFn && !!error;
 
   it("wrap(key, fn, options)", async () => {
     await fc.assert(
-      fc.asyncProperty(key, wrapOptions, async (k, options) => {
+      fc.asyncProperty(key, fn, wrapOptions, async (k, f, options) => {
         tried1();
         for (let i = 0; i < 2; i++) {
           const outcome = tally(
             "wrap",
-            await settledTyped(() => cache.wrap(k as never, () => "value", options as never), aborted),
+            await settledTyped(
+              () => cache.wrap(k as never, f as never, options as never),
+              (error) => aborted(error) || fromJunk(f)(error),
+            ),
           );
-          if (outcome.ok) expect(outcome.value).toBe("value");
+          if (outcome.ok && f === valueFn) expect(outcome.value).toBe("value");
         }
       }),
       runs(1500),
@@ -164,15 +157,14 @@ describe("wrap, given any key, function and options, returns fn's value or rejec
         await settledTyped(() => cache.invalidateCaller(who as never));
         await settledTyped(() => cache.invalidateScope(who as never));
         await settledTyped(() => cache.invalidateTool(tool as never));
-        // Pending defect (reported): delete(null) and delete(5) throw a TypeError.
-        if (typeof junk === "string" || (typeof junk === "object" && junk !== null)) {
-          await settledTyped(() => cache.delete(junk as never));
-        }
+        await settledTyped(() => cache.delete(junk as never));
         await settledTyped(() => cache.delete({ tool, args: junk, caller: who } as never));
-        // Pending defect (reported): warm(undefined) rejects with a TypeError (it "never rejects").
-        const entries = Array.isArray(junk) ? junk : [junk];
-        const warmed = await settledTyped(() => cache.warm(entries as never, junk as never));
-        if (warmed.ok) expect(warmed.value).toMatchObject({ failed: expect.any(Number) });
+        // warm never rejects, whatever its entries and options are: junk, or junk in an array.
+        for (const entries of [junk, [junk]]) {
+          const warmed = await settledTyped(() => cache.warm(entries as never, junk as never));
+          expect(warmed.ok).toBe(true);
+          expect(warmed.value).toMatchObject({ warmed: expect.any(Number), failed: expect.any(Number) });
+        }
       }),
       runs(800),
     );

@@ -111,18 +111,28 @@ describe("withLock, once and clearOnce, given any store, name, function and opti
   });
 
   it("a store that is not one is a typed error", async () => {
-    // Pending defect (reported): an object with run() (withLock, once) or delete() (clearOnce: a
-    // Set, a Map) but no capabilities passes the store check, and the call rejects with a TypeError.
-    const notStore = hostileValue.filter((value) => {
-      const methods = value as { run?: unknown; delete?: unknown } | null | undefined;
-      return typeof methods?.run !== "function" && typeof methods?.delete !== "function";
-    });
+    // Anything but a store, objects with some of a store's methods included: a Map or a Set
+    // (delete()), an object with run() alone, a store's methods without capabilities.
+    const partial = fc
+      .subarray(["get", "set", "delete", "run", "ping", "close", "capabilities"], { minLength: 1 })
+      .filter((members) => members.length < 7)
+      .map((members) =>
+        Object.fromEntries(members.map((m) => [m, m === "capabilities" ? {} : async () => undefined])),
+      );
+    const notStore = fc.oneof(hostileValue, partial, fc.constantFrom(new Map(), new Set()));
     await fc.assert(
       fc.asyncProperty(notStore, injection, async (store, resource) => {
         tried1();
-        await settledTyped(() => withLock(store as never, resource, async () => 1));
-        await settledTyped(() => once(store as never, resource, async () => 1));
-        await settledTyped(() => clearOnce(store as never, resource));
+        const calls = [
+          () => withLock(store as never, resource, async () => 1),
+          () => once(store as never, resource, async () => 1),
+          () => clearOnce(store as never, resource),
+        ];
+        for (const call of calls) {
+          const outcome = await settledTyped<unknown>(call);
+          expect(outcome.ok).toBe(false);
+          expect(outcome.error).toMatchObject({ code: "ERR_INVALID_OPTION" });
+        }
       }),
       runs(400),
     );

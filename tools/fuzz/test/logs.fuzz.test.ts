@@ -24,23 +24,23 @@ const secrets = fc.tuple(marker, marker, marker);
 const fault = fc.constantFrom("reject" as const, "throw" as const, "hang" as const);
 
 /**
- * Argument shapes that reach every path: plain, unkeyable (a function, a cycle), too large.
- * Pending defect (reported): an unkeyable call's warning carries the KeyError, whose message and
- * `path` name the argument members on the way to the problem (`args.<name>`); member names on
- * that path are fixed here (`f`, `self`) until it is fixed, and checked everywhere else.
+ * Argument shapes that reach every path: plain, unkeyable (a function, a cycle, too deep), too
+ * large. The member names on the way to what cannot be keyed are secrets too: a `KeyError`'s
+ * message and `path` name them, so the warning must not carry it.
  */
 function argsWith(value: string, key: string): unknown[] {
-  const cyclic: Record<string, unknown> = { [key]: value };
-  cyclic.self = cyclic;
+  const cyclic: Record<string, unknown> = { q: value };
+  cyclic[key] = cyclic;
   let deep: unknown = value;
-  for (let i = 0; i < 5000; i++) deep = { f: deep };
+  for (let i = 0; i < 5000; i++) deep = { [key]: deep };
   return [
     { q: value, [key]: 1 },
-    { q: value, [key]: value, f: () => 1 },
+    { q: value, [key]: () => value },
     cyclic,
     { q: value.repeat(200), [key]: value },
     [value, new Map([[key, value]])],
     deep,
+    { [key]: [1, Symbol(value)] },
   ];
 }
 

@@ -26,10 +26,12 @@ function header(report: BenchReport): string {
     `mcp-persist store benchmark · ${report.startedAt} · ${report.wallSeconds.toFixed(0)} s`,
     `  machine  ${m.cpuCount} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, ${load}`,
     `  redis    ${report.redis === null ? "none: only the in-process store ran" : `${report.redis.version} at ${report.redis.url} (${report.redis.source === "started" ? "started for this run" : "from REDIS_URL"})`}`,
-    `  method   ${o.repetitions} repetitions × ${o.durationMs} ms per line, lines in turns, after ${o.warmupMs} ms warm-up; ` +
+    `  method   ${o.repetitions} repetitions × ${o.durationMs} ms per line, lines in turns, after ${o.warmupMs} ms warm-up` +
+      `${o.latencyMs > 0 ? `, then ${o.repetitions} × ${o.latencyMs} ms one call at a time where lines run more at once` : ""}; ` +
       `payload ${o.payloadBytes} B; figures are medians, ± is the 95% relative error, ratios are paired per repetition`,
-    "  columns  ÷ x: our ops/s over x's; trips/call: commands the line's Redis client sent per call (MONITOR); " +
-      "saved: calls that never reached the tool",
+    "  columns  ÷ x: our ops/s over x's; CPU/call: this process's CPU time per call (process.cpuUsage); " +
+      "p50/p99 @n: latency with n calls in flight (@1: one MCP tool call waiting on one call); " +
+      "trips/call: commands the line's Redis client sent per call (MONITOR); saved: calls that never reached the tool",
     ...report.notices.map((n) => `  note     ${n}`),
   ].join("\n");
 }
@@ -40,13 +42,20 @@ function groupTable(group: GroupResult, report: BenchReport): string {
   const hasCmds = group.subjects.some((s) => s.redis !== undefined);
   const hasSaved = group.subjects.some((s) => s.upstreamCalls !== undefined);
   const versus = group.compareWith.map((id) => byId.get(id)).filter((s) => s !== undefined);
+  // Beside the throughput view, the latency view: one call at a time. A group at concurrency 1
+  // is both at once; another gets two more columns from its pass at concurrency 1.
+  const apart = group.concurrency !== 1;
+  const hasLatency = apart && group.subjects.some((s) => s.latency !== undefined);
+  const at = apart ? ` @${group.concurrency}` : "";
   const head = [
     "line",
     "who",
     "ops/s",
     "±",
-    "p50",
-    "p99",
+    "CPU/call",
+    `p50${at}`,
+    `p99${at}`,
+    ...(hasLatency ? ["p50 @1", "p99 @1"] : []),
     ...(hasCmds ? ["trips/call"] : []),
     ...(hasSaved ? ["saved"] : []),
     ...(hasRaw ? ["÷ raw"] : []),
@@ -63,8 +72,14 @@ function groupTable(group: GroupResult, report: BenchReport): string {
       ROLE_TAG[s.role],
       formatRate(s.opsPerSec.median),
       `${formatPercent(s.opsPerSec.rme)}${s.noisy ? " !" : ""}`,
+      formatMicros(s.cpuUsPerCall.median),
       formatMicros(s.p50Us),
       formatMicros(s.p99Us),
+      ...(hasLatency
+        ? s.latency === undefined
+          ? ["", ""]
+          : [formatMicros(s.latency.p50Us), formatMicros(s.latency.p99Us)]
+        : []),
       ...(hasCmds ? [s.redis === undefined ? "" : s.redis.roundTrips.toFixed(2)] : []),
       ...(hasSaved ? [saved(s)] : []),
       ...(hasRaw ? [ratio(s.baseline)] : []),
@@ -74,7 +89,12 @@ function groupTable(group: GroupResult, report: BenchReport): string {
   const noisy = group.subjects.some((s) => s.noisy)
     ? `\n  ! relative error above ${formatPercent(report.options.noisyRme, 0)}: noisy, read its ratios with care`
     : "";
-  return `${group.title} — concurrency ${group.concurrency}\n${renderColumns(head, rows)}${noisy}\n  ${group.note}`;
+  const title = !apart
+    ? `${group.title} — concurrency 1: throughput and latency (p50, p99) of the same calls`
+    : hasLatency
+      ? `${group.title} — throughput at concurrency ${group.concurrency}; latency also one call at a time (@1)`
+      : `${group.title} — concurrency ${group.concurrency}`;
+  return `${title}\n${renderColumns(head, rows)}${noisy}\n  ${group.note}`;
 }
 
 /** Share of calls that never reached the tool. */
@@ -110,7 +130,8 @@ function targetsSection(targets: TargetResult[], report: BenchReport): string {
   const width = Math.max(...rows.map((r) => (r[0] ?? "").length));
   const quick = report.options.quick ? "  (--quick run: too short to judge targets by)\n" : "";
   return (
-    `Targets — ratios of ops/s: median of ${report.options.repetitions} paired repetitions (min–max)\n${quick}` +
+    `Targets — ratios of ops/s: median of ${report.options.repetitions} paired repetitions (min–max), ` +
+    `and the median ratio of CPU time per call (the other line's over ours)\n${quick}` +
     rows
       .map(([verdict, target, measured]) => `  ${(verdict ?? "").padEnd(width)}  ${target}: ${measured}`)
       .join("\n") +

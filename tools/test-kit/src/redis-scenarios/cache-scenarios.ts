@@ -47,6 +47,28 @@ export function cacheScenarios(name: string, kit: RedisStoreKit): void {
       expect(app.upstreamCalls()).toBe(1);
     });
 
+    it("gives every hit a value of its own: mutating one, deeply, changes no later hit", async () => {
+      const { cache } = searchDocsApp(makeStore());
+      const result = () => ({
+        content: [{ type: "text", text: "2 results" }],
+        structuredContent: {
+          results: [
+            { id: "a", tags: ["x"] },
+            { id: "b", tags: [] },
+          ],
+        },
+      });
+      const call = () => cache.wrap({ tool: "search_docs", args: { query: "mcp" } }, result);
+      await call();
+      for (let hit = 0; hit < 3; hit++) {
+        const value = await call();
+        expect(value).toStrictEqual(result());
+        value.structuredContent.results[0]?.tags.push("mutated");
+        value.structuredContent.results.pop();
+        value.content.length = 0;
+      }
+    });
+
     it("keeps per-caller results apart", async () => {
       const app = searchDocsApp(makeStore());
       const alice = await app.searchDocs({ query: "my tickets", limit: 5 }, { user: "alice" });
