@@ -2,11 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { useRedis } from "@mcp-persist/test-kit";
+import { bundleForNode, useRedis } from "@mcp-persist/test-kit";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 const WORKERS = 3;
@@ -16,59 +15,10 @@ const redis = useRedis();
 let dir: string;
 let bundle: string;
 
-/** The part of esbuild's API used here (it is tsup's dependency, not this package's). */
-interface Esbuild {
-  build(options: {
-    entryPoints: string[];
-    outfile: string;
-    bundle: true;
-    platform: "node";
-    format: "cjs";
-    target: string;
-    logLevel: "silent";
-    plugins: {
-      name: string;
-      setup(build: {
-        onResolve(options: { filter: RegExp }, resolve: (args: { path: string }) => { path: string }): void;
-      }): void;
-    }[];
-  }): Promise<unknown>;
-}
-
-/**
- * Worker processes run plain JavaScript, so the worker is bundled first with esbuild (the one tsup
- * builds with), resolving `@mcp-persist/*` to the packages' sources as the tests do.
- */
-async function bundleWorker(outfile: string): Promise<void> {
-  const require = createRequire(createRequire(import.meta.url).resolve("tsup"));
-  const esbuild = (await import(require.resolve("esbuild"))) as Esbuild;
-  const packages = new URL("../../", import.meta.url).pathname;
-  await esbuild.build({
-    entryPoints: [new URL("./fixtures/worker.ts", import.meta.url).pathname],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    logLevel: "silent",
-    plugins: [
-      {
-        name: "workspace-sources",
-        setup(build) {
-          build.onResolve({ filter: /^@mcp-persist\/[a-z-]+(\/[a-z-]+)?$/ }, ({ path }) => {
-            const [, name = "", sub = "index"] = path.split("/");
-            return { path: join(packages, name, "src", `${sub}.ts`) };
-          });
-        },
-      },
-    ],
-  });
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "ratelimit-workers-"));
   bundle = join(dir, "worker.cjs");
-  await bundleWorker(bundle);
+  await bundleForNode(new URL("./fixtures/worker.ts", import.meta.url).pathname, bundle);
 }, 30_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
