@@ -2,6 +2,7 @@
 // application never needs it: the main entry holds what an application calls.
 export { MAX_TIMER_MS, warnDeprecated } from "@mcp-persist/internal";
 export { describeValue } from "@mcp-persist/keys";
+export { rememberBounded } from "./bounded-map";
 export { assertClock, assertLogger, assertStore, isStore } from "./check-contract";
 export { withDeadline } from "./deadline";
 export { assertDurationMs } from "./duration";

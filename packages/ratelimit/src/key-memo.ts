@@ -1,3 +1,4 @@
+import { rememberBounded } from "@mcp-persist/cache-core/kit";
 import type { Caller } from "@mcp-persist/keys";
 import { singleKey, type ToolRule, toolCallKeys } from "./key-layout";
 
@@ -9,7 +10,7 @@ import { singleKey, type ToolRule, toolCallKeys } from "./key-layout";
  */
 const REMEMBERED = 4096;
 
-/** A Map that forgets its oldest entry past `REMEMBERED` (what FIFO loses to LRU, a miss refills). */
+/** A Map that forgets its oldest entries past `REMEMBERED` (what FIFO loses to LRU, a miss refills). */
 class Memo<V> {
   readonly #map = new Map<string, V>();
 
@@ -18,8 +19,7 @@ class Memo<V> {
   }
 
   set(key: string, value: V): V {
-    if (this.#map.size >= REMEMBERED) this.#map.delete(this.#map.keys().next().value as string);
-    this.#map.set(key, value);
+    rememberBounded(this.#map, key, value, REMEMBERED);
     return value;
   }
 }
