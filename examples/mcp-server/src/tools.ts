@@ -1,5 +1,5 @@
 import type { Caller } from "@mcp-persist/cache-core";
-import { type CallerOptions, mcpCaller, type RequestContext, type ToolPolicies } from "@mcp-persist/mcp";
+import { type CallerOptions, mcpCaller, requestSignal, type ToolPolicies } from "@mcp-persist/mcp";
 import type { McpServer as McpServerV1 } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { McpServer as McpServerV2 } from "@modelcontextprotocol/server";
 import * as z from "zod";
@@ -69,7 +69,7 @@ export function registerTools<S extends McpServerV1 | McpServerV2>(sdkServer: S,
       cache: { ttlMs: SEARCH_TTL_MS },
     },
     async ({ query, limit }, ctx) => {
-      const { results, upstreamCall } = await track(upstream.searchDocs(query, limit, signalOf(ctx)));
+      const { results, upstreamCall } = await track(upstream.searchDocs(query, limit, requestSignal(ctx)));
       const found = `${results.length} result${results.length === 1 ? "" : "s"} for "${query}"`;
       const lines = results.map(({ title, url }) => `- ${title}: ${url}`);
       return answer(`${found} (upstream call #${upstreamCall})`, lines, { query, results, upstreamCall });
@@ -93,7 +93,7 @@ export function registerTools<S extends McpServerV1 | McpServerV2>(sdkServer: S,
       const caller = mcpCaller(ctx, deps.caller);
       // Without an identity the policy bypasses the cache; the answer itself has nobody to describe.
       if (caller === undefined) return notIdentified();
-      const metrics = await track(upstream.accountMetrics(callerName(caller), signalOf(ctx)));
+      const metrics = await track(upstream.accountMetrics(callerName(caller), requestSignal(ctx)));
       const { toolCalls, errorRate, upstreamCall } = metrics;
       return answer(
         `${metrics.caller}: ${toolCalls} tool calls in ${window}, ${(errorRate * 100).toFixed(1)}% errors (upstream call #${upstreamCall})`,
@@ -123,16 +123,11 @@ export function registerTools<S extends McpServerV1 | McpServerV2>(sdkServer: S,
       lock: { resource: ({ to }) => `email:${to.toLowerCase()}`, ttlMs: 30_000, waitMs: 0 },
     },
     async ({ to, subject }, ctx) => {
-      const sent = await track(upstream.sendEmail(to, subject, signalOf(ctx)));
+      const sent = await track(upstream.sendEmail(to, subject, requestSignal(ctx)));
       return answer(`Sent "${subject}" to ${to} (upstream call #${sent.upstreamCall})`, [], sent);
     },
   );
   return sdkServer;
-}
-
-/** The request's abort signal: v1 `extra.signal`, v2 `ctx.mcpReq.signal`. */
-function signalOf(ctx: RequestContext): AbortSignal | undefined {
-  return ctx.signal ?? ctx.mcpReq?.signal;
 }
 
 /** A readable name for a caller: `client:alice`, `session:…`, `client:alice/session:…`. */

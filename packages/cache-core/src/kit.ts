@@ -20,3 +20,4 @@ export {
 export { STORE_OUTAGE_POLICIES } from "./store-outage";
 export { ThrottledWarnings, WARN_EVERY_MS } from "./throttled-warning";
 export { assertTtlMs } from "./ttl";
+export { checkSignal } from "./until-aborted";

@@ -9,6 +9,7 @@ import {
 import {
   assertDurationMs,
   assertTtlMs,
+  checkSignal,
   DEFAULT_STORE_TIMEOUT_MS,
   describeValue,
   type ThrottledWarnings,
@@ -51,9 +52,7 @@ export function resolveLockOptions(name: string, options: LockOptions): Resolved
   assertDurationMs(retryBaseMs, PKG, "retryBaseMs");
   assertDurationMs(retryMaxMs, PKG, "retryMaxMs");
   assertDurationMs(storeTimeoutMs, PKG, "storeTimeoutMs");
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new InvalidOptionError(PKG, "signal must be an AbortSignal (e.g. MCP's extra.signal)");
-  }
+  if (options.signal !== undefined) checkSignal(PKG, options.signal);
   if (typeof namespace !== "string" || namespace === "") {
     throw new InvalidOptionError(
       PKG,

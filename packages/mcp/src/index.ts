@@ -8,6 +8,7 @@ export { type McpMetricsOptions, registerMcpMetrics } from "./metrics";
 export type { McpPolicyEvent, ToolPoliciesOptions } from "./options";
 export type { McpStats, McpToolStats } from "./policy-stats";
 export { busyResult, type NotRunResult, type RateLimitedResult, rateLimitedResult } from "./refusals";
+export { requestSignal } from "./request-context";
 export type {
   ArgsOf,
   CallbackOf,

@@ -1,7 +1,10 @@
 import type { RequestContext } from "./sdk-shapes";
 
-/** The request's cancellation: v2 `ctx.mcpReq.signal`, v1 `extra.signal`. */
-export function signalOf(context: RequestContext): AbortSignal | undefined {
+/**
+ * The request's cancellation: v2 `ctx.mcpReq.signal`, v1 `extra.signal`. Hand it to the upstream
+ * call a handler makes, so a cancelled request stops that too.
+ */
+export function requestSignal(context: RequestContext): AbortSignal | undefined {
   return context.mcpReq?.signal ?? context.signal;
 }
 
