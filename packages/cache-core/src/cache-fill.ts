@@ -118,13 +118,34 @@ export class CacheFill {
       if (stale !== NO_STALE && this.#options.staleIfError) return this.#fallBack(call, stale as T);
       throw error;
     }
-    if (call.isError(value)) {
+    const verdict = this.#judge(call, value);
+    if (verdict === "error") {
       if (stale !== NO_STALE && this.#options.staleIfError) return this.#fallBack(call, stale as T);
+      this.#telemetry.bypass(call.tool, "error-result", call.key);
+    } else if (verdict === "unknown") {
       this.#telemetry.bypass(call.tool, "error-result", call.key);
     } else if (token !== undefined) {
       void this.#write(call, token, value);
     }
     return value;
+  }
+
+  /**
+   * Asks the `isError` predicate. One that throws is the application's bug, not the tool's: the
+   * fresh value is still returned (the tool did its work), but uncached, since nobody can say it
+   * is not an error.
+   */
+  #judge<T>(call: Call<T>, value: T): "ok" | "error" | "unknown" {
+    try {
+      return call.isError(value) ? "error" : "ok";
+    } catch (error) {
+      this.#telemetry.warn(
+        "cache_is_error_failed",
+        { tool: call.tool.name, err: error },
+        "cache isError predicate threw; returned the result uncached",
+      );
+      return "unknown";
+    }
   }
 
   #fallBack<T>(call: Call<T>, stale: T): T {

@@ -1,7 +1,7 @@
 import { createCache, InvalidOptionError, InvalidTtlError } from "@mcp-persist/cache-core";
 import { memoryStore } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
-import { recordingStore, setup, upstream } from "./support";
+import { recordingLogger, recordingStore, setup, upstream } from "./support";
 
 describe("wrap: hits and misses", () => {
   it("serves a repeated call from the cache without calling fn again", async () => {
@@ -176,6 +176,28 @@ describe("wrap: what is never cached", () => {
     await cache.wrap("s", custom.fn, { isError });
     expect(custom.calls).toBe(2);
     expect(cache.stats().total.bypass["error-result"]).toBe(3);
+  });
+
+  it("returns the tool's value uncached, with a warning, when the isError predicate throws", async () => {
+    const { logger, lines } = recordingLogger();
+    class NotAPredicate {}
+    const { cache } = setup({ isError: NotAPredicate as never, logger });
+    const f = upstream((n) => ({ n }));
+    expect(await cache.wrap("k", f.fn)).toEqual({ n: 1 });
+    expect(await cache.wrap("k", f.fn)).toEqual({ n: 2 });
+    const strict = upstream((n) => n);
+    const throwing = () => {
+      throw new Error("predicate bug");
+    };
+    expect(await cache.wrap("s", strict.fn, { isError: throwing, staleTtlMs: 1000 })).toBe(1);
+    expect(await cache.wrap("s", strict.fn, { isError: throwing })).toBe(2);
+    expect(cache.stats().total.bypass["error-result"]).toBe(4);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        obj: expect.objectContaining({ event: "cache_is_error_failed" }),
+      }),
+    );
   });
 
   it("goes around the cache when the call says bypass", async () => {
