@@ -108,6 +108,51 @@ export interface CacheOptions {
    * @default {}
    */
   tools?: Readonly<Record<string, ToolPolicy>>;
+  /**
+   * An in-process first tier in front of a shared store (Redis): a hit there costs no round trip.
+   * Kept coherent across processes through the store's `bus`: a write, delete or invalidation in
+   * one process drops the copies the others hold. While that channel is down, a copy is served
+   * for at most `l1.ttlMs`. `true` takes the defaults. Ignored (no second tier) on a store that
+   * is not shared, whose entries are in process already.
+   * @default off
+   */
+  l1?: boolean | L1Options;
+  /**
+   * Where concurrent misses of one key collapse into one `fn` call. `"process"`: one call per
+   * process. `"fleet"` (a shared store only): one call across every process — the first takes a
+   * short lease in the store, the others wait for its value, woken through the store's `bus`
+   * with a bounded poll as backstop, and call `fn` themselves past `waitMs`. A lease whose holder
+   * died frees its waiters within `leaseTtlMs`.
+   * @default "process"
+   */
+  singleFlight?: "process" | "fleet" | FleetSingleFlight;
+}
+
+/** `createCache({ l1 })`: the in-process first tier. */
+export interface L1Options {
+  /** Entries held, at most; the least recently used go first. @default 10_000 */
+  maxEntries?: number;
+  /**
+   * Longest a copy is served from this tier, in ms (never past the entry's own TTL): bounds
+   * staleness while the coherence channel is down.
+   * @default 5_000
+   */
+  ttlMs?: number;
+}
+
+/** `createCache({ singleFlight: { … } })`: the fleet-wide single-flight's timings. */
+export interface FleetSingleFlight {
+  mode: "fleet";
+  /**
+   * TTL of the lease, in ms, renewed while `fn` runs: a holder that died stops renewing, and its
+   * waiters take over within this long.
+   * @default 5_000
+   */
+  leaseTtlMs?: number;
+  /** Longest a waiter waits for another process's `fn`, in ms, before calling `fn` itself. @default 10_000 */
+  waitMs?: number;
+  /** How often a waiter re-reads the store when no wake-up came, in ms. @default 100 */
+  pollMs?: number;
 }
 
 /** Per-tool defaults in `createCache({ tools })`; each falls back to the cache's own option. */

@@ -5,7 +5,14 @@
 export type { Caller } from "@mcp-persist/keys";
 export { type Cache, createCache } from "./cache";
 export type { CacheKey, ToolCall } from "./cache-key";
-export { type CacheOptions, isErrorResult, type ToolPolicy, type WrapOptions } from "./cache-options";
+export {
+  type CacheOptions,
+  type FleetSingleFlight,
+  isErrorResult,
+  type L1Options,
+  type ToolPolicy,
+  type WrapOptions,
+} from "./cache-options";
 export { type Clock, systemClock } from "./clock";
 export { type Codec, defaultCodec } from "./codec";
 export {
@@ -30,6 +37,7 @@ export {
 } from "./prometheus";
 export type { Script, ScriptArg, ScriptReply } from "./script";
 export type { CacheStats, ToolStats } from "./stats";
+export type { BusListener, BusSubscription, StoreBus } from "./bus";
 export type { RunOptions, Store, StoreCapabilities } from "./store";
 export type { StoreOutagePolicy } from "./store-outage";
 export type { WarmEntry, WarmResult } from "./warm";

@@ -1,3 +1,4 @@
+import type { StoreBus } from "./bus";
 import type { Script, ScriptArg, ScriptReply } from "./script";
 
 /**
@@ -83,6 +84,12 @@ export interface Store {
    * changes what `run` does must change or drop `runSync` too, as for `getSync`.
    */
   runSync?<R extends ScriptReply>(script: Script<R>, keys: readonly string[], args: readonly ScriptArg[]): R;
+  /**
+   * Optional: messages between the processes that share this store (Redis: PUBLISH / SUBSCRIBE on
+   * a connection of its own). The Redis stores and the in-process stores define it; a capability
+   * that finds none works without (an in-process first tier then relies on its TTL alone).
+   */
+  readonly bus?: StoreBus;
   /** Round-trip latency in milliseconds (finite, ≥ 0). Rejects when the store is unreachable. (Redis: PING) */
   ping(): Promise<number>;
   /**
