@@ -3,6 +3,7 @@ import type { StoreCaller } from "@mcp-persist/cache-core/kit";
 import { type AcquireReply, acquireScript } from "./acquire.lua";
 import { FENCE_TTL_MS } from "./fence.lua";
 import { finishQuietly } from "./finish-quietly";
+import { giveBackLater } from "./give-back";
 import type { LockKeys } from "./keys";
 import { type OnceBeginReply, onceBeginScript } from "./once-begin.lua";
 import { onceAbandonScript } from "./once-finish.lua";
@@ -47,6 +48,24 @@ abstract class HolderCalls<O extends ResolvedLockOptions> {
   /** Gives back what a successful attempt took. */
   abstract undo(): Promise<number>;
 
+  /** How long what an attempt takes can outlive this holder in the store: after that it has expired. */
+  abstract readonly keptForMs: number;
+
+  /**
+   * After an attempt or a give-back whose outcome is unknown (the store failed or timed out, and
+   * the script may have run all the same: a cut connection loses its reply for good), gives back
+   * in the background whatever this holder's token may still hold, until it succeeds or has
+   * expired. Harmless when nothing was taken: `undo` compares the token.
+   */
+  giveBackLater(): void {
+    giveBackLater(() => this.undo(), this.keptForMs, {
+      warnings: this.options.outageWarnings,
+      event: "lock_give_back_failed",
+      store: this.caller.store.name,
+      message: "could not give back a lock (or once mark) after a store failure; it stays until it expires",
+    });
+  }
+
   /**
    * For an attempt: the lock granted after the call gave up on it has nobody to run under it, so
    * it is given back (`undo`) as soon as that late reply arrives.
@@ -78,6 +97,10 @@ export class LockCalls extends HolderCalls<ResolvedLockOptions> implements Attem
   undo(): Promise<number> {
     return this.release();
   }
+
+  get keptForMs(): number {
+    return this.options.ttlMs;
+  }
 }
 
 /** `once`'s calls: look for a result and mark the attempt started, or clear the mark. */
@@ -94,6 +117,11 @@ export class OnceCalls extends HolderCalls<ResolvedOnceOptions> implements Attem
       "could not clear a once mark the store set too late",
     );
     return this.caller.run(onceBeginScript, [lock, fence, record], args, late);
+  }
+
+  /** The mark outlives the lock: an abandoned attempt's mark would read `unknown` until then. */
+  get keptForMs(): number {
+    return Math.max(this.options.ttlMs, this.recordTtl);
   }
 
   /** Clears the mark of this attempt and releases the lock (abandon). */

@@ -77,11 +77,12 @@ export async function once<T>(
   const lease = { caller, resource: key, lockKey, token, sentAt: acquisition.sentAt, options: resolved };
   const { lock, settled } = await runLocked(lease, reply[1], fn);
   if (!settled.ok) {
-    await calls.quietly(
+    const abandoned = await calls.quietly(
       calls.undo(),
       "once_abandon_failed",
       "could not clear the mark of a once attempt that threw",
     );
+    if (abandoned === undefined) calls.giveBackLater(); // or retries would read `unknown`
     throw settled.error;
   }
   let encoded: string;

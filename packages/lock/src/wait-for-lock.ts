@@ -22,6 +22,8 @@ export interface Attempts<R extends TaggedReply> {
   attempt(): Promise<R>;
   /** Gives back what a successful try took (the caller was cancelled meanwhile). */
   undo(): Promise<unknown>;
+  /** After a try that failed, and may have taken the lock all the same: gives it back in the background. */
+  giveBackLater(): void;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function waitForLock<R extends TaggedReply>(
     try {
       reply = await attempts.attempt();
     } catch (error) {
+      attempts.giveBackLater();
       signal?.throwIfAborted();
       if (options.onStoreDown === "refuse") throw new LockUnavailableError(resource, storeName, error);
       options.outageWarnings.warn(

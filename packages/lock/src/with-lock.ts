@@ -23,7 +23,8 @@ import { waitForLock } from "./wait-for-lock";
  *   holder's lock. A failed release is logged and reported as `released: false`; it never
  *   replaces `fn`'s value or error.
  * - A lock the store grants after the call gave up on it (the store or `storeTimeoutMs` timed
- *   out) is released as soon as that reply arrives.
+ *   out) is released as soon as that reply arrives; after a failed attempt or release whose reply
+ *   may never come (a cut connection), the lock is given back by token in the background.
  *
  * Every argument is checked before the store is touched. Resolves to
  * `{ status: "ran", value, lock, released }` or `{ status: "busy", retryAfterMs }`. Rejects with
@@ -79,8 +80,11 @@ export async function withLock<T>(
     options,
   };
   const { lock, settled } = await runLocked(lease, tokenOrWait, fn);
-  const released =
-    (await calls.quietly(calls.release(), "lock_release_failed", "could not release a lock")) === 1;
+  const reply = await calls.quietly(calls.release(), "lock_release_failed", "could not release a lock");
+  // The release may not have reached the store: try again in the background rather than leave
+  // the lock to its TTL (a reply of 0 is certain: the lock was not ours any more).
+  if (reply === undefined) calls.giveBackLater();
+  const released = reply === 1;
   if (!settled.ok) throw settled.error;
   return { status: "ran", value: settled.value, lock, released };
 }

@@ -36,5 +36,6 @@ export {
 } from "./store-kinds";
 export { bundleForNode } from "./support/bundle-for-node";
 export { type Ended, type NodeProcess, runNode } from "./support/node-process";
+export { startTcpProxy, type TcpProxy } from "./support/tcp-proxy";
 export { timeSettled, waitFor } from "./support/wait-for";
 export { useRedis } from "./use-redis";
