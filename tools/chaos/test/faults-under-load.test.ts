@@ -1,19 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { once, withLock } from "@mcp-persist/lock";
 import { ioredisStore } from "@mcp-persist/store-ioredis";
-import { bundleForNode, runNode, startTcpProxy, type TcpProxy, useRedis } from "@mcp-persist/test-kit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Fault,
-  overlappingHolds,
-  recoveryMs,
-  summarize,
-  type WorkerPlan,
-  type WorkerReport,
-} from "./support/workload";
+import { startTcpProxy, type TcpProxy, useRedis } from "@mcp-persist/test-kit";
+import { describe, expect, it } from "vitest";
+import { useWorkers } from "./support/workers";
+import { type Fault, overlappingHolds, recoveryMs, summarize } from "./support/workload";
 
 // Three worker processes run cache, rate-limit, lock and once calls at once, through a TCP proxy,
 // against one real Redis, while the test SIGKILLs it (and restarts it on the same port), freezes
@@ -32,14 +23,7 @@ const WORST_CALL_BOUND_MS = 2000;
 /** Each fault's degraded window after it ended must close within this: recovery, not a hang. */
 const RECOVERY_BOUND_MS = 10_000;
 
-let dir = "";
-let bundle = "";
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "chaos-"));
-  bundle = join(dir, "mixed-worker.cjs");
-  await bundleForNode(new URL("./fixtures/mixed-worker.ts", import.meta.url).pathname, bundle);
-}, 60_000);
-afterAll(() => rm(dir, { recursive: true, force: true }));
+const runWorkers = useWorkers();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -73,25 +57,17 @@ describe.each(["ioredis", "node-redis"] as const)("faults under mixed load on %s
     const keyPrefix = `chaos-${randomUUID()}:`;
     try {
       const started = Date.now();
-      const workers = Array.from({ length: WORKERS }, (_, worker) => {
-        const plan: WorkerPlan = {
-          url: proxy.url,
-          client,
-          keyPrefix,
-          worker,
-          durationMs: RUN_MS,
-          lanes: 4,
-          pauseMs: 5,
-          resources: RESOURCES,
-        };
-        return runNode([bundle, JSON.stringify(plan)], {}, RUN_MS + 60_000);
+      const running = runWorkers(WORKERS, {
+        url: proxy.url,
+        client,
+        keyPrefix,
+        durationMs: RUN_MS,
+        lanes: 4,
+        pauseMs: 5,
+        resources: RESOURCES,
       });
       const faults = await applyFaults(proxy, started);
-      const ended = await Promise.all(workers.map((worker) => worker.ended));
-      const reports = ended.map((end) => {
-        expect(end, end.stderr).toMatchObject({ byItself: true, code: 0 });
-        return JSON.parse(end.stdout.trim()) as WorkerReport;
-      });
+      const reports = await running;
       const calls = reports.flatMap((report) => report.calls);
       const summary = summarize(calls);
       const recovery = recoveryMs(calls, faults, started + RUN_MS);

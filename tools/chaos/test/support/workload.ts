@@ -43,6 +43,8 @@ export interface WorkerReport {
   onceGaveUp: OnceGaveUp[];
   unhandled: number;
   fnCalls: number;
+  /** Cache store calls that failed or timed out (the call went on without the cache). */
+  cacheStoreErrors: number;
 }
 
 /** A fault the test applied, from its start to the moment it ended (restart done, thawed, cut). */
