@@ -4,6 +4,7 @@ export { MAX_TIMER_MS, warnDeprecated } from "@mcp-persist/internal";
 export { describeValue } from "@mcp-persist/keys";
 export { rememberBounded } from "./bounded-map";
 export { assertClock, assertLogger, assertStore, isStore } from "./check-contract";
+export { clusterSlot } from "./cluster-slot";
 export { withDeadline } from "./deadline";
 export { assertDurationMs } from "./duration";
 export { createLocalContext, type LocalContext, type LocalKeyspace, type LocalValue } from "./local-context";

@@ -7,7 +7,7 @@ import type { ResolvedLimiterOptions } from "./resolve-options";
 import { degradedResult, storeResult } from "./result";
 import type { CheckReply } from "./script-args";
 import { ScriptRunner, type SlotCharge } from "./script-runner";
-import { StoreHealth } from "./store-health";
+import { HealthByKeys, type StoreHealth } from "./store-health";
 import type { RateLimitReason, RateLimitResult } from "./types";
 
 /**
@@ -42,7 +42,7 @@ export class LimiterCore {
   readonly #set: LimitSet;
   readonly #primary: ScriptRunner;
   readonly #fallback: ScriptRunner | undefined;
-  readonly #health: StoreHealth;
+  readonly #health: HealthByKeys;
   readonly #logger: Logger;
   /** A failing fallback store fails every check: said once per interval, not per check. */
   readonly #warnings: ThrottledWarnings;
@@ -58,7 +58,7 @@ export class LimiterCore {
       fallbackStore === undefined
         ? undefined
         : new ScriptRunner(fallbackStore, options, set, this.#logger, this.#warnings);
-    this.#health = new StoreHealth(clock, options.probeIntervalMs);
+    this.#health = new HealthByKeys(store.capabilities.cluster, clock, options.probeIntervalMs);
   }
 
   /**
@@ -67,47 +67,54 @@ export class LimiterCore {
    * for `refund()` (see {@link ChargeStamp}).
    */
   check(keys: readonly string[], cost: number, tool: string | undefined): Checked {
-    if (!this.#health.shouldAsk()) return this.#withoutPrimary(keys, cost, tool);
+    const health = this.#health.of(keys);
+    if (!health.shouldAsk()) return this.#withoutPrimary(keys, cost, tool, health);
     const primary = this.#primary;
-    if (!primary.sync) return this.#askPrimary(keys, cost, tool);
+    if (!primary.sync) return this.#askPrimary(keys, cost, tool, health);
     try {
       const reply = primary.runSync(keys, cost);
-      this.#primaryAnswered();
+      this.#primaryAnswered(health);
       return this.#decided(primary, keys, cost, reply, undefined, reply[0] === 1 ? "ok" : "limited", tool);
     } catch (error) {
-      this.#primaryFailed(error);
+      this.#primaryFailed(health, error);
     }
-    return this.#withoutPrimary(keys, cost, tool);
+    return this.#withoutPrimary(keys, cost, tool, health);
   }
 
   async #askPrimary(
     keys: readonly string[],
     cost: number,
     tool: string | undefined,
+    health: StoreHealth,
   ): Promise<RateLimitResult> {
     try {
       const { reply, charged } = await this.#primary.run(keys, cost);
-      this.#primaryAnswered();
+      this.#primaryAnswered(health);
       const reason = reply[0] === 1 ? "ok" : "limited";
       return this.#decided(this.#primary, keys, cost, reply, charged, reason, tool);
     } catch (error) {
-      this.#primaryFailed(error);
+      this.#primaryFailed(health, error);
     }
-    return this.#withoutPrimary(keys, cost, tool);
+    return this.#withoutPrimary(keys, cost, tool, health);
   }
 
   /** The fallback store decides, else `onStoreDown`. */
-  #withoutPrimary(keys: readonly string[], cost: number, tool: string | undefined): Checked {
+  #withoutPrimary(
+    keys: readonly string[],
+    cost: number,
+    tool: string | undefined,
+    health: StoreHealth,
+  ): Checked {
     const fallback = this.#fallback;
-    if (fallback === undefined) return this.#degraded(tool);
-    if (!fallback.sync) return this.#askFallback(fallback, keys, cost, tool);
+    if (fallback === undefined) return this.#degraded(tool, health);
+    if (!fallback.sync) return this.#askFallback(fallback, keys, cost, tool, health);
     try {
       const reply = fallback.runSync(keys, cost);
       return this.#decided(fallback, keys, cost, reply, undefined, "fallback", tool);
     } catch (error) {
       this.#fallbackFailed(error);
     }
-    return this.#degraded(tool);
+    return this.#degraded(tool, health);
   }
 
   async #askFallback(
@@ -115,6 +122,7 @@ export class LimiterCore {
     keys: readonly string[],
     cost: number,
     tool: string | undefined,
+    health: StoreHealth,
   ): Promise<RateLimitResult> {
     try {
       const { reply, charged } = await fallback.run(keys, cost);
@@ -122,17 +130,19 @@ export class LimiterCore {
     } catch (error) {
       this.#fallbackFailed(error);
     }
-    return this.#degraded(tool);
+    return this.#degraded(tool, health);
   }
 
-  #primaryAnswered(): void {
-    const downMs = this.#health.answered();
-    if (downMs !== undefined) this.#logRecovery(this.#options.store, downMs);
+  #primaryAnswered(health: StoreHealth): void {
+    const downMs = health.answered();
+    // Per slot (a Cluster), recoveries would be logged by the thousand: the outage warning says it.
+    if (downMs !== undefined && this.#health.single) this.#logRecovery(this.#options.store, downMs);
   }
 
-  #primaryFailed(error: unknown): void {
-    // Logged once per outage (when it starts), not per check: the health gate makes it rare.
-    if (this.#health.failed()) this.#logOutage(this.#options.store, error);
+  #primaryFailed(health: StoreHealth, error: unknown): void {
+    // Logged once per outage (when it starts), not per check: the health gate makes it rare. On a
+    // Cluster, where each slot has its own, throttled instead.
+    if (health.failed()) this.#logOutage(this.#options.store, error);
   }
 
   #fallbackFailed(error: unknown): void {
@@ -143,9 +153,9 @@ export class LimiterCore {
     );
   }
 
-  #degraded(tool: string | undefined): RateLimitResult {
+  #degraded(tool: string | undefined, health: StoreHealth): RateLimitResult {
     const allowed = this.#options.onStoreDown === "proceed";
-    const retryAfterMs = Math.max(1, this.#health.msUntilProbe());
+    const retryAfterMs = Math.max(1, health.msUntilProbe());
     return degradedResult(this.#set, allowed, retryAfterMs, this.#options.clock.now(), tool);
   }
 
@@ -160,7 +170,7 @@ export class LimiterCore {
     // finds nothing, so a unit is never given back twice (even when this one fails: a refund that
     // timed out may still run on the server, and a retry could then take back a second unit).
     ChargeStamp.clear(result as object);
-    if (charge.runner === this.#primary && this.#health.isDown) {
+    if (charge.runner === this.#primary && this.#health.of(charge.keys).isDown) {
       // A store known to be away is not waited for, as checks do not wait for it.
       this.#warnings.warn(
         "ratelimit_refund_failed",
@@ -197,10 +207,10 @@ export class LimiterCore {
   #logOutage(store: Store, error: unknown): void {
     const { fallbackStore, onStoreDown } = this.#options;
     const instead = fallbackStore === undefined ? "" : "the fallback store, else ";
-    this.#logger.warn(
-      { event: "ratelimit_store_unavailable", store: store.name, err: error },
-      `[${PKG}] the store failed or did not answer within storeTimeoutMs; checks are decided by ${instead}onStoreDown ("${onStoreDown}") until it answers again`,
-    );
+    const fields = { store: store.name, err: error };
+    const message = `[${PKG}] the store failed or did not answer within storeTimeoutMs; checks are decided by ${instead}onStoreDown ("${onStoreDown}") until it answers again`;
+    if (this.#health.single) this.#logger.warn({ event: "ratelimit_store_unavailable", ...fields }, message);
+    else this.#warnings.warn("ratelimit_store_unavailable", fields, `${message} (per hash slot: a Cluster)`);
   }
 
   #logRecovery(store: Store, downMs: number): void {

@@ -10,10 +10,10 @@ import {
   toolKey,
   toolPrefix,
 } from "@mcp-persist/keys";
+import { hashTagOf, keySlot } from "@mcp-persist/test-kit";
 import { hostileValue, jsonValue, shuffleKeys } from "@mcp-persist/test-kit/arbitraries";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hashTagOf, keySlot } from "./support/hash-slot";
 import { caller, deepValue, field, injection, name } from "./support/names";
 import { reportInputs, runs, tried1 } from "./support/runs";
 import { typedOutcome } from "./support/typed";

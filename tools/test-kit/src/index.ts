@@ -35,6 +35,7 @@ export {
   storeKinds,
 } from "./store-kinds";
 export { bundleForNode } from "./support/bundle-for-node";
+export { hashTagOf, keySlot } from "./support/hash-slot";
 export { type Ended, type NodeProcess, runNode } from "./support/node-process";
 export { startTcpProxy, type TcpProxy } from "./support/tcp-proxy";
 export { timeSettled, waitFor } from "./support/wait-for";

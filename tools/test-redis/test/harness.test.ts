@@ -214,6 +214,27 @@ describe("startRedisCluster", () => {
     expect(runningRedisPids().filter((pid) => pids.includes(pid))).toEqual([]);
   });
 
+  it("with replicas: a SIGKILLed master's slots move to its replica, and nodeForSlot follows", async () => {
+    const cluster = await startRedisCluster({ replicas: 1 });
+    try {
+      expect(cluster.nodes).toHaveLength(3);
+      expect(cluster.replicas).toHaveLength(3);
+      const before = await cluster.nodeForSlot(0);
+      expect(cluster.nodes).toContain(before);
+      await before.kill();
+      const deadline = Date.now() + 30_000;
+      let after = before;
+      while (after === before && Date.now() < deadline) {
+        await sleep(200);
+        after = await cluster.nodeForSlot(0).catch(() => before);
+      }
+      expect(cluster.replicas).toContain(after);
+      expect(await redisCommand(after.port, "ROLE")).toMatch(/^master/);
+    } finally {
+      await cluster.stop();
+    }
+  }, 60_000);
+
   it("rejects fewer than 3 masters", async () => {
     await expect(startRedisCluster({ masters: 2 })).rejects.toMatchObject({ code: "REDIS_CLUSTER_FAILED" });
   });

@@ -1,5 +1,5 @@
 // Redis Cluster's key → slot mapping (CRC16-XMODEM of the key, or of its hash tag, mod 16384),
-// written out here so the tests can check where keys land without a Cluster.
+// written out here so tests can check (and pick) where keys land without asking a Cluster.
 
 const TABLE = Array.from({ length: 256 }, (_, byte) => {
   let crc = byte << 8;
