@@ -1,5 +1,7 @@
+import type { StoreBus } from "./bus";
 import type { Clock } from "./clock";
 import { InvalidOptionError, StoreClosedError, WrongTypeError } from "./errors";
+import { createLocalBus } from "./local-bus";
 import { createLocalContext, type LocalKeyspace } from "./local-context";
 import { runLocalScript } from "./run-local-script";
 import type { Store, StoreCapabilities } from "./store";
@@ -31,10 +33,11 @@ const LOCAL: StoreCapabilities = Object.freeze({ shared: false, cluster: false }
 
 /**
  * Builds the whole {@link Store} contract over a {@link LocalKeyspace}: TTL checks, atomic
- * scripts through the reference {@link createLocalContext}, `close()` semantics. In-process
+ * scripts through the reference {@link createLocalContext}, a same-process `bus`, `close()`
+ * semantics. In-process
  * stores differ only in their keyspace, so they are written once, here.
  */
-export function createLocalStore(parts: LocalStoreParts): Store {
+export function createLocalStore(parts: LocalStoreParts): Store & { readonly bus: StoreBus } {
   const { name } = parts;
   const pkg = parts.package;
   const { entries: keyspace, scripts } =
@@ -46,6 +49,7 @@ export function createLocalStore(parts: LocalStoreParts): Store {
   const ensureOpen = (operation: string): void => {
     if (closed) throw new StoreClosedError(pkg, name, operation);
   };
+  const local = createLocalBus(pkg, ensureOpen);
   const getSync = (key: string): string | undefined => {
     ensureOpen("get");
     const value = keyspace.read(key);
@@ -61,6 +65,7 @@ export function createLocalStore(parts: LocalStoreParts): Store {
     capabilities: LOCAL,
     getSync,
     runSync,
+    bus: local.bus,
     async get(key) {
       return getSync(key);
     },
@@ -91,6 +96,7 @@ export function createLocalStore(parts: LocalStoreParts): Store {
       // Every operation runs to completion synchronously, so there is nothing left to drain.
       if (closed) return;
       closed = true;
+      local.close();
       parts.release?.();
     },
   };

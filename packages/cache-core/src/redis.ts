@@ -1,4 +1,9 @@
-export type { RedisClientAdapter, ScriptCall } from "./redis/client-adapter";
+export type {
+  RedisClientAdapter,
+  RedisSubscriber,
+  ScriptCall,
+  SubscriberEvents,
+} from "./redis/client-adapter";
 export { createRedisStore, type RedisStore, type RedisStoreParts } from "./redis/create-redis-store";
 export { RedisTimeoutError, StoreCommandError, StoreUnavailableError } from "./redis/errors";
 export {

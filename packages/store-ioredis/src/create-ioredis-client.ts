@@ -3,7 +3,7 @@ import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOption
 function noop(): void {}
 
 /** Reconnect soon and often: failing fast is only useful if recovery is fast too. */
-const retryDelay = (attempt: number): number => Math.min(attempt * 50, 1000);
+export const retryDelay = (attempt: number): number => Math.min(attempt * 50, 1000);
 
 /**
  * What every connection the store opens itself gets, unless the caller says otherwise. No

@@ -1,6 +1,7 @@
 import type { RedisClientAdapter } from "@mcp-persist/cache-core/redis";
 import { ReplyError } from "ioredis";
 import type { IoredisClient } from "./ioredis-client";
+import { openIoredisSubscriber, publishIoredis } from "./ioredis-subscriber";
 import { OnceWrittenScript } from "./once-written-script";
 
 function noop(): void {}
@@ -38,6 +39,8 @@ export function ioredisAdapter<C extends IoredisClient>(client: C): RedisClientA
       return reply;
     },
     ping: () => client.ping(),
+    publish: (channel, message) => publishIoredis(client, channel, message),
+    openSubscriber: (events) => openIoredisSubscriber(client, events),
     isReplyError: (error) => error instanceof ReplyError,
     quit: () => quitIoredis(client),
     disconnect: () => client.disconnect(),

@@ -1,4 +1,10 @@
-import { type Clock, InvalidOptionError, type Store, systemClock } from "@mcp-persist/cache-core";
+import {
+  type Clock,
+  InvalidOptionError,
+  type Store,
+  type StoreBus,
+  systemClock,
+} from "@mcp-persist/cache-core";
 import { createLocalStore, describeValue, type LocalValue } from "@mcp-persist/cache-core/kit";
 import { LRUCache } from "lru-cache";
 import { entrySize, lruKeyspace } from "./lru-keyspace";
@@ -52,6 +58,12 @@ export interface LruStore extends Store {
    * kept apart from the entries so that entry churn never evicts them.
    */
   readonly state: LRUCache<string, LocalValue>;
+  /**
+   * Messages to this store's own subscribers, delivered in a microtask (no other process shares
+   * an in-process store). The same interface as the Redis stores' bus, so code written for one
+   * runs on the other.
+   */
+  readonly bus: StoreBus;
 }
 
 /**

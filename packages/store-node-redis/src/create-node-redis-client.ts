@@ -3,7 +3,7 @@ import { createClient, createCluster, type RedisClientOptions, type RedisCluster
 function noop(): void {}
 
 /** Reconnect soon and often: failing fast is only useful if recovery is fast too. */
-const reconnectStrategy = (retries: number): number => Math.min((retries + 1) * 50, 1000);
+export const reconnectStrategy = (retries: number): number => Math.min((retries + 1) * 50, 1000);
 
 /** What every connection the store opens itself gets, unless the caller says otherwise. */
 function failFast<O extends { socket?: object; disableOfflineQueue?: boolean }>(options: O): O {

@@ -1,6 +1,7 @@
 import type { RedisClientAdapter } from "@mcp-persist/cache-core/redis";
 import { ErrorReply } from "redis";
 import type { NodeRedisClient, NodeRedisScriptCommands } from "./node-redis-client";
+import { openNodeRedisSubscriber, publishNodeRedis } from "./node-redis-subscriber";
 
 /**
  * Maps the store's few commands onto a node-redis client or cluster. node-redis never re-sends a
@@ -22,10 +23,11 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(
   // one among calls due in the same millisecond) share the view too.
   let viewSignal: AbortSignal | undefined;
   let view: NodeRedisScriptCommands = client;
+  // A cluster from createCluster knows its master nodes; a client from createClient has none.
+  const cluster = "masters" in client;
   return {
     client,
-    // A cluster from createCluster knows its master nodes; a client from createClient has none.
-    cluster: "masters" in client,
+    cluster,
     isReady: () => client.isReady,
     onReady(listener) {
       // A client says "ready" once its handshake is done; a cluster says "connect" once it knows the slots.
@@ -58,6 +60,8 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(
       return command === "eval" ? view.eval(body, options) : view.evalSha(body, options);
     },
     ping: () => client.ping(),
+    publish: (channel, message) => publishNodeRedis(client, cluster, channel, message),
+    openSubscriber: (events) => openNodeRedisSubscriber(client, cluster, events),
     isReplyError: (error) => error instanceof ErrorReply,
     async quit() {
       // close() drains: it resolves once every pending reply is in (the store bounds the wait).

@@ -24,6 +24,7 @@ export interface NodeRedisClient extends NodeRedisScriptCommands {
   set(key: string, value: string, options: { expiration: { type: "PX"; value: number } }): Promise<unknown>;
   del(key: string): Promise<number>;
   ping(): Promise<unknown>;
+  publish(channel: string, message: string): Promise<unknown>;
   /**
    * Used to give scripts an abort signal, so a script the store gave up on is never written, in
    * place of the client's own command timeout when that is no shorter than the store's deadline.

@@ -46,6 +46,19 @@ export interface RedisClientAdapter<Client> {
   ): Promise<unknown>;
   /** PING. */
   ping(): Promise<unknown>;
+  /**
+   * PUBLISH, on `client` (any node of a Cluster: classic pub/sub reaches every node). The channel
+   * goes as given: Redis never prefixes channels, and neither client applies its `keyPrefix` to them.
+   */
+  publish(channel: string, message: string): Promise<unknown>;
+  /**
+   * Opens a connection of its own for the store's bus to SUBSCRIBE on (a duplicate of `client`,
+   * or on a Cluster, of one of its nodes: classic pub/sub reaches every node), connecting now and
+   * reconnecting by itself after a loss. Called lazily, on the first subscription, once `client`
+   * has been ready; again on a Cluster whose subscriber node stays unreachable. It reports through
+   * `events`, never synchronously from this call.
+   */
+  openSubscriber(events: SubscriberEvents): RedisSubscriber;
   /** True when `error` is a reply from the server (`ERR …`, `WRONGTYPE …`), not a client or socket failure. */
   isReplyError(error: unknown): boolean;
   /** Draining close: pending replies are read, then the connection ends (ioredis `quit`, node-redis `close`). */
@@ -70,4 +83,35 @@ export interface ScriptCall {
    * first read (an AbortController is costly): read it only if the client needs one.
    */
   readonly signal: AbortSignal;
+}
+
+/** What a {@link RedisSubscriber} connection reports to the bus. */
+export interface SubscriberEvents {
+  /** A message on a subscribed channel. */
+  message(channel: string, message: string): void;
+  /**
+   * The connection is ready for SUBSCRIBE: once connected, and again after each reconnect. The bus
+   * then subscribes to every channel it wants, whether or not the client did so by itself.
+   */
+  ready(): void;
+  /** The connection was lost (the client reconnects by itself). Said at least once per loss. */
+  lost(): void;
+}
+
+/** The bus's own connection; see {@link RedisClientAdapter.openSubscriber}. */
+export interface RedisSubscriber {
+  /** True when SUBSCRIBE would be written now. */
+  isReady(): boolean;
+  /**
+   * SUBSCRIBE; resolves once the server confirmed every channel. Subscribing to a channel it has
+   * already is harmless (and may resolve at once).
+   */
+  subscribe(channels: readonly string[]): Promise<unknown>;
+  /** UNSUBSCRIBE. */
+  unsubscribe(channels: readonly string[]): Promise<unknown>;
+  /**
+   * Ends the connection now, including one still being opened, and stops reconnecting. Nothing
+   * on it is worth waiting for: subscriptions end with it.
+   */
+  close(): void;
 }

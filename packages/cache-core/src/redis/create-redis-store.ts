@@ -1,3 +1,4 @@
+import type { StoreBus } from "../bus";
 import { StoreClosedError } from "../errors";
 import type { Script, ScriptArg, ScriptReply } from "../script";
 import type { RunOptions, Store, StoreCapabilities } from "../store";
@@ -8,6 +9,7 @@ import { DeadlineQueue } from "./deadline-queue";
 import { StoreUnavailableError } from "./errors";
 import { type CallOwner, PendingCall, type Send } from "./pending-call";
 import { Readiness } from "./readiness";
+import { RedisBus } from "./redis-bus";
 import { resolveTimeoutMs } from "./redis-store-options";
 import { ScriptRegistry } from "./script-registry";
 import { toScriptReply } from "./script-reply";
@@ -16,6 +18,8 @@ import { toScriptReply } from "./script-reply";
 export interface RedisStore<Client> extends Store {
   /** The client this store talks through: yours if you passed one, else the one it created. */
   readonly client: Client;
+  /** Messages between the processes on this Redis: PUBLISH, and SUBSCRIBE on a connection of its own. */
+  readonly bus: StoreBus;
 }
 
 /** What a Redis store package hands to {@link createRedisStore}. */
@@ -40,8 +44,10 @@ function noop(): void {}
 /**
  * Builds the whole {@link Store} contract on one Redis client adapter: the per-call deadline, the
  * ready gate (nothing is queued in the client while it is down), EVALSHA with EVAL on NOSCRIPT,
- * error mapping, and `close()` that lets started calls finish, then closes an owned client
- * (draining it for at most `timeoutMs`, then dropping it: see {@link closeClient}).
+ * error mapping, the `bus` (PUBLISH through the same bounded calls, SUBSCRIBE on one connection
+ * of its own: see {@link RedisBus}), and `close()` that closes the bus's connection, lets started
+ * calls finish, then closes an owned client (draining it for at most `timeoutMs`, then dropping
+ * it: see {@link closeClient}).
  * @throws {InvalidOptionError} (from `@mcp-persist/cache-core`) for a `timeoutMs` that is not a positive finite number.
  */
 export function createRedisStore<Client>(parts: RedisStoreParts<Client>): RedisStore<Client> {
@@ -55,6 +61,8 @@ class RedisClientStore<Client> implements RedisStore<Client> {
   readonly name: string;
   readonly capabilities: StoreCapabilities;
   readonly client: Client;
+  readonly bus: StoreBus;
+  readonly #bus: RedisBus;
   readonly #pkg: string;
   readonly #adapter: RedisClientAdapter<Client>;
   readonly #ownsClient: boolean;
@@ -88,6 +96,20 @@ class RedisClientStore<Client> implements RedisStore<Client> {
         if (--this.#inFlight === 0) this.#drained?.();
       },
     };
+    this.#bus = new RedisBus({
+      pkg: parts.package,
+      name: parts.name,
+      adapter,
+      publish: (channel, message) => this.#call("publish", () => adapter.publish(channel, message), noop),
+      afterFirstReady: (open) => {
+        if (this.#readiness.state() !== "starting") {
+          open();
+          return noop;
+        }
+        return this.#readiness.whenReady(open);
+      },
+    });
+    this.bus = this.#bus;
   }
 
   // get and delete are the cache's hot path: no async wrapper, one promise per call.
@@ -141,6 +163,8 @@ class RedisClientStore<Client> implements RedisStore<Client> {
   }
 
   async #close(): Promise<void> {
+    // At once: subscriptions end with close(), and nothing on that connection is worth waiting for.
+    this.#bus.close();
     if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
     this.#readiness.dispose();
     if (this.#ownsClient) await closeClient(this.#adapter, this.#owner.timeoutMs);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Store } from "../store";
+import { BusRecorder, until } from "./bus-recorder";
 import { type Outage, rejectsWithCode, type Suite } from "./conformance-support";
 import { ConnectionWatch } from "./connection-watch";
 import { sampleScripts } from "./sample-scripts";
@@ -59,6 +60,8 @@ export function closeTests(suite: Suite): void {
     try {
       const store = await suite.makeStore();
       const guard = guardMs(store);
+      // A subscription opens the bus's own connection (on a Redis store): it must close too.
+      store.bus?.subscribe(`mcp-persist-conformance:${randomUUID()}:bus`, new BusRecorder());
       await settlesWithin(store.close(), guard, "close() right after creation");
       await rejectsWithCode(store.get("k"), "ERR_STORE_CLOSED", "get() after close()");
       await connections.closedWithin(guard, "after close() right after creation");
@@ -83,6 +86,11 @@ async function closeDuringOutage(suite: Suite, outage: Outage, name: string): Pr
     const guard = guardMs(store);
     // Connected first: what follows is an outage, not a start-up.
     await settlesWithin(store.set(key, "before", 60_000), guard, "set() before the outage");
+    if (suite.bus && store.bus !== undefined) {
+      // With the bus's own connection open and subscribed: close() must end it too.
+      const subscription = store.bus.subscribe(`${key}:bus`, new BusRecorder());
+      await until("the bus subscription to listen before the outage", () => subscription.listening, guard);
+    }
     ongoing = true;
     await outage.begin();
     const started = everyCall(store, key);

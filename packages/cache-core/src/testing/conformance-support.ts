@@ -27,6 +27,12 @@ export interface ConformanceOptions {
    * @default {}
    */
   outages?: Readonly<Record<string, Outage>>;
+  /**
+   * Whether the store has a `bus` (messages between the processes sharing it). Every mcp-persist
+   * store has one; a store without sets `false`, and the kit checks that it defines none.
+   * @default true
+   */
+  bus?: boolean;
 }
 
 /** What each group of conformance tests gets. */
@@ -35,6 +41,7 @@ export interface Suite {
   makeStore: MakeStore;
   capabilities: StoreCapabilities;
   outages: Readonly<Record<string, Outage>>;
+  bus: boolean;
 }
 
 /** Gives each test its own key prefix, so tests may share one Redis server and run in any order. */

@@ -1,5 +1,6 @@
 import type { StoreCapabilities } from "../store";
 import { basicTests } from "./conformance-basics";
+import { busTests } from "./conformance-bus";
 import { closeTests } from "./conformance-close";
 import { lifecycleTests } from "./conformance-lifecycle";
 import { scriptTests } from "./conformance-scripts";
@@ -10,7 +11,8 @@ import { ttlTests } from "./conformance-ttl";
  * Registers the store conformance tests: get/set/delete, millisecond and absolute TTLs, invalid
  * TTLs, large, unicode and binary-looking keys and values, concurrency, scripts (each reply
  * compared with the script's JS body on the reference context: on a Redis store this shows the
- * Lua and JS bodies agree), atomicity, `ping` and `close` — including `close()` right after
+ * Lua and JS bodies agree), atomicity, the `bus` (messages, order, unsubscribe, failing listeners,
+ * and across each outage on a shared store), `ping` and `close` — including `close()` right after
  * creation and during each outage in `options.outages`, which must settle and leave no
  * connection open (a process with nothing else to do then exits by itself).
  *
@@ -27,8 +29,9 @@ import { ttlTests } from "./conformance-ttl";
  * ```
  * @param capabilities what the store declares; the kit skips what is declared missing and checks
  *   that `store.capabilities` says the same. @default shared: false, cluster: false
- * @param options.outages outages the kit may cause for the "close during an outage" tests; none
- *   skips them. @default {}
+ * @param options.outages outages the kit may cause for the "close during an outage" and "bus
+ *   across an outage" tests; none skips them. @default {}
+ * @param options.bus whether the store has a `bus`. @default true
  */
 export function storeConformance(
   test: ConformanceTest,
@@ -41,10 +44,12 @@ export function storeConformance(
     makeStore,
     capabilities: { shared: false, cluster: false, ...capabilities },
     outages: options.outages ?? {},
+    bus: options.bus ?? true,
   };
   basicTests(suite);
   ttlTests(suite);
   scriptTests(suite);
   lifecycleTests(suite);
   closeTests(suite);
+  busTests(suite);
 }

@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import type { Store } from "@mcp-persist/cache-core";
+import { clusterStoreKinds, waitFor } from "@mcp-persist/test-kit";
+import {
+  type RedisCluster,
+  type RedisServer,
+  redisCommand,
+  startRedisCluster,
+} from "@mcp-persist/test-redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// One file for both clients (clusterStoreKinds): the bus's Cluster code is shared in cache-core.
+// 3 masters with a replica each. The node the bus subscribes on is SIGKILLed: its replica takes
+// over once the others mark it failed, and the bus must open its connection on a live node.
+
+let cluster: RedisCluster;
+beforeAll(async () => {
+  cluster = await startRedisCluster({ replicas: 1, args: ["--cluster-require-full-coverage", "no"] });
+}, 60_000);
+afterAll(() => cluster?.stop());
+
+/** The node holding a pub/sub connection (the bus's: this test opens no other). */
+async function subscriberNode(): Promise<RedisServer | undefined> {
+  for (const node of [...cluster.nodes, ...cluster.replicas]) {
+    const clients = await redisCommand(node.port, "CLIENT", "LIST", "TYPE", "pubsub").catch(() => "");
+    if (clients.trim() !== "") return node;
+  }
+  return undefined;
+}
+
+/** Publishes until a publish is accepted: the store's client follows the failover on its own time. */
+async function publishOnceUp(store: Store, channel: string, message: string): Promise<void> {
+  await waitFor(
+    "a publish to be accepted",
+    () =>
+      store.bus?.publish(channel, message).then(
+        () => true,
+        () => false,
+      ) ?? false,
+    30_000,
+  );
+}
+
+describe.each(clusterStoreKinds(() => cluster))("the bus on a Cluster, $name", (kind) => {
+  it("its node SIGKILLed: subscriptions are told interrupted, then listen again on another node, and messages flow", async () => {
+    const store = kind.open();
+    const channel = `failover:${randomUUID()}`;
+    const events: string[] = [];
+    const subscription = store.bus?.subscribe(channel, {
+      message: (message) => events.push(`m:${message}`),
+      listening: () => events.push("listening"),
+      interrupted: () => events.push("interrupted"),
+    });
+    await waitFor("the subscription to listen", () => subscription?.listening === true, 10_000);
+    const node = await subscriberNode();
+    expect(node, "no node holds the bus's connection").toBeDefined();
+    await node?.kill();
+    try {
+      await waitFor("interrupted()", () => events.includes("interrupted"), 10_000);
+      await waitFor("the subscription to listen again", () => subscription?.listening === true, 30_000);
+      expect((await subscriberNode())?.port).not.toBe(node?.port);
+      await publishOnceUp(store, channel, "after the failover");
+      await waitFor("the message after the failover", () => events.includes("m:after the failover"), 10_000);
+      expect(events.filter((e) => !e.startsWith("m:"))).toEqual(["listening", "interrupted", "listening"]);
+    } finally {
+      // It rejoins as a replica of the node that took its place.
+      await node?.restart();
+    }
+  }, 90_000);
+});
