@@ -6,6 +6,8 @@ import { createCache, isErrorResult } from "@mcp-persist/cache-core";
 import { busyToolResult, once, withLock } from "@mcp-persist/lock";
 import {
   busyResult,
+  createEventStore,
+  createSessionState,
   createToolPolicies,
   rateLimitedResult as limitedToolResult,
   type ToolResult,
@@ -21,6 +23,11 @@ import {
   ResourceTemplate,
 } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import {
+  type EventStore,
+  StreamableHTTPServerTransport,
+} from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 
@@ -178,3 +185,25 @@ const transport = new StdioServerTransport();
 shutdown.addTransport(transport);
 shutdown.addStore(store);
 await server.connect(transport);
+
+// The event store is the SDK's `EventStore`, for both of its streamable HTTP transports; the
+// session state is reached from a handler's `extra`.
+export function resumableTransports(): unknown[] {
+  const eventStore: EventStore = createEventStore(store, { maxEventsPerStream: 1000, maxAgeMs: 3_600_000 });
+  const sessions = createSessionState(store, { ttlMs: 1_800_000 });
+  server.registerTool("remember", { inputSchema: { note: z.string() } }, async ({ note }, extra) => {
+    const stored = await sessions.of(extra)?.set("note", note);
+    const previous: string | undefined = await sessions.of(extra)?.get<string>("note");
+    return { content: [{ type: "text", text: `${stored} ${previous}` }] };
+  });
+  return [
+    new StreamableHTTPServerTransport({ sessionIdGenerator: () => "s", eventStore }),
+    new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => "s",
+      eventStore: createEventStore(store),
+      onsessionclosed: async (id) => {
+        await sessions.end(id);
+      },
+    }),
+  ];
+}

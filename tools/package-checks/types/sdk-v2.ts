@@ -6,6 +6,9 @@ import { createCache, isErrorResult } from "@mcp-persist/cache-core";
 import { busyToolResult, once, withLock } from "@mcp-persist/lock";
 import {
   busyResult,
+  createEventStore,
+  createServerEventBus,
+  createSessionState,
   createToolPolicies,
   rateLimitedResult as limitedToolResult,
   type ToolResult,
@@ -15,11 +18,15 @@ import { createShutdown } from "@mcp-persist/shutdown";
 import { lruStore } from "@mcp-persist/store-lru";
 import {
   type CallToolResult,
+  createMcpHandler,
+  type EventStore,
   McpServer,
   type RegisteredResource,
   type RegisteredResourceTemplate,
   type RegisteredTool,
   ResourceTemplate,
+  type ServerEventBus,
+  WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import { z } from "zod";
@@ -185,3 +192,32 @@ const transport = new StdioServerTransport();
 shutdown.addTransport(transport);
 shutdown.addStore(store);
 await server.connect(transport);
+
+// The event store is the SDK's `EventStore`; the session state is reached from a handler's `ctx`
+// (2.4 carries an optional `sessionId`).
+export function resumableTransport(): unknown {
+  const eventStore: EventStore = createEventStore(store, { maxEventsPerStream: 1000, maxAgeMs: 3_600_000 });
+  const sessions = createSessionState(store, { ttlMs: 1_800_000 });
+  server.registerTool("remember", { inputSchema: z.object({ note: z.string() }) }, async ({ note }, ctx) => {
+    const stored = await sessions.of(ctx)?.set("note", note);
+    const previous: string | undefined = await sessions.of(ctx)?.get<string>("note");
+    return { content: [{ type: "text", text: `${stored} ${previous}` }] };
+  });
+  return new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: () => "s",
+    eventStore,
+    onsessionclosed: async (id) => {
+      await sessions.end(id);
+    },
+  });
+}
+
+// The server event bus is the SDK's `ServerEventBus`, for `createMcpHandler({ bus })`.
+export function fleetHandler(): ServerEventBus {
+  const handler = createMcpHandler(() => new McpServer({ name: "type-test", version: "1.0.0" }), {
+    bus: createServerEventBus(store, { channel: "app:server-events" }),
+  });
+  handler.notify.resourceUpdated("docs://readme");
+  const bus: ServerEventBus = createServerEventBus(store);
+  return bus;
+}

@@ -1,6 +1,7 @@
 import { bumpGenerationScript, readGenerationScript } from "@mcp-persist/cache-core/generation-scripts";
 import { sampleScripts } from "@mcp-persist/cache-core/testing";
 import { lockScripts } from "@mcp-persist/lock";
+import { mcpScripts } from "@mcp-persist/mcp";
 import {
   gcraCheck,
   gcraRefund,
@@ -206,6 +207,87 @@ describe("ratelimit", () => {
       ]);
     });
   }
+});
+
+describe("mcp", () => {
+  const { storeEvent, replayEvents, sessionRead, sessionWrite } = mcpScripts;
+  cover(...Object.values(mcpScripts).map((script) => script.name));
+  // The clock's start (expectParity's default): the epoch of a stream whose first event is stored then.
+  const start = "1700000000000";
+  const maxAge = fc.constantFrom(1000, 2500, 60_000);
+  const streamCall: fc.Arbitrary<ParityCall> = fc
+    .tuple(fc.constantFrom("{s0}", "{s1}"), fc.boolean())
+    .chain(([stream, store]) =>
+      fc.record({
+        script: fc.constant(store ? storeEvent : replayEvents),
+        keys: fc.constant([stream, `${stream}:n`]),
+        args: store
+          ? fc.tuple(
+              fc.constantFrom("{}", '{"a":1}', '{"jsonrpc":"2.0","method":"m"}'),
+              fc.constantFrom(1, 3, 1000),
+              maxAge,
+            )
+          : fc.tuple(
+              fc.constantFrom(start, "1"),
+              fc.integer({ min: 0, max: 8 }),
+              fc.constantFrom(1, 2, 64),
+              maxAge,
+            ),
+        advanceMs: advance,
+      }),
+    );
+  it("event store: appends, count and age trimming, replays from any place, across epochs", async () => {
+    const stores = bothClients();
+    const first: ParityCall = { script: storeEvent, keys: ["{s0}", "{s0}:n"], args: ['{"a":0}', 3, 60_000] };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(streamCall, { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 0, max: 5000 }),
+        (sequence, settleMs) => expectParity(stores, [first, ...sequence], { settleMs }),
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it("event store: a stream past its count bound replays only what it keeps", () =>
+    expectParity(bothClients(), [
+      ...Array.from(
+        { length: 12 },
+        (_, i): ParityCall => ({
+          script: storeEvent,
+          keys: ["{s}", "{s}:n"],
+          args: [`{"i":${i}}`, 5, 60_000],
+          advanceMs: i % 3,
+        }),
+      ),
+      ...[0, 6, 7, 11, 12, 13].map(
+        (after): ParityCall => ({
+          script: replayEvents,
+          keys: ["{s}", "{s}:n"],
+          args: [start, after, 2, 60_000],
+        }),
+      ),
+    ]));
+
+  const state = fc.constantFrom("", '{"a":"j1"}', '{"a":"j1","b":"j2"}');
+  it("session state: sliding reads, compare-and-set writes and removals", () =>
+    property(
+      fc.oneof(
+        fc.record({
+          script: fc.constant(sessionRead),
+          keys: fc.constant(["{x}"]),
+          args: ttl.map((ms) => [ms]),
+          advanceMs: advance,
+        }),
+        fc.record({
+          script: fc.constant(sessionWrite),
+          keys: fc.constant(["{x}"]),
+          args: fc.tuple(state, state, ttl),
+          advanceMs: advance,
+        }),
+      ),
+      30,
+    ));
 });
 
 it("every exported script has a parity case here", async () => {

@@ -14,7 +14,7 @@
  * ARGV as sent: the script's own arguments, then the injected time (ms), then one expiry per
  * KEYS[i] (absolute injected ms, or -1 for none), then the number of the script's own arguments.
  * Reply: `{ {1, reply} or {0}, expiry of each KEYS[i] (-2 gone), state of each KEYS[i] }`, the
- * state being `{type, value…}` (a string's value; a sorted set's scores, ascending).
+ * state being `{type, value…}` (a string's value; a sorted set's scores, ascending; a list's items).
  */
 export function clockedLua(body: string): string {
   return `${PRELUDE}
@@ -167,6 +167,8 @@ local function __states()
     elseif kind == 'zset' then
       local flat = __real.call('ZRANGE', key, 0, -1, 'WITHSCORES')
       for j = 2, #flat, 2 do state[#state + 1] = flat[j] end
+    elseif kind == 'list' then
+      for _, item in ipairs(__real.call('LRANGE', key, 0, -1)) do state[#state + 1] = item end
     end
     out[i] = state
   end

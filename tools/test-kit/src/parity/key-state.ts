@@ -11,6 +11,7 @@ export type KeyState =
   | { type: "none" }
   | { type: "string"; ttl: number; value: string }
   | { type: "zset"; ttl: number; scores: number[] }
+  | { type: "list"; ttl: number; items: string[] }
   | { type: "other"; ttl: number; what: string };
 
 /** How one call ended on one side: its reply or its failure, and the state of each of its keys. */
@@ -25,6 +26,10 @@ export function localKeyState(value: LocalValue | undefined, ttl: number | undef
   if (typeof value === "string") return { type: "string", ttl: left, value };
   if (Array.isArray(value) && value.every((item) => typeof item === "number")) {
     return { type: "zset", ttl: left, scores: [...value].sort((a, b) => a - b) };
+  }
+  // A list: a JS twin keeps a Redis list as an array of strings, in list order.
+  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string")) {
+    return { type: "list", ttl: left, items: [...value] };
   }
   if (value instanceof Map && [...value.values()].every((item) => typeof item === "number")) {
     return {
@@ -43,5 +48,6 @@ export function redisKeyState(state: readonly ScriptReply[], expiry: number, now
   const ttl = expiry === -1 ? -1 : expiry - now;
   if (type === "string") return { type: "string", ttl, value: String(content[0]) };
   if (type === "zset") return { type: "zset", ttl, scores: content.map(Number) };
+  if (type === "list") return { type: "list", ttl, items: content.map(String) };
   return { type: "other", ttl, what: String(type) };
 }
