@@ -1,5 +1,8 @@
 import type { ResolvedKey, ToolState } from "./cache-key";
-import { writeEnvelope } from "./envelope";
+import type { Coherence } from "./coherence";
+import { envelopeHead, writeEnvelope } from "./envelope";
+import type { FleetFlights, Lease } from "./fleet-flight";
+import type { L1Tier } from "./l1-tier";
 import type { ResolvedOptions } from "./resolve-options";
 import type { Telemetry } from "./telemetry";
 
@@ -32,6 +35,21 @@ export function fillCall<T>(resolved: ResolvedKey, tool: ToolState, policy: Poli
 
 type Fn<T> = () => T | Promise<T>;
 
+/** The parts of a two-tier, fleet-wide cache a fill works with; each `undefined` when off. */
+export interface FillTiers {
+  /** The in-process first tier: a stored result is kept there too. */
+  readonly l1: L1Tier | undefined;
+  /** The coherence channel: a stored result is announced to the other processes. */
+  readonly coherence: Coherence | undefined;
+  /** The fleet-wide single-flight. */
+  readonly fleet: FleetFlights | undefined;
+  /**
+   * Re-reads an entry for a flight waiting on another process: its value when usable under
+   * `token`, else `NO_ENTRY`. Rejects on a store error.
+   */
+  readonly reread: (call: Call<unknown>, token: string) => Promise<unknown>;
+}
+
 /**
  * Everything after a miss: one `fn` call per key for all concurrent callers (single-flight, in
  * this process), stale fallbacks, and the bounded write of the result.
@@ -39,14 +57,18 @@ type Fn<T> = () => T | Promise<T>;
 export class CacheFill {
   readonly #options: ResolvedOptions;
   readonly #telemetry: Telemetry;
+  readonly #tiers: FillTiers;
   /** Foreground `fn` calls by storage key: concurrent misses join them. */
   readonly #flights = new Map<string, Promise<unknown>>();
   /** Background refreshes (stale-while-revalidate) by storage key. */
   readonly #refreshing = new Map<string, Promise<unknown>>();
+  /** Keys whose background refresh is asking the fleet for the lease. */
+  readonly #leasing = new Set<string>();
 
-  constructor(options: ResolvedOptions, telemetry: Telemetry) {
+  constructor(options: ResolvedOptions, telemetry: Telemetry, tiers: FillTiers) {
     this.#options = options;
     this.#telemetry = telemetry;
+    this.#tiers = tiers;
   }
 
   /** The foreground call running for this key, if any. */
@@ -64,6 +86,9 @@ export class CacheFill {
    * waited on a store read (generations not cached, or an asynchronous store) arrive here
    * together, after the first has started the call, and are counted exactly like callers that
    * found it running before reading the store.
+   *
+   * With `singleFlight: "fleet"` (and a store that answered), the call first asks the fleet: a
+   * flight that gets another process's value counts `coalesced` (`scope: "fleet"`), not `miss`.
    */
   run<T>(call: Call<T>, fn: Fn<T>, token: string | undefined, stale: unknown, missed: boolean): Promise<T> {
     const running = this.#flights.get(call.key) ?? this.#refreshing.get(call.key);
@@ -71,8 +96,16 @@ export class CacheFill {
       this.#telemetry.coalesced(call.tool, call.key);
       return running as Promise<T>;
     }
+    const fleet = this.#tiers.fleet;
+    if (fleet !== undefined && token !== undefined) {
+      return this.#startFlight(
+        call,
+        () => this.#inFleet(fleet, call, fn, token, stale, missed),
+        this.#flights,
+      );
+    }
     if (missed) this.#telemetry.miss(call.tool, call.key);
-    return this.#startFlight(call, fn, token, stale, this.#flights);
+    return this.#startFlight(call, () => this.#compute(call, fn, token, stale, undefined), this.#flights);
   }
 
   /**
@@ -82,12 +115,44 @@ export class CacheFill {
   serveStale<T>(call: Call<T>, fn: Fn<T>, token: string, stale: T): Promise<T> {
     if (!this.#options.staleWhileRevalidate) return this.run(call, fn, token, stale, true);
     this.#telemetry.stale(call.tool, call.key, "revalidate");
-    if (!this.#flights.has(call.key) && !this.#refreshing.has(call.key)) {
-      this.#startFlight(call, fn, token, NO_STALE, this.#refreshing).catch((error: unknown) =>
-        this.#telemetry.refreshFailed(call.tool, call.key, error),
-      );
+    if (this.#idle(call.key)) {
+      const fleet = this.#tiers.fleet;
+      if (fleet === undefined) this.#refresh(call, fn, token, undefined);
+      else if (!this.#leasing.has(call.key)) this.#refreshInFleet(fleet, call, fn, token);
     }
     return Promise.resolve(stale);
+  }
+
+  /** No call for this key runs in this process, in the foreground or in the background. */
+  #idle(key: string): boolean {
+    return !this.#flights.has(key) && !this.#refreshing.has(key);
+  }
+
+  /** One background call refreshing a stale entry (under the fleet's lease, if it took one). */
+  #refresh<T>(call: Call<T>, fn: Fn<T>, token: string, lease: Lease | undefined): void {
+    this.#startFlight(call, () => this.#compute(call, fn, token, NO_STALE, lease), this.#refreshing).catch(
+      (error: unknown) => this.#telemetry.refreshFailed(call.tool, call.key, error),
+    );
+  }
+
+  /**
+   * Refreshes a stale entry unless another process holds its lease, which means it is refreshing
+   * (or computing) it for everyone. A store that cannot say refreshes here, as without the fleet.
+   * Not registered as a flight meanwhile: no caller may join a refresh that may not happen.
+   */
+  #refreshInFleet<T>(fleet: FleetFlights, call: Call<T>, fn: Fn<T>, token: string): void {
+    this.#leasing.add(call.key);
+    void fleet
+      .tryLease(call.key, () => this.#tiers.reread(call as Call<unknown>, token))
+      .then((lease) => {
+        this.#leasing.delete(call.key);
+        if (lease === "held") return;
+        if (!this.#idle(call.key)) {
+          void lease?.release();
+          return;
+        }
+        this.#refresh(call, fn, token, lease);
+      });
   }
 
   /**
@@ -97,35 +162,63 @@ export class CacheFill {
    */
   #startFlight<T>(
     call: Call<T>,
-    fn: Fn<T>,
-    token: string | undefined,
-    stale: unknown,
+    compute: () => Promise<T>,
     registry: Map<string, Promise<unknown>>,
   ): Promise<T> {
     // finally() runs asynchronously, so `flight` is assigned and registered before it can run.
-    const flight: Promise<T> = this.#compute(call, fn, token, stale).finally(() => {
+    const flight: Promise<T> = compute().finally(() => {
       if (registry.get(call.key) === flight) registry.delete(call.key);
     });
     registry.set(call.key, flight);
     return flight;
   }
 
-  async #compute<T>(call: Call<T>, fn: Fn<T>, token: string | undefined, stale: unknown): Promise<T> {
+  /** Asks the fleet first: another process's value, or the lease (or leave to go on alone), then `fn`. */
+  async #inFleet<T>(
+    fleet: FleetFlights,
+    call: Call<T>,
+    fn: Fn<T>,
+    token: string,
+    stale: unknown,
+    missed: boolean,
+  ): Promise<T> {
+    const turn = await fleet.turn(call.key, () => this.#tiers.reread(call as Call<unknown>, token));
+    if (turn.kind === "value") {
+      this.#telemetry.coalesced(call.tool, call.key, "fleet");
+      return turn.value as T;
+    }
+    if (missed) this.#telemetry.miss(call.tool, call.key);
+    return this.#compute(call, fn, token, stale, turn.kind === "lease" ? turn.lease : undefined);
+  }
+
+  /** Calls `fn` and stores its result; a lease is given back once the result is stored (or will not be). */
+  async #compute<T>(
+    call: Call<T>,
+    fn: Fn<T>,
+    token: string | undefined,
+    stale: unknown,
+    lease: Lease | undefined,
+  ): Promise<T> {
     let value: T;
     try {
       value = await fn();
     } catch (error) {
+      void lease?.release();
       if (stale !== NO_STALE && this.#options.staleIfError) return this.#fallBack(call, stale as T);
       throw error;
     }
     const verdict = this.#judge(call, value);
+    if (verdict === "ok" && token !== undefined) {
+      const writing = this.#write(call, token, value, lease === undefined);
+      if (lease !== undefined) void writing.then((written) => lease.release(written));
+      return value;
+    }
+    void lease?.release();
     if (verdict === "error") {
       if (stale !== NO_STALE && this.#options.staleIfError) return this.#fallBack(call, stale as T);
       this.#telemetry.bypass(call.tool, "error-result", call.key);
     } else if (verdict === "unknown") {
       this.#telemetry.bypass(call.tool, "error-result", call.key);
-    } else if (token !== undefined) {
-      void this.#write(call, token, value);
     }
     return value;
   }
@@ -153,8 +246,13 @@ export class CacheFill {
     return stale;
   }
 
-  /** Encodes synchronously (before the caller can mutate the value), then stores, bounded. Never rejects. */
-  async #write<T>(call: Call<T>, token: string, value: T): Promise<void> {
+  /**
+   * Encodes synchronously (before the caller can mutate the value), then stores, bounded; once
+   * stored, keeps a copy in the first tier and (unless a lease release will) tells the other
+   * processes. Resolves with the head of the envelope stored (see `envelopeHead`), if one was.
+   * Never rejects.
+   */
+  async #write<T>(call: Call<T>, token: string, value: T, announce: boolean): Promise<string | undefined> {
     let payload: string;
     try {
       payload = this.#options.codec.encode(value);
@@ -168,19 +266,29 @@ export class CacheFill {
       return;
     }
     const ttlMs = this.#jittered(call.ttlMs);
-    const fresh = call.staleTtlMs > 0 ? Math.floor(this.#options.clock.now() + ttlMs) : undefined;
+    const { l1, coherence } = this.#tiers;
+    const now = this.#options.clock.now();
+    // With a first tier, every entry says when it stops being fresh: a copy read from the store
+    // must not outlive the entry's TTL, and a GET does not tell the TTL.
+    const fresh = call.staleTtlMs > 0 || l1 !== undefined ? Math.floor(now + ttlMs) : undefined;
     const envelope = writeEnvelope(fresh, token, payload);
     if (tooLarge(envelope, this.#options.maxValueBytes)) {
       this.#telemetry.bypass(call.tool, "too-large", call.key);
       return;
     }
+    const ticket = l1 === undefined ? 0 : l1.ticket();
     try {
       const storeTtl = ttlMs + Math.ceil(call.staleTtlMs);
       await this.#options.storeCaller.set(call.key, envelope, storeTtl);
       this.#telemetry.set(call.tool, call.key, ttlMs);
     } catch (error) {
       this.#telemetry.storeError(call.tool, "set", error);
+      return;
     }
+    l1?.admit(call.key, envelope, fresh ?? Number.POSITIVE_INFINITY, now, ticket);
+    const head = envelopeHead(envelope);
+    if (announce && coherence !== undefined) await coherence.entryWritten(call.key, head);
+    return head;
   }
 
   /** TTL in whole ms, shortened at random by up to `jitter` of itself, never lengthened. */

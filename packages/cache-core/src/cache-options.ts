@@ -110,10 +110,12 @@ export interface CacheOptions {
   tools?: Readonly<Record<string, ToolPolicy>>;
   /**
    * An in-process first tier in front of a shared store (Redis): a hit there costs no round trip.
-   * Kept coherent across processes through the store's `bus`: a write, delete or invalidation in
-   * one process drops the copies the others hold. While that channel is down, a copy is served
-   * for at most `l1.ttlMs`. `true` takes the defaults. Ignored (no second tier) on a store that
-   * is not shared, whose entries are in process already.
+   * Kept coherent across processes through the store's `bus` (channel
+   * `mcp-persist:<namespace>:cache`): a write, delete or invalidation in one process reaches the
+   * copies the others hold as soon as its message arrives. While that channel is down, a copy is
+   * served for at most `l1.ttlMs` (and while the store is down, too); each reconnect empties the
+   * tier. `true` takes the defaults. Ignored (no second tier) on a store that is not shared, whose
+   * entries are in process already.
    * @default off
    */
   l1?: boolean | L1Options;
@@ -130,7 +132,11 @@ export interface CacheOptions {
 
 /** `createCache({ l1 })`: the in-process first tier. */
 export interface L1Options {
-  /** Entries held, at most; the least recently used go first. @default 10_000 */
+  /**
+   * Copies held, at most (an integer ≥ 1). Past it the oldest eighth goes, sparing once those read
+   * since the last pass (least recently used, approximately).
+   * @default 10_000
+   */
   maxEntries?: number;
   /**
    * Longest a copy is served from this tier, in ms (never past the entry's own TTL): bounds

@@ -7,11 +7,13 @@ import { nonNegative } from "./check-option";
 import { DecodedValues } from "./decoded-values";
 import { freshUntil, payloadStart } from "./envelope";
 import { Generations } from "./generations";
+import type { L1Tier } from "./l1-tier";
 import { type ResolvedOptions, resolveOptions } from "./resolve-options";
 import { SharedReads } from "./shared-reads";
 import { type CacheStats, snapshotStats } from "./stats";
 import type { Store } from "./store";
 import { Telemetry } from "./telemetry";
+import { Tiers } from "./tiers";
 import { requireCallerOption, toolDefaults } from "./tool-policy";
 import { assertTtlMs } from "./ttl";
 import { checkSignal, untilAborted } from "./until-aborted";
@@ -26,7 +28,8 @@ export interface Cache {
    * Returns the cached result for `key`, or calls `fn`, stores its result and returns it.
    * Never throws a store error: a failing or slow store (past `storeTimeoutMs`) makes the call go on
    * without the cache. Rejects only with `fn`'s own error, or a typed error for bad options.
-   * Concurrent calls for one key share one `fn` call (single-flight, in this process). With
+   * Concurrent calls for one key share one `fn` call (single-flight: in this process, or across
+   * processes with `singleFlight: "fleet"`). With
    * `options.signal`, this call stops waiting when it aborts (rejects with the signal's reason);
    * the shared `fn` call goes on for the others, and its result is still stored.
    */
@@ -85,21 +88,38 @@ class ToolCache implements Cache {
   readonly #fill: CacheFill;
   readonly #reads: SharedReads;
   readonly #decoded: DecodedValues;
+  /** The first tier, the coherence channel and the fleet-wide single-flight; each off by default. */
+  readonly #tiers: Tiers;
+  /** `#tiers.l1`, read on every call. */
+  readonly #l1: L1Tier | undefined;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.store = options.store;
     this.#layout = new KeyLayout(options, toolDefaults(options));
-    this.#telemetry = new Telemetry(options.logger, options.onEvent, options.clock);
-    this.#fill = new CacheFill(options, this.#telemetry);
+    const telemetry = new Telemetry(options.logger, options.onEvent, options.clock);
+    this.#telemetry = telemetry;
     this.#reads = new SharedReads(options.storeCaller);
     this.#decoded = new DecodedValues(options.codec);
     const ttl = [options.generationTtlMs];
-    this.#generations = new Generations(
+    const generations = new Generations(
       (script, key) => options.storeCaller.run(script, [key], ttl),
       options.generationRefreshMs,
       options.clock,
     );
+    this.#generations = generations;
+    const tiers = new Tiers({
+      options,
+      telemetry,
+      generations,
+      decoded: this.#decoded,
+      reads: this.#reads,
+      decode: (tool, key, envelope, start) => this.#decode(tool, key, envelope, start),
+      undecodable: NO_STALE,
+    });
+    this.#tiers = tiers;
+    this.#l1 = tiers.l1;
+    this.#fill = new CacheFill(options, telemetry, tiers.fill);
   }
 
   wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options?: WrapOptions<T>): Promise<T> {
@@ -145,6 +165,15 @@ class ToolCache implements Cache {
 
     const now = this.#options.clock.now();
     let token = this.#generations.current(resolved.genKeys, now);
+    // The first tier, when on: a copy of the current generations is the answer, with no promise.
+    // (Generations due for a refresh go through the store read below, which re-admits the copy.)
+    const l1 = this.#l1;
+    let ticket = 0;
+    if (l1 !== undefined) {
+      const value = this.#tiers.fromL1(l1, tool, resolved.key, token, now);
+      if (value !== NO_STALE) return value as T;
+      ticket = l1.ticket();
+    }
     const reading = this.#read(resolved.key);
     if (token === undefined) {
       // Generations are due for a refresh: read them alongside the entry, not after it. The entry
@@ -154,7 +183,19 @@ class ToolCache implements Cache {
         token = await this.#generations.fetch(resolved.genKeys);
       } catch (error) {
         this.#telemetry.storeError(tool, "generation", error);
-        return this.#fill.run(fillCall(resolved, tool, policy), fn, undefined, NO_STALE, false);
+        // A counter that cannot be read (the store is down, or on a Cluster the one node that
+        // holds it) cannot be moved through this store either: the generations last read stand.
+        // A first-tier copy of them is served (for at most l1.ttlMs), and the entry is still
+        // worth reading: on a Cluster it may live on a node that is up. Never read: no cache.
+        const known = this.#generations.lastKnown(resolved.genKeys);
+        if (known === undefined) {
+          return this.#fill.run(fillCall(resolved, tool, policy), fn, undefined, NO_STALE, false);
+        }
+        if (l1 !== undefined) {
+          const kept = this.#tiers.fromL1(l1, tool, resolved.key, known, now);
+          if (kept !== NO_STALE) return kept as T;
+        }
+        token = known;
       }
     }
     let envelope: string | undefined;
@@ -164,7 +205,7 @@ class ToolCache implements Cache {
       this.#telemetry.storeError(tool, "get", error);
       return this.#fill.run(fillCall(resolved, tool, policy), fn, undefined, NO_STALE, false);
     }
-    return this.#answer(envelope, token, now, resolved, tool, policy, fn);
+    return this.#answer(envelope, token, now, resolved, tool, policy, fn, ticket);
   }
 
   async delete(key: CacheKey): Promise<boolean> {
@@ -173,19 +214,20 @@ class ToolCache implements Cache {
     const layout = this.#layout;
     const storageKey =
       call === undefined ? layout.stringKey(key as string) : layout.callKey(call, layout.tool(call.tool)).key;
-    this.#decoded.forget(storageKey);
+    this.#tiers.dropLocal(storageKey);
     const removed = await this.#options.storeCaller.delete(storageKey);
+    await this.#tiers.deleted(storageKey);
     this.#telemetry.invalidated("key", call?.tool);
     return removed;
   }
 
   async invalidateTool(tool: string): Promise<void> {
-    await this.#generations.bump(this.#layout.toolGenKey(tool));
+    await this.#bump(this.#layout.toolGenKey(tool));
     this.#telemetry.invalidated("tool", tool);
   }
 
   async invalidateCaller(caller: Caller): Promise<void> {
-    await this.#generations.bump(this.#layout.callerGenKey(caller));
+    await this.#bump(this.#layout.callerGenKey(caller));
     this.#telemetry.invalidated("scope");
   }
 
@@ -195,8 +237,14 @@ class ToolCache implements Cache {
   }
 
   async invalidateAll(): Promise<void> {
-    await this.#generations.bump(this.#layout.namespaceGenKey);
+    await this.#bump(this.#layout.namespaceGenKey);
     this.#telemetry.invalidated("namespace");
+  }
+
+  /** Moves a generation forward, here at once, then tells the other processes. */
+  async #bump(genKey: string): Promise<void> {
+    await this.#generations.bump(genKey);
+    await this.#tiers.bumped(genKey);
   }
 
   warm(entries: Iterable<WarmEntry>, options?: { concurrency?: number }): Promise<WarmResult> {
@@ -264,12 +312,15 @@ class ToolCache implements Cache {
     tool: ToolState,
     policy: Policy<T>,
     fn: () => T | Promise<T>,
+    ticket: number,
   ): T | Promise<T> {
     const start = envelope === undefined ? 0 : payloadStart(envelope, token);
     if (start > 0) {
       const value = this.#decode(tool, resolved.key, envelope as string, start);
       if (value !== NO_STALE) {
-        if (now < freshUntil(envelope as string)) {
+        const until = freshUntil(envelope as string);
+        if (now < until) {
+          this.#l1?.admit(resolved.key, envelope as string, until, now, ticket);
           this.#telemetry.hit(tool, resolved.key);
           return value as T;
         }

@@ -42,6 +42,19 @@ function atLeast(written: string, current: string): boolean {
   return a.every((gen, i) => Number(gen) >= Number(b[i]));
 }
 
+/**
+ * The envelope up to its payload, without the last `|`: `1<freshUntil>|<token>`. Names one write
+ * of an entry (its generations and the millisecond its freshness ends) in coherence messages.
+ */
+export function envelopeHead(envelope: string): string {
+  return envelope.slice(0, envelope.indexOf("|", envelope.indexOf("|", 1) + 1));
+}
+
+/** Whether `envelope` is the write `head` names. */
+export function hasHead(envelope: string, head: string): boolean {
+  return envelope.startsWith(head) && envelope.charCodeAt(head.length) === BAR;
+}
+
 /** The epoch ms until which the entry is fresh; `Infinity` when it carries no grace window. */
 export function freshUntil(envelope: string): number {
   const bar = envelope.indexOf("|", 1);

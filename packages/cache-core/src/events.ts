@@ -29,14 +29,20 @@ export type StoreOperation = "get" | "set" | "delete" | "generation";
  * before a key exists.
  */
 export type CacheEvent =
-  /** Served from the store without calling `fn`. */
-  | { type: "hit"; tool: string; logId?: string }
+  /**
+   * Served without calling `fn`: from the in-process first tier (`tier: "l1"`, see
+   * `createCache({ l1 })`) or from the store (`"l2"`).
+   */
+  | { type: "hit"; tool: string; logId?: string; tier: "l1" | "l2" }
   /** The store had no usable entry. */
   | { type: "miss"; tool: string; logId?: string }
   /** Served an expired value from the grace window, while revalidating or because `fn` failed. */
   | { type: "stale"; tool: string; logId?: string; reason: "revalidate" | "error" }
-  /** Shared the result of a call already running `fn` for the same key (single-flight). */
-  | { type: "coalesced"; tool: string; logId?: string }
+  /**
+   * Shared the result of a call already running `fn` for the same key (single-flight): in this
+   * process (`scope: "process"`), or in another one (`"fleet"`, with `singleFlight: "fleet"`).
+   */
+  | { type: "coalesced"; tool: string; logId?: string; scope: "process" | "fleet" }
   /** Went around the cache; see {@link BypassReason}. */
   | { type: "bypass"; tool: string; logId?: string; reason: BypassReason }
   /** Stored a result. */

@@ -54,10 +54,41 @@ export class Generations {
     return token;
   }
 
+  /**
+   * The token of the generations last read, due for a refresh or not; `undefined` if one was
+   * never read (or forgotten). What a first-tier copy is checked against while the store is down.
+   */
+  lastKnown(keys: readonly string[]): string | undefined {
+    let token = "";
+    for (let i = 0; i < keys.length; i++) {
+      const known = this.#known.get(keys[i] as string);
+      if (known === undefined) return undefined;
+      token = i === 0 ? known.value : `${token}.${known.value}`;
+    }
+    return token;
+  }
+
   /** The token, reading the generations that are unknown or due for a refresh. */
   async fetch(keys: readonly string[]): Promise<string> {
     const values = await Promise.all(keys.map((key) => this.#load(key)));
     return values.join(".");
+  }
+
+  /**
+   * Forgets this process's copy of one generation (another process moved it): the next call
+   * reads it again. A read already in flight still answers its callers, but is not remembered.
+   */
+  forget(key: string): void {
+    this.#known.delete(key);
+    this.#loading.delete(key);
+    this.#version++;
+  }
+
+  /** Forgets every copy (messages about generations may have been missed). */
+  forgetAll(): void {
+    this.#known.clear();
+    this.#loading.clear();
+    this.#version++;
   }
 
   /** Moves a generation forward in the store and here, at once. */
@@ -70,19 +101,36 @@ export class Generations {
     if (known !== undefined && known.until >= this.#clock.now()) return Promise.resolve(known.value);
     let loading = this.#loading.get(key);
     if (loading === undefined) {
-      loading = this.#run(readGenerationScript, key).then(
+      // Only the read still registered when it settles is remembered: one that started before a
+      // `forget` may carry the generation that was just moved on.
+      const started: Promise<string> = this.#run(readGenerationScript, key).then(
         (value) => {
+          if (this.#loading.get(key) !== started) return value;
           this.#loading.delete(key);
           return this.#remember(key, value);
         },
         (error: unknown) => {
-          this.#loading.delete(key);
+          if (this.#loading.get(key) === started) this.#loading.delete(key);
+          this.#keepAfterFailure(key);
           throw error;
         },
       );
+      loading = started;
       this.#loading.set(key, loading);
     }
     return loading;
+  }
+
+  /**
+   * A refresh failed: the value last read stands for another `refreshMs` before the store is
+   * asked again, so calls meanwhile use it at once instead of each waiting out the store's
+   * deadline (a Cluster node that died holds this counter; the entries may live elsewhere).
+   */
+  #keepAfterFailure(key: string): void {
+    const known = this.#known.get(key);
+    if (known === undefined) return;
+    known.until = this.#clock.now() + this.#refreshMs;
+    this.#version++;
   }
 
   #remember(key: string, value: string): string {

@@ -3,6 +3,7 @@
 
 /** Who is calling: the one identity type of the cache (`ToolCall.caller`) and the rate limiter. */
 export type { Caller } from "@mcp-persist/keys";
+export type { BusListener, BusSubscription, StoreBus } from "./bus";
 export { type Cache, createCache } from "./cache";
 export type { CacheKey, ToolCall } from "./cache-key";
 export {
@@ -37,7 +38,6 @@ export {
 } from "./prometheus";
 export type { Script, ScriptArg, ScriptReply } from "./script";
 export type { CacheStats, ToolStats } from "./stats";
-export type { BusListener, BusSubscription, StoreBus } from "./bus";
 export type { RunOptions, Store, StoreCapabilities } from "./store";
 export type { StoreOutagePolicy } from "./store-outage";
 export type { WarmEntry, WarmResult } from "./warm";

@@ -32,6 +32,11 @@ export interface PrometheusOptions<Registry> {
 /** The counters labelled by tool alone: name, help, and the count of `cache.stats()` each exports. */
 const PER_TOOL_COUNTERS = [
   ["cache_hits_total", "Tool calls served from the cache.", "hits"],
+  [
+    "cache_l1_hits_total",
+    "Tool calls served from the in-process first tier (counted in cache_hits_total too).",
+    "l1Hits",
+  ],
   ["cache_misses_total", "Tool calls that found no usable cache entry.", "misses"],
   ["cache_stale_total", "Tool calls served a stale value from the grace window.", "stale"],
   [
@@ -45,8 +50,8 @@ const PER_TOOL_COUNTERS = [
 /**
  * Exports the cache's counts as Prometheus counters, labelled by tool (and, for bypasses, by
  * reason) — never by key or caller, whose cardinality is unbounded and whose values are private:
- * `cache_hits_total`, `cache_misses_total`, `cache_stale_total`, `cache_coalesced_total`,
- * `cache_bypass_total`, `cache_store_errors_total`.
+ * `cache_hits_total` (of which `cache_l1_hits_total` from the first tier), `cache_misses_total`,
+ * `cache_stale_total`, `cache_coalesced_total`, `cache_bypass_total`, `cache_store_errors_total`.
  *
  * The counters are filled from `cache.stats()` when scraped, so the hit path does no metrics work.
  */

@@ -1,6 +1,6 @@
 import { warnDeprecated } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
-import type { CacheOptions, ToolPolicy } from "./cache-options";
+import type { CacheOptions, FleetSingleFlight, L1Options, ToolPolicy } from "./cache-options";
 import { isErrorResult } from "./cache-options";
 import { assertClock, assertLogger, assertStore } from "./check-contract";
 import {
@@ -55,6 +55,23 @@ export interface ResolvedOptions {
   requireCaller: boolean;
   /** Checked per-tool policies, by tool name. */
   tools: ReadonlyMap<string, ToolPolicy>;
+  /** The in-process first tier; `undefined` when off or when the store is not shared. */
+  l1: L1Settings | undefined;
+  /** The fleet-wide single-flight; `undefined` for `"process"` or when the store is not shared. */
+  fleet: FleetSettings | undefined;
+}
+
+/** `l1` with its defaults applied. */
+export interface L1Settings {
+  maxEntries: number;
+  ttlMs: number;
+}
+
+/** `singleFlight: "fleet"` with its defaults applied. */
+export interface FleetSettings {
+  leaseTtlMs: number;
+  waitMs: number;
+  pollMs: number;
 }
 
 /** What the cache does when its store is late: the same words in every timeout it reports. */
@@ -99,6 +116,8 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
   const clock = given<unknown>(options.clock, systemClock);
   assertClock(clock, PKG);
   const { digestBytes, maxArgsLength, onEvent } = options;
+  const l1 = resolveL1(options.l1);
+  const fleet = resolveSingleFlight(options.singleFlight);
   return {
     store: options.store,
     defaultTtlMs: options.defaultTtlMs,
@@ -130,5 +149,47 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
     onEvent: onEvent === undefined ? undefined : callback("onEvent", onEvent),
     requireCaller: requireCallerOption(options, "", "createCache({ requireScope })") ?? false,
     tools: resolveToolPolicies(options.tools),
+    // Checked whatever the store, so a mistake shows before the store is swapped for Redis.
+    l1: options.store.capabilities.shared === true ? l1 : undefined,
+    fleet: options.store.capabilities.shared === true ? fleet : undefined,
+  };
+}
+
+/** The largest `l1.maxEntries`: a bound, not a target (each entry holds its text). */
+const MAX_L1_ENTRIES = 10_000_000;
+
+/** `l1`: `true` (defaults), `false`/left out (off), or `{ maxEntries?, ttlMs? }`. */
+function resolveL1(value: unknown): L1Settings | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { maxEntries: 10_000, ttlMs: 5_000 };
+  if (typeof value !== "object" || value === null) {
+    throw new InvalidOptionError(
+      PKG,
+      `l1 must be true, false or { maxEntries?, ttlMs? }, got ${describeValue(value)}`,
+    );
+  }
+  const { maxEntries, ttlMs } = value as L1Options;
+  return {
+    maxEntries: integer("l1.maxEntries", given(maxEntries, 10_000), 1, MAX_L1_ENTRIES),
+    ttlMs: duration("l1.ttlMs", given(ttlMs, 5_000)),
+  };
+}
+
+/** `singleFlight`: `"process"` (left out), `"fleet"`, or `{ mode: "fleet", leaseTtlMs?, waitMs?, pollMs? }`. */
+function resolveSingleFlight(value: unknown): FleetSettings | undefined {
+  if (value === undefined || value === "process") return undefined;
+  const defaults: FleetSettings = { leaseTtlMs: 5_000, waitMs: 10_000, pollMs: 100 };
+  if (value === "fleet") return defaults;
+  if (typeof value !== "object" || value === null || (value as FleetSingleFlight).mode !== "fleet") {
+    throw new InvalidOptionError(
+      PKG,
+      `singleFlight must be "process", "fleet" or { mode: "fleet", leaseTtlMs?, waitMs?, pollMs? }, got ${describeValue(value)}`,
+    );
+  }
+  const { leaseTtlMs, waitMs, pollMs } = value as FleetSingleFlight;
+  return {
+    leaseTtlMs: Math.ceil(duration("singleFlight.leaseTtlMs", given(leaseTtlMs, defaults.leaseTtlMs))),
+    waitMs: duration("singleFlight.waitMs", given(waitMs, defaults.waitMs)),
+    pollMs: duration("singleFlight.pollMs", given(pollMs, defaults.pollMs)),
   };
 }

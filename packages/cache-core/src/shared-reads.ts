@@ -30,6 +30,19 @@ export class SharedReads {
     return reading;
   }
 
+  /**
+   * Stops sharing the read in flight for `key` (the entry changed meanwhile): callers from now on
+   * send a read of their own, whose reply is newer than the change.
+   */
+  drop(key: string): void {
+    this.#reads.delete(key);
+  }
+
+  /** {@link drop} for every key. */
+  clear(): void {
+    this.#reads.clear();
+  }
+
   #forget(key: string, settled: Promise<string | undefined>): void {
     if (this.#reads.get(key) === settled) this.#reads.delete(key);
   }

@@ -3,6 +3,7 @@ import { BYPASS_REASONS, type BypassReason } from "./events";
 /** Running counts for one tool label. Mutated on the hot path, so plain fields. */
 export class Counters {
   hits = 0;
+  l1Hits = 0;
   misses = 0;
   stale = 0;
   coalesced = 0;
@@ -19,13 +20,18 @@ export class Counters {
 
 /** Counts for one tool (or for all of them, in `total`). */
 export interface ToolStats {
-  /** Calls served from the store without calling `fn`. */
+  /** Calls served from the cache without calling `fn`, from either tier. */
   readonly hits: number;
+  /** Of `hits`, those served from the in-process first tier (`l1`) without a store round trip. */
+  readonly l1Hits: number;
   /** Calls that found no usable entry in the store. */
   readonly misses: number;
   /** Calls served an expired value from the grace window. */
   readonly stale: number;
-  /** Calls that shared a running `fn` call for the same key instead of starting their own. */
+  /**
+   * Calls that shared a running `fn` call for the same key instead of starting their own: in this
+   * process, or (with `singleFlight: "fleet"`) another process's.
+   */
   readonly coalesced: number;
   /** Store calls that failed or timed out. */
   readonly errors: number;
@@ -51,6 +57,7 @@ export function snapshotStats(
   for (const { name, counters } of labels) {
     tools[name] = toStats(counters);
     total.hits += counters.hits;
+    total.l1Hits += counters.l1Hits;
     total.misses += counters.misses;
     total.stale += counters.stale;
     total.coalesced += counters.coalesced;
@@ -65,6 +72,7 @@ function toStats(counters: Counters): ToolStats {
   const lookups = served + counters.misses;
   return {
     hits: counters.hits,
+    l1Hits: counters.l1Hits,
     misses: counters.misses,
     stale: counters.stale,
     coalesced: counters.coalesced,

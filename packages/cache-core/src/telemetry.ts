@@ -37,9 +37,17 @@ export class Telemetry {
     }
   }
 
+  /** A hit from the store. */
   hit(tool: Labelled, key: string): void {
     tool.counters.hits++;
-    if (this.#verbose()) this.#trace({ type: "hit", tool: tool.name, logId: this.#logIdOf(key) });
+    if (this.#verbose()) this.#trace({ type: "hit", tool: tool.name, logId: this.#logIdOf(key), tier: "l2" });
+  }
+
+  /** A hit from the in-process first tier. */
+  l1Hit(tool: Labelled, key: string): void {
+    tool.counters.hits++;
+    tool.counters.l1Hits++;
+    if (this.#verbose()) this.#trace({ type: "hit", tool: tool.name, logId: this.#logIdOf(key), tier: "l1" });
   }
 
   miss(tool: Labelled, key: string): void {
@@ -52,9 +60,11 @@ export class Telemetry {
     if (this.#verbose()) this.#trace({ type: "stale", tool: tool.name, logId: this.#logIdOf(key), reason });
   }
 
-  coalesced(tool: Labelled, key: string): void {
+  coalesced(tool: Labelled, key: string, scope: "process" | "fleet" = "process"): void {
     tool.counters.coalesced++;
-    if (this.#verbose()) this.#trace({ type: "coalesced", tool: tool.name, logId: this.#logIdOf(key) });
+    if (this.#verbose()) {
+      this.#trace({ type: "coalesced", tool: tool.name, logId: this.#logIdOf(key), scope });
+    }
   }
 
   bypass(tool: Labelled, reason: BypassReason, key?: string): void {

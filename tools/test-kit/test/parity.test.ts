@@ -1,4 +1,5 @@
 import { bumpGenerationScript, readGenerationScript } from "@mcp-persist/cache-core/generation-scripts";
+import { leaseScripts } from "@mcp-persist/cache-core/lease-scripts";
 import { sampleScripts } from "@mcp-persist/cache-core/testing";
 import { lockScripts } from "@mcp-persist/lock";
 import { mcpScripts } from "@mcp-persist/mcp";
@@ -106,6 +107,27 @@ describe("cache-core", () => {
           }),
         )
         .chain((call) => advance.map((advanceMs) => ({ ...call, advanceMs }) as ParityCall)),
+    ));
+});
+
+describe("cache-core fleet lease", () => {
+  const { acquire, renew, release } = leaseScripts;
+  cover(...Object.values(leaseScripts).map((script) => script.name));
+  const token = fc.constantFrom("t0", "t1", "t2");
+  const lease = fc.constantFrom(1, 50, 1000, 5000);
+  it("lease scripts: takers, renewals and releases by token on two entries, across their TTLs", () =>
+    property(
+      fc
+        .tuple(fc.constantFrom("{e0}:~lease", "{e1}:~lease"), token, lease, fc.integer({ min: 0, max: 2 }))
+        .chain(([key, t, ms, op]) => {
+          const calls: ParityCall[] = [
+            { script: acquire, keys: [key], args: [t, ms] },
+            { script: renew, keys: [key], args: [t, ms] },
+            { script: release, keys: [key], args: [t] },
+          ];
+          return advance.map((advanceMs) => ({ ...(calls[op] as ParityCall), advanceMs }));
+        }),
+      30,
     ));
 });
 
