@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleForNode, freshPrefix, useRedis } from "@mcp-persist/test-kit";
+import { freshPrefix, useBundle, useRedis } from "@mcp-persist/test-kit";
 import {
   Client as V2Client,
   StreamableHTTPClientTransport as V2HttpClient,
@@ -17,17 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 // client's `fetch`, which sends each request to the replica the test chooses.
 
 const redis = useRedis();
-let dir: string;
-let bundle: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mcp-fleet-"));
-  bundle = join(dir, "fleet-server.cjs");
-  await bundleForNode(new URL("./fixtures/fleet-server.ts", import.meta.url).pathname, bundle);
-}, 60_000);
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const bundle = useBundle(new URL("./fixtures/fleet-server.ts", import.meta.url));
 
 interface Replica {
   readonly url: string;
@@ -53,7 +43,7 @@ afterEach(async () => {
 });
 
 async function startReplica(line: string, client: string, keyPrefix: string, port = 0): Promise<Replica> {
-  const child = spawn(process.execPath, [bundle, line, redis().url, client, keyPrefix, String(port)], {
+  const child = spawn(process.execPath, [bundle(), line, redis().url, client, keyPrefix, String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.push(child);

@@ -5,24 +5,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { bundleForNode, useRedis } from "@mcp-persist/test-kit";
+import { useBundle, useRedis } from "@mcp-persist/test-kit";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 const WORKERS = 3;
 const CHECKS_EACH = 25;
 
 const redis = useRedis();
-let dir: string;
-let bundle: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "ratelimit-workers-"));
-  bundle = join(dir, "worker.cjs");
-  await bundleForNode(new URL("./fixtures/worker.ts", import.meta.url).pathname, bundle);
-}, 30_000);
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const bundle = useBundle(new URL("./fixtures/worker.ts", import.meta.url));
 
 /** The child's stdout, a line at a time (a line printed while nobody waits is kept, not lost). */
 function linesOf(child: ChildProcess): () => Promise<string> {
@@ -37,7 +27,7 @@ it("three processes (ioredis and node-redis) sharing one Redis admit exactly the
   const children = Array.from({ length: WORKERS }, (_, i) =>
     spawn(
       process.execPath,
-      [bundle, redis().url, prefix, i % 2 === 0 ? "ioredis" : "node-redis", String(CHECKS_EACH)],
+      [bundle(), redis().url, prefix, i % 2 === 0 ? "ioredis" : "node-redis", String(CHECKS_EACH)],
       {
         stdio: ["pipe", "pipe", "inherit"],
       },

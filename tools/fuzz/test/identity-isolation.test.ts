@@ -1,10 +1,10 @@
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleForNode, runNode, useRedis } from "@mcp-persist/test-kit";
+import { runNode, useBundle, useRedis } from "@mcp-persist/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reportInputs, tried1 } from "./support/runs";
+import { reportInputs, seedOfRun, tried1 } from "./support/runs";
 
 reportInputs("identity isolation");
 
@@ -17,7 +17,7 @@ reportInputs("identity isolation");
 const redis = useRedis();
 const WORKERS = 4;
 const CALLS_PER_WORKER = 2600; // per path: 10,400 cache calls and 10,400 MCP calls in all
-const seed = process.env.FUZZ_SEED === undefined ? randomInt(2 ** 31) : Number(process.env.FUZZ_SEED);
+const seed = seedOfRun();
 
 interface Counts {
   calls: number;
@@ -26,14 +26,7 @@ interface Counts {
   crossProcessHits: number;
 }
 
-let dir = "";
-let bundle = "";
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "fuzz-isolation-"));
-  bundle = join(dir, "isolation-worker.cjs");
-  await bundleForNode(new URL("./fixtures/isolation-worker.ts", import.meta.url).pathname, bundle);
-}, 60_000);
-afterAll(() => rm(dir, { recursive: true, force: true }));
+const bundle = useBundle(new URL("./fixtures/isolation-worker.ts", import.meta.url));
 
 describe("identity isolation across processes on one Redis", () => {
   it(`no caller is ever served another caller's result (seed ${seed}: FUZZ_SEED=${seed} replays it)`, async () => {
@@ -41,7 +34,7 @@ describe("identity isolation across processes on one Redis", () => {
     const workers = Array.from({ length: WORKERS }, (_, worker) =>
       runNode(
         [
-          bundle,
+          bundle(),
           JSON.stringify({
             url: redis().url,
             keyPrefix,

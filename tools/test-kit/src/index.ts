@@ -39,4 +39,5 @@ export { hashTagOf, keySlot } from "./support/hash-slot";
 export { type Ended, type NodeProcess, runNode } from "./support/node-process";
 export { startTcpProxy, type TcpProxy } from "./support/tcp-proxy";
 export { timeSettled, waitFor } from "./support/wait-for";
+export { useBundle } from "./use-bundle";
 export { useRedis } from "./use-redis";

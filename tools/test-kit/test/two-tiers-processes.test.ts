@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { CacheOptions, ToolCall } from "@mcp-persist/cache-core";
 import { redisCommand } from "@mcp-persist/test-redis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { bundleForNode, useRedis, waitFor } from "../src/index";
+import { useBundle, useRedis, waitFor } from "../src/index";
 
 // `createCache({ l1, singleFlight: "fleet" })` across real processes on one real Redis, half of
 // them on ioredis and half on node-redis (test/fixtures/cache-worker.ts). Each worker answers
@@ -22,14 +22,7 @@ import { bundleForNode, useRedis, waitFor } from "../src/index";
 const COHERENCE_BOUND_MS = 1000;
 
 const redis = useRedis();
-let dir = "";
-let bundle = "";
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "two-tiers-workers-"));
-  bundle = join(dir, "cache-worker.cjs");
-  await bundleForNode(new URL("./fixtures/cache-worker.ts", import.meta.url).pathname, bundle);
-}, 60_000);
-afterAll(() => rm(dir, { recursive: true, force: true }));
+const bundle = useBundle(new URL("./fixtures/cache-worker.ts", import.meta.url));
 
 type Reply = Record<string, unknown> & { id: number };
 
@@ -42,7 +35,9 @@ class Worker {
   stderr = "";
 
   constructor(args: object) {
-    this.child = spawn(process.execPath, [bundle, JSON.stringify(args)], { stdio: ["pipe", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [bundle(), JSON.stringify(args)], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     this.child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (this.stderr += chunk));
     this.ready = new Promise((resolve) => this.#pending.set(0, resolve));
     createInterface({ input: this.child.stdout as NonNullable<ChildProcess["stdout"]> }).on(

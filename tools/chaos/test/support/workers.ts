@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { bundleForNode, runNode } from "@mcp-persist/test-kit";
-import { afterAll, beforeAll, expect } from "vitest";
+import { runNode, useBundle } from "@mcp-persist/test-kit";
+import { expect } from "vitest";
 import type { WorkerPlan, WorkerReport } from "./workload";
 
 /**
@@ -11,17 +8,10 @@ import type { WorkerPlan, WorkerReport } from "./workload";
  * reports, once each has exited by itself with code 0.
  */
 export function useWorkers(): (count: number, plan: Omit<WorkerPlan, "worker">) => Promise<WorkerReport[]> {
-  let dir = "";
-  let bundle = "";
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "chaos-"));
-    bundle = join(dir, "mixed-worker.cjs");
-    await bundleForNode(new URL("../fixtures/mixed-worker.ts", import.meta.url).pathname, bundle);
-  }, 60_000);
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const bundle = useBundle(new URL("../fixtures/mixed-worker.ts", import.meta.url));
   return async (count, plan) => {
     const workers = Array.from({ length: count }, (_, worker) =>
-      runNode([bundle, JSON.stringify({ ...plan, worker })], {}, plan.durationMs + 60_000),
+      runNode([bundle(), JSON.stringify({ ...plan, worker })], {}, plan.durationMs + 60_000),
     );
     const ended = await Promise.all(workers.map((worker) => worker.ended));
     return ended.map((end) => {
