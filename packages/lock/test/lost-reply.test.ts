@@ -32,7 +32,11 @@ describe.each(Object.entries(clients))("a lost reply on %s", (_name, open) => {
     const net = await startTcpProxy(redis().port);
     const through = open(net.port, keyPrefix);
     const direct = open(redis().port, keyPrefix);
-    cleanups.push(() => net.close(), () => through.close(), () => direct.close());
+    cleanups.push(
+      () => net.close(),
+      () => through.close(),
+      () => direct.close(),
+    );
     await through.ping();
     return { through, direct, net };
   }
@@ -50,7 +54,9 @@ describe.each(Object.entries(clients))("a lost reply on %s", (_name, open) => {
   it("withLock: an acquire whose reply was lost is given back, not left until its TTL", async () => {
     const { through, direct, net } = await setup();
     let ran = false;
-    const error = await loseTheReply(net, () => withLock(through, "card", () => (ran = true), { ttlMs: TTL_MS }));
+    const error = await loseTheReply(net, () =>
+      withLock(through, "card", () => (ran = true), { ttlMs: TTL_MS }),
+    );
     expect(error).toBeInstanceOf(LockUnavailableError);
     expect(ran).toBe(false);
     await waitFor(
