@@ -2,7 +2,16 @@ import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
-export const WORKLOADS = ["hit-path", "tool-calls", "stampede", "ratelimit", "lock"] as const;
+export const WORKLOADS = [
+  "hit-path",
+  "two-tier",
+  "tool-calls",
+  "stampede",
+  "fleet-stampede",
+  "coherence",
+  "ratelimit",
+  "lock",
+] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 export const STORES = ["lru", "ioredis", "node-redis"] as const;
 export type StoreName = (typeof STORES)[number];
@@ -25,6 +34,10 @@ export interface BenchOptions {
   stores: readonly StoreName[];
   peers: boolean;
   stampedeCalls: number;
+  /** Worker processes of the fleet workloads (fleet-stampede, coherence). */
+  fleetProcesses: number;
+  /** Invalidations per line in the coherence workload. */
+  coherenceRounds: number;
   /** Relative error (95%) above which a result is flagged as noisy. */
   noisyRme: number;
   seed: number;
@@ -56,18 +69,21 @@ Options
   --local-concurrency <n>  calls in flight on in-process lines; they are CPU-bound, so more
                            in flight only adds queueing to their latency    (default 1)
   --payload <bytes>        size of each cached tool result as JSON           (default 1024)
-  --workloads <list>       comma-separated: ${WORKLOADS.join(", ")}
-                           (default: all)
+  --workloads <list>       comma-separated: ${WORKLOADS.slice(0, 4).join(", ")},
+                           ${WORKLOADS.slice(4).join(", ")} (default: all)
   --stores <list>          comma-separated: ${STORES.join(", ")} (default: all)
   --no-peers               skip cache-manager, BentoCache, rate-limiter-flexible, redlock,
                            redis-semaphore
-  --stampede-calls <n>     concurrent cold calls on one key in the stampede  (default 1000)
+  --stampede-calls <n>     concurrent cold calls on one key in the stampede, per process in
+                           the fleet stampede                                (default 1000)
+  --fleet-processes <n>    worker processes of fleet-stampede and coherence  (default 4)
+  --coherence-rounds <n>   invalidations per line in coherence               (default 100; --quick 10)
   --noisy <percent>        flag results whose relative error (95%) exceeds this (default 10)
   --seed <n>               seed of the Zipf call sequence                    (default 1)
   --redis-url <url>        use this Redis instead of REDIS_URL or a started server
   --out-dir <dir>          where the JSON and SVG go                         (default results/)
   --quick                  smoke run in seconds: --duration 100 --warmup 50 --repetitions 3
-                           --latency-duration 50
+                           --latency-duration 50 --coherence-rounds 10, one stampede round
                            (explicit options still win); figures are not worth quoting
   -h, --help               this text
 
@@ -98,6 +114,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
       stores: { type: "string" },
       peers: { type: "boolean", default: true },
       "stampede-calls": { type: "string" },
+      "fleet-processes": { type: "string" },
+      "coherence-rounds": { type: "string" },
       noisy: { type: "string" },
       seed: { type: "string" },
       "redis-url": { type: "string" },
@@ -123,6 +141,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     stores: list("stores", values.stores, STORES),
     peers: values.peers,
     stampedeCalls: integer("stampede-calls", values["stampede-calls"], 1000, 2),
+    fleetProcesses: integer("fleet-processes", values["fleet-processes"], 4, 2),
+    coherenceRounds: integer("coherence-rounds", values["coherence-rounds"], quick ? 10 : 100, 1),
     noisyRme: integer("noisy", values.noisy, 10, 1) / 100,
     seed: integer("seed", values.seed, 1, 0),
     redisUrl: values["redis-url"] ?? (env.REDIS_URL || undefined),

@@ -3,6 +3,7 @@ import { loadavg } from "node:os";
 import { Cleanup } from "./cleanup";
 import { type BenchOptions, HELP, parseOptions, UsageError } from "./cli-options";
 import { type BenchContext, callData } from "./context";
+import { runFleet } from "./fleet/run-fleet";
 import { describeMachine } from "./machine";
 import type { Unavailable } from "./plan";
 import { planGroups, plannedMs } from "./plan-groups";
@@ -42,10 +43,11 @@ async function main(): Promise<number> {
     const svg = await writeOutput(options.outDir, stamp, "svg", renderChart(report));
     process.stdout.write(`Wrote ${json}\n  and ${svg} (also latest.json, latest.svg)\n`);
     const failed = report.groups.flatMap((g) => g.subjects).some((s) => s.error !== undefined);
-    const wrong = (report.stampede ?? []).some(
+    const wrong = [...(report.stampede ?? []), ...(report.fleetStampede ?? [])].some(
       (s) => s.error !== undefined || s.rounds.some((r) => r.wrong > 0),
     );
-    return failed || wrong ? 1 : 0;
+    const brokenCoherence = (report.coherence ?? []).some((c) => c.error !== undefined);
+    return failed || wrong || brokenCoherence ? 1 : 0;
   } finally {
     progress.current?.done();
     await cleanup.run();
@@ -73,7 +75,7 @@ async function measureAll(
     runId,
     data: callData(options.payloadBytes),
     redis: redis && { url: redis.target.url, clients: redis.clients },
-    stores: await loadStores(options.stores, redis?.clients, unavailable),
+    stores: await loadStores(options.stores, redis?.clients, unavailable, (close) => cleanup.defer(close)),
     defer: (close) => cleanup.defer(close),
   };
   const groups = await planGroups(ctx, unavailable);
@@ -82,6 +84,7 @@ async function measureAll(
   const results: GroupResult[] = [];
   for (const group of groups) results.push(await runGroup(group, options, shown, redis?.clients.admin));
   const stampede = options.workloads.includes("stampede") ? await runStampede(ctx, shown) : undefined;
+  const fleet = await runFleet(ctx, unavailable, shown);
   shown.done();
   machine.loadAverage.end = loadavg()[0] ?? 0;
 
@@ -99,7 +102,8 @@ async function measureAll(
     unavailable,
     groups: results,
     stampede,
-    targets: evaluateTargets(results, stampede),
+    ...fleet,
+    targets: evaluateTargets(results, stampede, fleet),
   };
 }
 

@@ -4,12 +4,14 @@ import { hitPathGroups } from "./workloads/cache-hit-path";
 import { lockGroups } from "./workloads/lock";
 import { ratelimitGroups } from "./workloads/ratelimit";
 import { toolCallGroups } from "./workloads/tool-calls";
+import { twoTierGroups } from "./workloads/two-tier";
 
-/** The throughput groups of the workloads asked for, in the order they run (the stampede runs last). */
+/** The throughput groups of the workloads asked for, in the order they run (the stampedes and the coherence workload run after them). */
 export async function planGroups(ctx: BenchContext, unavailable: Unavailable[]): Promise<Group[]> {
   const { workloads } = ctx.options;
   const groups: Group[] = [];
   if (workloads.includes("hit-path")) groups.push(...hitPathGroups(ctx));
+  if (workloads.includes("two-tier")) groups.push(...(await twoTierGroups(ctx, unavailable)));
   if (workloads.includes("tool-calls")) groups.push(...toolCallGroups(ctx));
   if (workloads.includes("ratelimit")) groups.push(...(await ratelimitGroups(ctx, unavailable)));
   if (workloads.includes("lock")) groups.push(...(await lockGroups(ctx, unavailable)));

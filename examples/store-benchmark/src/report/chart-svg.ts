@@ -2,26 +2,14 @@ import type { Role } from "../plan";
 import type { GroupResult, SubjectResult } from "../run-group";
 import type { TargetResult } from "../targets";
 import type { StampedeResult } from "../workloads/stampede";
+import { BAR_MAX, BAR_X, COLOR, DETAIL_X, heading, LEFT, ROW, rowLabel, VALUE_X, wrap } from "./chart-parts";
+import { coherenceChart, fleetStampedeChart } from "./fleet-chart";
 import { formatMicros, formatPercent, formatRate, formatRatio } from "./format";
 import type { BenchReport } from "./json";
-import { element, escapeXml, line, rect, svgDocument, text } from "./svg";
+import { element, line, rect, svgDocument, text } from "./svg";
 import { shortName } from "./terminal";
 
 const WIDTH = 1180;
-const LEFT = 24;
-const BAR_X = 300;
-const BAR_MAX = 360;
-const VALUE_X = BAR_X + BAR_MAX + 16;
-/** Where the quieter figures after a line's main value start. */
-const DETAIL_X = VALUE_X + 80;
-const ROW = 26;
-
-const COLOR: Record<Role, string> = {
-  ours: "#2563eb",
-  baseline: "#9ca3af",
-  reference: "#f59e0b",
-  peer: "#8b5cf6",
-};
 const VERDICT = {
   met: { fill: "#16a34a", label: "met" },
   missed: { fill: "#dc2626", label: "missed" },
@@ -55,6 +43,8 @@ export function renderChart(report: BenchReport): string {
   for (const group of report.groups) y = groupChart(out, y + 34, group);
   if (report.stampede !== undefined)
     y = stampedeChart(out, y + 34, report.stampede, report.options.stampedeCalls);
+  if (report.fleetStampede !== undefined) y = fleetStampedeChart(out, y + 34, report.fleetStampede);
+  if (report.coherence !== undefined) y = coherenceChart(out, y + 34, report.coherence);
   if (report.unavailable.length > 0) {
     y += 34;
     out.push(text(LEFT, y, "Not measured", { class: "h" }));
@@ -109,13 +99,15 @@ function targets(out: string[], y: number, list: TargetResult[]): number {
   );
   const axisX = 720;
   const axisW = 300;
-  // One scale for every target, so the thresholds (0.85×, 1×, 1.5×, 2×) line up and compare.
-  const top = Math.max(3, Math.ceil(Math.max(0, ...list.map((t) => t.ratio?.max ?? 0))));
-  const at = (r: number): number => axisX + (Math.min(r, top) / top) * axisW;
+  // One scale for every target, so the thresholds (0.95×, 1.5×, 2×, 20×) line up and compare:
+  // linear while every ratio is small, logarithmic once a first-tier hit (tens of ×) is on it.
+  const highest = Math.max(0, ...list.map((t) => Math.max(t.ratio?.max ?? 0, t.threshold ?? 0)));
+  const { at, ticks } = highest <= 4 ? linearAxis(highest) : logAxis(highest);
+  const x = (r: number): number => axisX + at(r) * axisW;
   const ratioRows = list.filter((t) => t.ratio !== undefined).length;
-  for (let tick = 0; tick <= top; tick++) {
-    out.push(text(at(tick), y, `${tick}×`, { class: "small", "text-anchor": "middle" }));
-    out.push(line(at(tick), y + 6, at(tick), y + 6 + ratioRows * ROW, { stroke: "#f3f4f6" }));
+  for (const tick of ticks) {
+    out.push(text(x(tick), y, `${tick}×`, { class: "small", "text-anchor": "middle" }));
+    out.push(line(x(tick), y + 6, x(tick), y + 6 + ratioRows * ROW, { stroke: "#f3f4f6" }));
   }
   for (const t of list) {
     y += ROW;
@@ -136,13 +128,38 @@ function targets(out: string[], y: number, list: TargetResult[]): number {
       }),
     );
     out.push(
-      line(at(threshold), y - 12, at(threshold), y + 4, { stroke: "#374151", "stroke-dasharray": "3 2" }),
+      line(x(threshold), y - 12, x(threshold), y + 4, { stroke: "#374151", "stroke-dasharray": "3 2" }),
     );
-    out.push(line(at(t.ratio.min), y - 4, at(t.ratio.max), y - 4, { stroke: v.fill, "stroke-width": 2 }));
-    out.push(element("circle", { cx: at(t.ratio.median), cy: y - 4, r: 5, fill: v.fill }));
+    out.push(line(x(t.ratio.min), y - 4, x(t.ratio.max), y - 4, { stroke: v.fill, "stroke-width": 2 }));
+    out.push(element("circle", { cx: x(t.ratio.median), cy: y - 4, r: 5, fill: v.fill }));
     out.push(text(axisX + axisW + 12, y, formatRatio(t.ratio.median), { class: "num", "font-weight": 650 }));
   }
   return y;
+}
+
+/** Where a ratio sits on the targets' axis (0 to 1), and the ticks to draw. */
+interface Axis {
+  at(ratio: number): number;
+  ticks: number[];
+}
+
+function linearAxis(highest: number): Axis {
+  const top = Math.max(3, Math.ceil(highest));
+  return {
+    at: (r) => Math.min(r, top) / top,
+    ticks: Array.from({ length: top + 1 }, (_, i) => i),
+  };
+}
+
+function logAxis(highest: number): Axis {
+  const low = 0.25;
+  const steps = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+  const top = steps.find((s) => s >= highest) ?? highest;
+  const span = Math.log(top / low);
+  return {
+    at: (r) => Math.log(Math.min(Math.max(r, low), top) / low) / span,
+    ticks: steps.filter((s) => s <= top),
+  };
 }
 
 function groupChart(out: string[], y: number, group: GroupResult): number {
@@ -210,38 +227,4 @@ function stampedeChart(out: string[], y: number, lines: StampedeResult[], calls:
     out.push(text(DETAIL_X, y, `slowest round ${formatMicros(slowest * 1000)}`, { class: "small" }));
   }
   return y;
-}
-
-/** A line's label, and its failure where its bar would be; returns whether the bar should follow. */
-function rowLabel(out: string[], y: number, s: { label: string; role: Role; error?: string }): boolean {
-  out.push(
-    text(BAR_X - 10, y, s.label, { "text-anchor": "end", class: s.role === "ours" ? "ours" : undefined }),
-  );
-  if (s.error === undefined) return true;
-  out.push(text(BAR_X, y, `failed: ${s.error}`.slice(0, 110), { fill: "#dc2626" }));
-  return false;
-}
-
-/** A section heading with a quieter remark after it, flowing as one line. */
-function heading(y: number, title: string, remark: string): string {
-  const parts =
-    element("tspan", { class: "h" }, escapeXml(title)) +
-    element("tspan", { class: "small", dx: 10 }, escapeXml(remark));
-  return element("text", { x: LEFT, y }, parts);
-}
-
-/** Splits text at spaces into lines of at most `width` characters (SVG text does not wrap). */
-function wrap(content: string, width: number): string[] {
-  const lines: string[] = [];
-  let current = "";
-  for (const word of content.split(" ")) {
-    if (current !== "" && current.length + 1 + word.length > width) {
-      lines.push(current);
-      current = word;
-    } else {
-      current = current === "" ? word : `${current} ${word}`;
-    }
-  }
-  if (current !== "") lines.push(current);
-  return lines;
 }

@@ -1,6 +1,8 @@
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BenchOptions } from "../cli-options";
+import type { CoherenceResult } from "../fleet/coherence";
+import type { FleetStampedeResult } from "../fleet/stampede";
 import type { Machine } from "../machine";
 import type { Unavailable } from "../plan";
 import type { GroupResult } from "../run-group";
@@ -20,6 +22,10 @@ export interface BenchReport {
   unavailable: Unavailable[];
   groups: GroupResult[];
   stampede: StampedeResult[] | undefined;
+  /** Several worker processes on one Redis: one cold key, every process at once. */
+  fleetStampede?: FleetStampedeResult[];
+  /** Invalidation-to-last-stale-read windows across processes. */
+  coherence?: CoherenceResult[];
   targets: TargetResult[];
 }
 

@@ -6,7 +6,7 @@ import { hitPathSequence } from "../zipf";
 import { cacheGroups } from "./cache-groups";
 
 /** Zipf draws per pass; long enough that no line notices where a pass ends. */
-const SEQUENCE_LENGTH = 100_000;
+export const SEQUENCE_LENGTH = 100_000;
 
 /**
  * Every call a hit: each line first stores all argument sets, then reads them in Zipf order.

@@ -1,4 +1,4 @@
-import { createCache, type Store } from "@mcp-persist/cache-core";
+import { type CacheOptions, createCache, type Store } from "@mcp-persist/cache-core";
 import type { Redis } from "ioredis";
 import type { LRUCache } from "lru-cache";
 import { type Calls, countingUpstream } from "../calls";
@@ -13,13 +13,25 @@ export function oursLine(
   store: Store,
   storeName: StoreName,
   calls: Calls,
-  options: { namespace: string; ttlMs: number; baseline?: string },
+  options: {
+    namespace: string;
+    ttlMs: number;
+    baseline?: string;
+    /** Options beyond the defaults (`l1`, `singleFlight`), named in the label by the caller. */
+    cacheOptions?: Partial<CacheOptions>;
+    label?: string;
+  },
 ): Subject {
-  const cache = createCache({ store, namespace: options.namespace, defaultTtlMs: options.ttlMs });
+  const cache = createCache({
+    ...options.cacheOptions,
+    store,
+    namespace: options.namespace,
+    defaultTtlMs: options.ttlMs,
+  });
   const upstream = countingUpstream(calls);
   return {
     id,
-    label: `cache.wrap · store-${storeName}`,
+    label: options.label ?? `cache.wrap · store-${storeName}`,
     role: "ours",
     library: `@mcp-persist/cache-core + @mcp-persist/store-${storeName}`,
     store: storeName,

@@ -1,6 +1,7 @@
 import KeyvRedis from "@keyv/redis";
 import { BentoCache, bentostore } from "bentocache";
-import { redisDriver } from "bentocache/drivers/redis";
+import { memoryDriver } from "bentocache/drivers/memory";
+import { redisBusDriver, redisDriver } from "bentocache/drivers/redis";
 import { createCache } from "cache-manager";
 import { Redis } from "ioredis";
 import { Keyv } from "keyv";
@@ -8,6 +9,7 @@ import type { Calls } from "../calls";
 import { countingUpstream } from "../calls";
 import type { Subject } from "../plan";
 import { quiet } from "../redis-clients";
+import { LRU_MAX } from "../stores";
 
 /** A peer line, and how to release what it opened. */
 export interface PeerLine {
@@ -58,6 +60,45 @@ export function bentoLine(id: string, url: string, prefix: string, calls: Calls,
       label: "BentoCache getOrSet (L2 only)",
       role: "peer",
       library: "bentocache + redis driver (ioredis)",
+      onRedis: true,
+      op: (i) => bento.getOrSet({ key: calls.key(i), factory: () => upstream.fn(i), ttl: ttlMs }),
+      upstreamCalls: upstream.count,
+    },
+    close: () => bento.disconnect(),
+  };
+}
+
+/**
+ * BentoCache `getOrSet` as its multi-tier guide sets it up: a memory L1 (bounded like ours, at
+ * 10,000 entries; otherwise its defaults, which serialize entries, so a hit hands back a copy the
+ * caller may change, as ours does), the Redis driver as L2, and the Redis bus that keeps the L1s
+ * of several processes coherent. Own ioredis connection (the bus duplicates it twice: publisher
+ * and subscriber).
+ */
+export function bentoTieredLine(
+  id: string,
+  url: string,
+  prefix: string,
+  calls: Calls,
+  ttlMs: number,
+): PeerLine {
+  const connection = quiet(new Redis(url));
+  const bento = new BentoCache({
+    default: "tiered",
+    stores: {
+      tiered: bentostore({ prefix })
+        .useL1Layer(memoryDriver({ maxItems: LRU_MAX }))
+        .useL2Layer(redisDriver({ connection }))
+        .useBus(redisBusDriver({ connection })),
+    },
+  });
+  const upstream = countingUpstream(calls);
+  return {
+    subject: {
+      id,
+      label: "BentoCache getOrSet (L1 + L2 + bus)",
+      role: "peer",
+      library: "bentocache: memory L1 + redis L2 + redis bus (ioredis)",
       onRedis: true,
       op: (i) => bento.getOrSet({ key: calls.key(i), factory: () => upstream.fn(i), ttl: ttlMs }),
       upstreamCalls: upstream.count,

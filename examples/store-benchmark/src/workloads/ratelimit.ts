@@ -49,7 +49,7 @@ export async function ratelimitGroups(ctx: BenchContext, unavailable: Unavailabl
       windowMs: WINDOW_MS,
       algorithm: "sliding-window",
       prefix: `${prefix}-${name}`,
-      timeoutMs: STORE_TIMEOUT_MS,
+      storeTimeoutMs: STORE_TIMEOUT_MS,
     });
     return {
       id: `ratelimit/${name}/ours`,
