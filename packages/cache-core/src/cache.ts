@@ -49,6 +49,13 @@ export interface Cache {
   invalidateAll(): Promise<void>;
   /** Fills the cache at start-up: `wrap`s each entry, `concurrency` at a time. Never rejects. */
   warm(entries: Iterable<WarmEntry>, options?: { concurrency?: number }): Promise<WarmResult>;
+  /**
+   * Resolves once this cache hears the other processes on its store: with `l1` or fleet
+   * single-flight on a shared store, when its coherence channel first listens (a copy served
+   * before then may miss another process's invalidation for up to `l1.ttlMs`); at once otherwise.
+   * Never rejects: while the store is unreachable it waits (race it with a timeout at startup).
+   */
+  ready(): Promise<void>;
   /** Counts per tool and in total, with hit rates. */
   stats(): CacheStats;
   /** The store this cache uses. */
@@ -249,6 +256,10 @@ class ToolCache implements Cache {
 
   warm(entries: Iterable<WarmEntry>, options?: { concurrency?: number }): Promise<WarmResult> {
     return warmEntries(this, entries, options?.concurrency ?? 4, this.#telemetry);
+  }
+
+  ready(): Promise<void> {
+    return this.#tiers.coherence?.listened ?? Promise.resolve();
   }
 
   stats(): CacheStats {

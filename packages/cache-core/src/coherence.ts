@@ -38,11 +38,15 @@ export class Coherence {
   readonly #channel: string;
   readonly #handlers: CoherenceHandlers;
   readonly #subscription: BusSubscription | undefined;
+  /** Resolves the first time the channel listens: see {@link Coherence.listened}. */
+  readonly listened: Promise<void>;
 
   constructor(bus: StoreBus, namespace: string, handlers: CoherenceHandlers) {
     this.#bus = bus;
     this.#channel = coherenceChannel(namespace);
     this.#handlers = handlers;
+    let heard: () => void = () => {};
+    this.listened = new Promise<void>((resolve) => (heard = resolve));
     const prefix = `${this.id}|`;
     let subscription: BusSubscription | undefined;
     try {
@@ -61,7 +65,10 @@ export class Coherence {
             if (newline > 0) handlers.entry(key.slice(newline + 1), key.slice(0, newline));
           }
         },
-        listening: () => handlers.reset(),
+        listening: () => {
+          handlers.reset();
+          heard();
+        },
       });
     } catch (error) {
       handlers.failed("subscribe", error);

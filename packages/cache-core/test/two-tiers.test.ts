@@ -1,4 +1,10 @@
-import { type CacheEvent, type CacheOptions, createCache } from "@mcp-persist/cache-core";
+import {
+  type BusListener,
+  type CacheEvent,
+  type CacheOptions,
+  createCache,
+  type Store,
+} from "@mcp-persist/cache-core";
 import { createManualClock, memoryStore } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
 import { sharedView } from "./shared-view";
@@ -33,6 +39,35 @@ async function fleet(count: number, options: Partial<CacheOptions> = {}) {
 }
 
 const call = (id: number, caller?: string) => ({ tool: "search", args: { id }, caller });
+
+describe("cache.ready()", () => {
+  it("resolves once the coherence channel listens, and at once for a cache without one", async () => {
+    const shared = memoryStore();
+    await createCache({ store: shared, defaultTtlMs: 1000 }).ready(); // in process: no channel
+    // A bus whose subscription listens when the test says so (a Redis still connecting).
+    const listeners: BusListener[] = [];
+    const view = sharedView(shared);
+    const store: Store = {
+      ...view.store,
+      bus: {
+        publish: () => Promise.resolve(),
+        subscribe: (_channel, listener) => {
+          listeners.push(listener);
+          return { listening: false, unsubscribe: () => Promise.resolve() };
+        },
+      },
+    };
+    const cache = createCache({ store, defaultTtlMs: 1000, l1: true });
+    let ready = false;
+    void cache.ready().then(() => (ready = true));
+    await settle();
+    expect(ready).toBe(false);
+    expect(listeners).toHaveLength(1);
+    listeners[0]?.listening?.();
+    await settle();
+    expect(ready).toBe(true);
+  });
+});
 
 describe("two tiers, one process", () => {
   it("serves a repeated call from the first tier, without a store read, counted per tier", async () => {
