@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createCache, type Store } from "@mcp-persist/cache-core";
+import { type CacheOptions, createCache, type Store } from "@mcp-persist/cache-core";
 import type { Caller } from "@mcp-persist/keys";
 
 export interface SearchArgs {
@@ -9,10 +9,15 @@ export interface SearchArgs {
 
 /**
  * The guides' MCP server in miniature: a `search_docs` tool whose handler is wrapped in the cache.
- * It takes the store as its one parameter: moving from store-lru to Redis changes that line only.
+ * It takes the store as its one parameter: moving from store-lru to Redis changes that line only
+ * (and `tiers`, `{ l1: true, singleFlight: "fleet" }`, turns on the two tiers on a shared store).
  */
-export function searchDocsApp(store: Store, namespace = `app-${randomUUID()}`) {
-  const cache = createCache({ store, defaultTtlMs: 60_000, namespace });
+export function searchDocsApp(
+  store: Store,
+  namespace = `app-${randomUUID()}`,
+  tiers: Pick<CacheOptions, "l1" | "singleFlight"> = {},
+) {
+  const cache = createCache({ store, defaultTtlMs: 60_000, namespace, ...tiers });
   let upstreamCalls = 0;
   const searchDocsApi = async (args: SearchArgs, caller: string) => {
     upstreamCalls++;
