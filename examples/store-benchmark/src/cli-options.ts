@@ -11,6 +11,7 @@ export const WORKLOADS = [
   "coherence",
   "ratelimit",
   "lock",
+  "event-store",
 ] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 export const STORES = ["lru", "ioredis", "node-redis"] as const;
@@ -50,10 +51,11 @@ const DEFAULT_OUT_DIR = fileURLToPath(new URL("../results", import.meta.url));
 
 export const HELP = `pnpm bench [options]     (in this package: pnpm --filter @mcp-persist/example-store-benchmark bench)
 
-Measures mcp-persist's cache (and rate limiter and lock, where they have landed) on store-lru,
-store-ioredis and store-node-redis, next to raw client baselines, the guides' hand-written cache
-and the libraries a user would pick instead, all in one run. Every result that matters is a
-ratio to another line measured in the same run, repetition by repetition.
+Measures mcp-persist's cache (and rate limiter, lock and MCP event store, where they have
+landed) on store-lru, store-ioredis and store-node-redis, next to raw client baselines, the
+guides' hand-written cache and the libraries a user would pick instead, all in one run. Every
+comparison is a ratio to another line measured in the same run, repetition by repetition; the
+event store, which has no peer, is reported as figures (events/s, Redis bytes per 1,000 events).
 
 Redis: REDIS_URL (or --redis-url) if set; else a redis-server on PATH is started on a free
 loopback port and stopped afterwards; else only the in-process store runs, and the output says so.
@@ -70,7 +72,8 @@ Options
                            in flight only adds queueing to their latency    (default 1)
   --payload <bytes>        size of each cached tool result as JSON           (default 1024)
   --workloads <list>       comma-separated: ${WORKLOADS.slice(0, 4).join(", ")},
-                           ${WORKLOADS.slice(4).join(", ")} (default: all)
+                           ${WORKLOADS.slice(4, 8).join(", ")},
+                           ${WORKLOADS.slice(8).join(", ")} (default: all)
   --stores <list>          comma-separated: ${STORES.join(", ")} (default: all)
   --no-peers               skip cache-manager, BentoCache, rate-limiter-flexible, redlock,
                            redis-semaphore

@@ -15,6 +15,7 @@ import { renderTerminal } from "./report/terminal";
 import { type GroupResult, runGroup } from "./run-group";
 import { loadStores } from "./stores";
 import { evaluateTargets } from "./targets";
+import { runEventStore } from "./workloads/event-store";
 import { runStampede } from "./workloads/stampede";
 
 /** Exit codes: 0 all ran (missed targets are findings), 1 a line failed or answered wrong, 2 bad options. */
@@ -47,7 +48,9 @@ async function main(): Promise<number> {
       (s) => s.error !== undefined || s.rounds.some((r) => r.wrong > 0),
     );
     const brokenCoherence = (report.coherence ?? []).some((c) => c.error !== undefined);
-    return failed || wrong || brokenCoherence ? 1 : 0;
+    const { writes = [], replays = [], memory = [] } = report.eventStore ?? {};
+    const brokenEvents = [...writes, ...replays, ...memory].some((l) => l.error !== undefined);
+    return failed || wrong || brokenCoherence || brokenEvents ? 1 : 0;
   } finally {
     progress.current?.done();
     await cleanup.run();
@@ -84,6 +87,9 @@ async function measureAll(
   const results: GroupResult[] = [];
   for (const group of groups) results.push(await runGroup(group, options, shown, redis?.clients.admin));
   const stampede = options.workloads.includes("stampede") ? await runStampede(ctx, shown) : undefined;
+  const eventStore = options.workloads.includes("event-store")
+    ? await runEventStore(ctx, unavailable, shown)
+    : undefined;
   const fleet = await runFleet(ctx, unavailable, shown);
   shown.done();
   machine.loadAverage.end = loadavg()[0] ?? 0;
@@ -103,6 +109,7 @@ async function measureAll(
     groups: results,
     stampede,
     ...fleet,
+    ...(eventStore === undefined ? {} : { eventStore }),
     targets: evaluateTargets(results, stampede, fleet),
   };
 }

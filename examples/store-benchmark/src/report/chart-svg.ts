@@ -3,6 +3,7 @@ import type { GroupResult, SubjectResult } from "../run-group";
 import type { TargetResult } from "../targets";
 import type { StampedeResult } from "../workloads/stampede";
 import { BAR_MAX, BAR_X, COLOR, DETAIL_X, heading, LEFT, ROW, rowLabel, VALUE_X, wrap } from "./chart-parts";
+import { eventStoreChart } from "./event-store-chart";
 import { coherenceChart, fleetStampedeChart } from "./fleet-chart";
 import { formatMicros, formatPercent, formatRate, formatRatio } from "./format";
 import type { BenchReport } from "./json";
@@ -45,6 +46,7 @@ export function renderChart(report: BenchReport): string {
     y = stampedeChart(out, y + 34, report.stampede, report.options.stampedeCalls);
   if (report.fleetStampede !== undefined) y = fleetStampedeChart(out, y + 34, report.fleetStampede);
   if (report.coherence !== undefined) y = coherenceChart(out, y + 34, report.coherence);
+  if (report.eventStore !== undefined) y = eventStoreChart(out, y + 34, report.eventStore);
   if (report.unavailable.length > 0) {
     y += 34;
     out.push(text(LEFT, y, "Not measured", { class: "h" }));

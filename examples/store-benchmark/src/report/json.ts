@@ -7,6 +7,7 @@ import type { Machine } from "../machine";
 import type { Unavailable } from "../plan";
 import type { GroupResult } from "../run-group";
 import type { TargetResult } from "../targets";
+import type { EventStoreResult } from "../workloads/event-store";
 import type { StampedeResult } from "../workloads/stampede";
 
 /** Everything one run measured: what the JSON file holds and the table and chart are drawn from. */
@@ -26,6 +27,8 @@ export interface BenchReport {
   fleetStampede?: FleetStampedeResult[];
   /** Invalidation-to-last-stale-read windows across processes. */
   coherence?: CoherenceResult[];
+  /** The MCP event store: storeEvent and replay throughput, Redis memory per 1,000 events. */
+  eventStore?: EventStoreResult;
   targets: TargetResult[];
 }
 

@@ -1,6 +1,7 @@
 import type { GroupResult, SubjectResult } from "../run-group";
 import type { TargetResult } from "../targets";
 import type { StampedeResult } from "../workloads/stampede";
+import { eventStoreTables } from "./event-store-tables";
 import { coherenceTable, fleetStampedeTable } from "./fleet-tables";
 import { formatMicros, formatPercent, formatRate, formatRatio, ROLE_TAG } from "./format";
 import type { BenchReport } from "./json";
@@ -14,6 +15,9 @@ export function renderTerminal(report: BenchReport): string {
     ...(report.stampede === undefined ? [] : [stampedeTable(report.stampede, report)]),
     ...(report.fleetStampede === undefined ? [] : [fleetStampedeTable(report.fleetStampede)]),
     ...(report.coherence === undefined ? [] : [coherenceTable(report.coherence)]),
+    ...(report.eventStore === undefined
+      ? []
+      : [eventStoreTables(report.eventStore, report.options.noisyRme)]),
     ...(report.unavailable.length === 0
       ? []
       : [`Not measured\n${report.unavailable.map((u) => `  ${u.what}: ${u.reason}`).join("\n")}`]),
