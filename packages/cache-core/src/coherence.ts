@@ -25,6 +25,11 @@ export function coherenceChannel(namespace: string): string {
   return `mcp-persist:${namespace}:cache`;
 }
 
+/** Ends the subscription of a {@link Coherence} that was garbage-collected (its cache was). */
+const unsubscribeWhenCollected = new FinalizationRegistry<BusSubscription>((subscription) => {
+  subscription.unsubscribe().catch(() => {});
+});
+
 /**
  * The cache's messages to the other processes on its store: `<sender>|<kind>|<key>`, and for an
  * entry written `<sender>|w|<envelope head>\n<key>` (a head never holds a newline). The sender
@@ -38,6 +43,8 @@ export class Coherence {
   readonly #channel: string;
   readonly #handlers: CoherenceHandlers;
   readonly #subscription: BusSubscription | undefined;
+  /** Resolves {@link listened}. */
+  readonly #heard: () => void;
   /** Resolves the first time the channel listens: see {@link Coherence.listened}. */
   readonly listened: Promise<void>;
 
@@ -47,33 +54,49 @@ export class Coherence {
     this.#handlers = handlers;
     let heard: () => void = () => {};
     this.listened = new Promise<void>((resolve) => (heard = resolve));
+    this.#heard = heard;
     const prefix = `${this.id}|`;
+    // The bus holds its listeners for as long as the store is open; a cache nobody holds any more
+    // must not live on through it (a cache per request would keep every one, first tier and all).
+    // So the listener reaches this instance weakly, and the subscription ends once it is gone.
+    const self = new WeakRef<Coherence>(this);
     let subscription: BusSubscription | undefined;
     try {
       subscription = bus.subscribe(this.#channel, {
         message: (message) => {
           if (message.startsWith(prefix)) return; // our own
-          const bar = message.indexOf("|");
-          if (bar < 0) return;
-          const kind = message.charAt(bar + 1);
-          const key = message.slice(bar + 3);
-          if (message.charAt(bar + 2) !== "|" || key.length === 0) return;
-          if (kind === "k") handlers.entry(key, undefined);
-          else if (kind === "g") handlers.generation(key);
-          else if (kind === "w") {
-            const newline = key.indexOf("\n");
-            if (newline > 0) handlers.entry(key.slice(newline + 1), key.slice(0, newline));
-          }
+          const coherence = self.deref();
+          if (coherence === undefined) void subscription?.unsubscribe();
+          else coherence.#receive(message);
         },
         listening: () => {
-          handlers.reset();
-          heard();
+          const coherence = self.deref();
+          if (coherence === undefined) return void subscription?.unsubscribe();
+          coherence.#handlers.reset();
+          coherence.#heard();
         },
       });
+      unsubscribeWhenCollected.register(this, subscription);
     } catch (error) {
       handlers.failed("subscribe", error);
     }
     this.#subscription = subscription;
+  }
+
+  /** Another cache's message: `<sender>|<kind>|<key>`. */
+  #receive(message: string): void {
+    const handlers = this.#handlers;
+    const bar = message.indexOf("|");
+    if (bar < 0) return;
+    const kind = message.charAt(bar + 1);
+    const key = message.slice(bar + 3);
+    if (message.charAt(bar + 2) !== "|" || key.length === 0) return;
+    if (kind === "k") handlers.entry(key, undefined);
+    else if (kind === "g") handlers.generation(key);
+    else if (kind === "w") {
+      const newline = key.indexOf("\n");
+      if (newline > 0) handlers.entry(key.slice(newline + 1), key.slice(0, newline));
+    }
   }
 
   /** Whether other processes' messages reach this cache right now. */

@@ -14,6 +14,13 @@ interface Copy {
 interface Drop {
   readonly epoch: number;
   readonly keep: string | undefined;
+  /**
+   * The epoch of the key's latest earlier drop that did not name `keep` (0: none remembered):
+   * what a read from before it brings is refused, even `keep`'s head. A delete followed by a
+   * rewrite in the same millisecond names the deleted write's head again; two processes' writes
+   * may be named out of order.
+   */
+  readonly strictBefore: number;
 }
 
 /**
@@ -83,7 +90,9 @@ export class L1Tier {
     if (ticket < this.#clearedAt) return;
     const dropped = this.#drops.get(key);
     if (dropped !== undefined && ticket < dropped.epoch) {
-      if (dropped.keep === undefined || !hasHead(envelope, dropped.keep)) return;
+      if (dropped.keep === undefined || ticket < dropped.strictBefore || !hasHead(envelope, dropped.keep)) {
+        return;
+      }
     }
     const until = Math.min(now + this.#ttlMs, freshUntil);
     if (!(until > now)) return;
@@ -101,11 +110,13 @@ export class L1Tier {
     const forgotten = copy !== undefined && (keep === undefined || !hasHead(copy.envelope, keep));
     if (forgotten) this.#copies.delete(key);
     this.#epoch++;
-    if (this.#drops.size >= MAX_DROPS && !this.#drops.has(key)) {
+    const last = this.#drops.get(key);
+    if (this.#drops.size >= MAX_DROPS && last === undefined) {
       this.#drops.clear();
       this.#clearedAt = this.#epoch;
     }
-    this.#drops.set(key, { epoch: this.#epoch, keep });
+    const strictBefore = last === undefined ? 0 : last.keep === keep ? last.strictBefore : last.epoch;
+    this.#drops.set(key, { epoch: this.#epoch, keep, strictBefore });
     return forgotten;
   }
 
