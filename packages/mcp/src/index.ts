@@ -1,6 +1,7 @@
 // What an application calls: one declaration per tool (cache, rate limit, lock or once) for the
 // MCP SDK v1 and v2, the caller identity, the refusal results and the metrics; for streamable
-// HTTP fleets, the resumable streams' event store and the per-session state.
+// HTTP fleets, the resumable streams' event store, the per-session state and the sessions served
+// by any replica.
 export { isErrorResult } from "@mcp-persist/cache-core";
 export { type CallerOptions, type CallerResolver, mcpCaller } from "./caller";
 export { createToolPolicies, type ToolPolicies } from "./create-tool-policies";
@@ -44,6 +45,12 @@ export {
   type SessionStateOptions,
   type SessionStates,
 } from "./session-state";
+export {
+  createSessionTransports,
+  type SessionTransport,
+  type SessionTransports,
+  type SessionTransportsOptions,
+} from "./session-transports";
 export type {
   KeyFrom,
   ResourceCachePolicy,

@@ -8,6 +8,7 @@ import {
   busyResult,
   createEventStore,
   createSessionState,
+  createSessionTransports,
   createToolPolicies,
   rateLimitedResult as limitedToolResult,
   type ToolResult,
@@ -206,4 +207,26 @@ export function resumableTransports(): unknown[] {
       },
     }),
   ];
+}
+
+// Sessions any replica serves: `open` returns the SDK's web-standard transport, connected; the
+// handler's options are the transport's own (`authInfo`).
+export function sessionsOnAnyReplica(): (request: Request) => Promise<Response> {
+  const transports = createSessionTransports({
+    sessions: createSessionState(store),
+    open: async (sessionId) => {
+      const transport = new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => sessionId,
+        eventStore: createEventStore(store),
+      });
+      await new McpServer({ name: "type-test", version: "1.0.0" }).connect(transport);
+      return transport;
+    },
+  });
+  createSessionTransports({
+    sessions: createSessionState(store),
+    // @ts-expect-error open returns a transport, not the server
+    open: async () => new McpServer({ name: "type-test", version: "1.0.0" }),
+  });
+  return (request) => transports.handle(request, { authInfo: { token: "t", clientId: "c", scopes: [] } });
 }

@@ -9,6 +9,7 @@ import {
   createEventStore,
   createServerEventBus,
   createSessionState,
+  createSessionTransports,
   createToolPolicies,
   rateLimitedResult as limitedToolResult,
   type ToolResult,
@@ -220,4 +221,26 @@ export function fleetHandler(): ServerEventBus {
   handler.notify.resourceUpdated("docs://readme");
   const bus: ServerEventBus = createServerEventBus(store);
   return bus;
+}
+
+// Sessions any replica serves: `open` returns the SDK's web-standard transport, connected; the
+// handler's options are the transport's own (`authInfo`).
+export function sessionsOnAnyReplica(): (request: Request) => Promise<Response> {
+  const transports = createSessionTransports({
+    sessions: createSessionState(store),
+    open: async (sessionId) => {
+      const transport = new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => sessionId,
+        eventStore: createEventStore(store),
+      });
+      await new McpServer({ name: "type-test", version: "1.0.0" }).connect(transport);
+      return transport;
+    },
+  });
+  createSessionTransports({
+    sessions: createSessionState(store),
+    // @ts-expect-error open returns a transport, not the server
+    open: async () => new McpServer({ name: "type-test", version: "1.0.0" }),
+  });
+  return (request) => transports.handle(request, { authInfo: { token: "t", clientId: "c", scopes: [] } });
 }
