@@ -33,22 +33,33 @@ function tell(listener: BusListener, method: "listening" | "interrupted"): void 
   }
 }
 
-/** @throws {InvalidOptionError} unless `channel` is a non-empty string. */
+/**
+ * Whether a string is well-formed Unicode (no lone surrogate): Redis carries UTF-8, where a lone
+ * surrogate arrives as U+FFFD, so a channel would not match and a message would change on the way.
+ * (`String.prototype.isWellFormed` is in Node 20, not yet in the ES2023 lib this compiles against.)
+ */
+const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * Every store refuses the same channels, so an application moving from the in-process store to
+ * Redis meets the refusal at once, not as messages silently lost.
+ * @throws {InvalidOptionError} unless `channel` is a non-empty, well-formed string.
+ */
 export function assertChannel(pkg: string, operation: string, channel: unknown): asserts channel is string {
-  if (typeof channel !== "string" || channel === "") {
+  if (typeof channel !== "string" || channel === "" || !wellFormed(channel)) {
     throw new InvalidOptionError(
       pkg,
-      `${operation}() takes a non-empty channel name, got ${describeValue(channel)}`,
+      `${operation}() takes a non-empty channel name of well-formed Unicode (no lone surrogate), got ${describeValue(channel)}`,
     );
   }
 }
 
-/** @throws {InvalidOptionError} unless `message` is a string (encode it first). */
+/** @throws {InvalidOptionError} unless `message` is a well-formed string (encode it first). */
 export function assertMessage(pkg: string, message: unknown): asserts message is string {
-  if (typeof message !== "string") {
+  if (typeof message !== "string" || !wellFormed(message)) {
     throw new InvalidOptionError(
       pkg,
-      `publish() takes a string message (encode it first), got ${describeValue(message)}`,
+      `publish() takes a string message of well-formed Unicode (encode it first: JSON.stringify escapes lone surrogates), got ${describeValue(message)}`,
     );
   }
 }

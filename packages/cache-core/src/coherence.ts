@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { keySegment } from "@mcp-persist/keys";
 import type { BusSubscription, StoreBus } from "./bus";
 
 /** What the other processes' messages mean to this cache. */
@@ -20,9 +21,13 @@ export interface CoherenceHandlers {
 /** Message kinds: `k` an entry key, `w` an entry written, `g` a generation key. */
 type Kind = "k" | "w" | "g";
 
-/** The coherence channel of a cache namespace (not prefixed by a client keyPrefix: see StoreBus). */
+/**
+ * The coherence channel of a cache namespace (not prefixed by a client keyPrefix: see StoreBus).
+ * The namespace is escaped as in keys, so any namespace (a lone surrogate included) names a
+ * channel Redis carries intact, and no namespace can forge another's channel.
+ */
 export function coherenceChannel(namespace: string): string {
-  return `mcp-persist:${namespace}:cache`;
+  return `mcp-persist:${keySegment(namespace)}:cache`;
 }
 
 /** Ends the subscription of a {@link Coherence} that was garbage-collected (its cache was). */

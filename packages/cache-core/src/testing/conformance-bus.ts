@@ -108,6 +108,26 @@ export function busTests(suite: Suite): void {
       assert.deepEqual(b.recorder.messages, ["for b"]);
     }));
 
+  test("bus: refuses a lone surrogate in a channel or a message (Redis would turn it into U+FFFD), as ERR_INVALID_OPTION", () =>
+    withStore(suite, async (store, key) => {
+      const bus = busOf(store);
+      const recorder = new BusRecorder();
+      assert.throws(
+        () => bus.subscribe(`${key("c")}\ud800`, recorder),
+        (error: unknown) => (error as { code?: unknown }).code === "ERR_INVALID_OPTION",
+      );
+      await rejectsWithCode(
+        bus.publish(`${key("c")}\ud800`, "m"),
+        "ERR_INVALID_OPTION",
+        "a lone-surrogate channel",
+      );
+      await rejectsWithCode(
+        bus.publish(key("c"), "cut \udc00 emoji"),
+        "ERR_INVALID_OPTION",
+        "a lone-surrogate message",
+      );
+    }));
+
   if (suite.capabilities.shared) {
     test("bus: two stores on one server hear each other's messages and their own, each publisher's in order", () =>
       withStore(suite, async (first, key) => {

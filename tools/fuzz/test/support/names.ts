@@ -1,4 +1,4 @@
-import { anyString, hostileValue, objectFrom } from "@mcp-persist/test-kit/arbitraries";
+import { anyString, cycleArbitrary, hostileValue, objectFrom } from "@mcp-persist/test-kit/arbitraries";
 import fc from "fast-check";
 
 /**
@@ -144,3 +144,66 @@ export const deepValue: fc.Arbitrary<unknown> = fc
     }
     return value;
   });
+
+/** What a {@link throwingProxy}'s traps throw: the caller's own error, which may come back as is. */
+export class TrapError extends Error {}
+
+/** Whether `error` is what a {@link throwingProxy} threw (allowed: the caller's own error). */
+export const fromTrap = (error: unknown): boolean => error instanceof TrapError;
+
+const trap = () => {
+  throw new TrapError("a hostile Proxy's trap");
+};
+
+/**
+ * An object or a function every trap of which throws (get, has, ownKeys, getPrototypeOf, apply…):
+ * whatever reads it meets the caller's own error, and must not turn it into a TypeError of its own.
+ */
+export const throwingProxy: fc.Arbitrary<unknown> = fc.constantFrom("object", "function").map((kind) => {
+  const target = kind === "function" ? () => {} : {};
+  const traps = ["ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf", "apply", "set"];
+  // fast-check itself asks every value for its clone and print methods: those two are answered.
+  const own = (key: PropertyKey) =>
+    key === fc.cloneMethod || key === fc.toStringMethod || key === fc.asyncToStringMethod;
+  return new Proxy(target, {
+    ...Object.fromEntries(traps.map((name) => [name, trap])),
+    has: (_, key) => (own(key) ? key === fc.toStringMethod : trap()),
+    get: (_, key) =>
+      key === fc.toStringMethod ? () => `throwingProxy(${kind})` : own(key) ? undefined : trap(),
+  });
+});
+
+/** Anything at all, now and then a {@link throwingProxy}. */
+export const hostileOrTrap: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 6, arbitrary: hostileValue },
+  { weight: 1, arbitrary: throwingProxy },
+);
+
+/** Whether `text` holds no lone surrogate (`String.prototype.isWellFormed`, Node 20; not in the ES2023 typings). */
+export function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/**
+ * Anything a serialiser may be handed, but shared-reference DAGs: JSON and the codec write a DAG
+ * out in full (fanout^levels nodes: 4^12 levels is 128 M characters, 1.7 s), with no bound on
+ * the work, so one would stall a run. Odd values, cycles, wrong types and throwing Proxies stay.
+ */
+export const junkValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.anything({
+    maxDepth: 3,
+    maxKeys: 4,
+    withBigInt: true,
+    withBoxedValues: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withSparseArray: true,
+    withTypedArray: true,
+    stringUnit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+  }),
+  fc.constantFrom<unknown>(Symbol("s"), () => 1, class Point {}, Promise.resolve(1), new WeakMap(), 10n),
+  cycleArbitrary,
+  throwingProxy,
+);
