@@ -7,6 +7,9 @@ import { describe, expect, it } from "vitest";
 
 type Registered = { name: string; fn: () => Promise<void> };
 
+const wellFormed = (text: string) => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+const refused = () => Object.assign(new Error("lone surrogate"), { code: "ERR_INVALID_OPTION" });
+
 /** The names of the bus tests that fail on stores from `makeStore`. */
 async function busFailures(makeStore: () => Store, options: ConformanceOptions = {}): Promise<string[]> {
   const registered: Registered[] = [];
@@ -30,6 +33,8 @@ interface Flaws {
   deaf?: boolean;
   /** One throwing listener stops delivery to the rest. */
   fragile?: boolean;
+  /** Takes lone surrogates (which Redis would turn into U+FFFD). */
+  lossy?: boolean;
   /** Keeps publishing after close(). */
   undying?: boolean;
   /** Delivers each publisher's messages in reverse pairs (a race on a pool of connections). */
@@ -61,6 +66,7 @@ function withBus(flaws: Flaws): () => Store {
     const bus: StoreBus = {
       async publish(channel, message) {
         if (closed && !flaws.undying) throw Object.assign(new Error("closed"), { code: "ERR_STORE_CLOSED" });
+        if (!flaws.lossy && (!wellFormed(channel) || !wellFormed(message))) throw refused();
         const send = () => deliver(channel, message);
         if (flaws.synchronous) return send();
         if (flaws.reordering) {
@@ -79,6 +85,7 @@ function withBus(flaws: Flaws): () => Store {
       },
       subscribe(channel, listener) {
         if (closed && !flaws.undying) throw Object.assign(new Error("closed"), { code: "ERR_STORE_CLOSED" });
+        if (!flaws.lossy && !wellFormed(channel)) throw refused();
         const set = subscribers.get(channel) ?? new Set();
         subscribers.set(channel, set);
         set.add(listener);
@@ -146,9 +153,15 @@ describe("the conformance kit's bus section", () => {
     );
   });
 
+  it("fails a bus that takes lone surrogates", async () => {
+    expect(await busFailures(withBus({ lossy: true }))).toEqual([
+      "refuses a lone surrogate in a channel or a message (Redis would turn it into U+FFFD), as ERR_INVALID_OPTION",
+    ]);
+  });
+
   it("fails a store without a bus, unless told `bus: false`, and then fails one that has a bus", async () => {
     const busless = () => ({ ...memoryStore(), bus: undefined });
-    expect(await busFailures(busless)).toHaveLength(5);
+    expect(await busFailures(busless)).toHaveLength(6);
     expect(await busFailures(busless, { bus: false })).toEqual([]);
     expect(await busFailures(() => memoryStore(), { bus: false })).toEqual([
       "a store tested without a bus has none",
