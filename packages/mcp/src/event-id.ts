@@ -33,8 +33,35 @@ export function sdkStreamId(name: string): string {
   return name.endsWith(STANDALONE_SUFFIX) ? STANDALONE_STREAM : name;
 }
 
+// A lone surrogate (a name cut mid-emoji) has no UTF-8 form, so encodeURIComponent throws a
+// URIError on it: it is written `%uD83D` instead, which encodeURIComponent never writes (`%` itself
+// is `%25`), so distinct names keep distinct ids.
+const LONE_SURROGATE = /([\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF])/;
+const ENCODED_SURROGATE = /%u(D[89A-F][0-9A-F]{2})/;
+
+function encodeName(name: string): string {
+  if (!LONE_SURROGATE.test(name)) return encodeURIComponent(name);
+  // split with a capture group: odd indices are the lone surrogates.
+  return name
+    .split(LONE_SURROGATE)
+    .map((part, index) =>
+      index % 2 === 0 ? encodeURIComponent(part) : `%u${part.charCodeAt(0).toString(16).toUpperCase()}`,
+    )
+    .join("");
+}
+
+/** @throws {URIError} for text that is not an encoded name (caught by parseEventId). */
+function decodeName(encoded: string): string {
+  return encoded
+    .split(ENCODED_SURROGATE)
+    .map((part, index) =>
+      index % 2 === 0 ? decodeURIComponent(part) : String.fromCharCode(Number.parseInt(part, 16)),
+    )
+    .join("");
+}
+
 export function formatEventId(name: string, epoch: string, seq: number): string {
-  return `${encodeURIComponent(name)}.${epoch}.${seq}`;
+  return `${encodeName(name)}.${epoch}.${seq}`;
 }
 
 /** The place an id names, or `undefined` for a string that is not one of our ids. */
@@ -44,7 +71,7 @@ export function parseEventId(id: string): EventPlace | undefined {
   if (match === null) return undefined;
   let name: string;
   try {
-    name = decodeURIComponent(match[1] as string);
+    name = decodeName(match[1] as string);
   } catch {
     return undefined;
   }

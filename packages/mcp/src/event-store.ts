@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Logger, McpPersistError, type Store, silentLogger, systemClock } from "@mcp-persist/cache-core";
 import {
   assertDurationMs,
+  assertLogger,
   DEFAULT_STORE_TIMEOUT_MS,
   describeValue,
   isStore,
@@ -9,7 +10,7 @@ import {
   ThrottledWarnings,
 } from "@mcp-persist/cache-core/kit";
 import { keySegment } from "@mcp-persist/keys";
-import { invalidOption, PKG } from "./errors";
+import { invalidOption, optionsObject, PKG } from "./errors";
 import {
   formatEventId,
   parseEventId,
@@ -18,6 +19,7 @@ import {
   storedName,
   UNSTORED_EPOCH,
 } from "./event-id";
+import { assertLastEventId, assertStreamId, messageJson, sendOf, storedMessage } from "./event-input";
 import { entryMessage, replayEventsScript, storeEventScript } from "./event-scripts";
 import { follow, isProducedHere, isResponse, noteStored } from "./follow-stream";
 
@@ -30,7 +32,13 @@ export type JsonRpcMessage = object;
  * `@modelcontextprotocol/node`), on an mcp-persist store.
  */
 export interface McpEventStore {
-  /** Stores a message of a stream and returns its event id. Never rejects (see the README: Redis down). */
+  /**
+   * Stores a message of a stream and returns its event id. Never rejects because of the store (see
+   * the README: Redis down): the SDK transports fail the request when it does.
+   * @throws {McpArgumentError} (rejects, before anything is stored) for a stream id that is not a
+   * non-empty string, or a message that is not an object JSON can write as an object (`undefined`
+   * JSON, a BigInt, a cycle): a programming error, never a store outage.
+   */
   storeEvent(streamId: string, message: JsonRpcMessage): Promise<string>;
   /** The stream an event id belongs to, read from the id itself; `undefined` for an id that is not ours. */
   getStreamIdForEventId(eventId: string): Promise<string | undefined>;
@@ -39,6 +47,7 @@ export interface McpEventStore {
    * stream's id. Rejects with {@link EventReplayError} when the events after it are gone from a
    * request stream (the SDKs answer `500`, and the client stops resuming); a standalone (GET)
    * stream resumes after such a gap instead, since its notifications are hints.
+   * @throws {McpArgumentError} (rejects) for an id that is not a string, or options without `send`.
    */
   replayEventsAfter(
     lastEventId: string,
@@ -85,7 +94,9 @@ export class EventReplayError extends McpPersistError {
       code === "ERR_EVENT_EVICTED"
         ? "events after it were dropped by the stream's retention (maxEventsPerStream, maxAgeMs)"
         : "no retained stream holds it";
-    super(code, PKG, `cannot resume after event ${JSON.stringify(eventId)}: ${why}`, options);
+    // JSON.stringify never throws on a string; describeValue on nothing.
+    const id = typeof eventId === "string" ? JSON.stringify(eventId) : describeValue(eventId);
+    super(code, PKG, `cannot resume after event ${id}: ${why}`, options);
   }
 }
 
@@ -94,9 +105,6 @@ const REPLAY_BATCH = 64;
 
 /** After a failed write, events are not offered to the store for this long: a hung store costs one deadline, not one per message. */
 const PAUSE_AFTER_FAILURE_MS = 1000;
-
-/** The SDKs' priming event: an empty message stored only for its id, never replayed as a message. */
-const PRIMING = "{}";
 
 /**
  * A resumable-stream `EventStore` for both MCP SDK lines, on any mcp-persist store: in process for
@@ -112,7 +120,7 @@ const PRIMING = "{}";
  * ```
  * @throws {InvalidOptionError} for a bad store or option.
  */
-export function createEventStore(store: Store, options: EventStoreOptions = {}): McpEventStore {
+export function createEventStore(store: Store, options?: EventStoreOptions): McpEventStore {
   if (!isStore(store)) {
     throw invalidOption(`createEventStore() takes an mcp-persist Store first, got ${describeValue(store)}`);
   }
@@ -123,7 +131,8 @@ export function createEventStore(store: Store, options: EventStoreOptions = {}):
     storeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS,
     followMs = 60_000,
     logger = silentLogger,
-  } = options;
+  } = optionsObject("createEventStore", options);
+  assertLogger(logger, PKG);
   assertDurationMs(followMs, PKG, "followMs", true);
   if (!Number.isSafeInteger(maxEventsPerStream) || maxEventsPerStream < 1) {
     throw invalidOption(
@@ -153,11 +162,14 @@ export function createEventStore(store: Store, options: EventStoreOptions = {}):
 
   return {
     async storeEvent(streamId, message) {
+      // A bad argument is refused here, before the try: it is not a store outage, and must not
+      // pause the storing of every stream's events.
+      assertStreamId(streamId);
+      const json = messageJson(message);
       const name = storedName(streamId, scope);
       if (Date.now() >= pausedUntil) {
+        if (streamId !== STANDALONE_STREAM) noteStored(name, message);
         try {
-          const json = JSON.stringify(message);
-          if (streamId !== STANDALONE_STREAM) noteStored(name, message);
           const [epoch, seq] = await caller.run(storeEventScript, keysOf(name), [
             json,
             maxEventsPerStream,
@@ -183,7 +195,9 @@ export function createEventStore(store: Store, options: EventStoreOptions = {}):
       return place === undefined ? undefined : sdkStreamId(place.name);
     },
 
-    async replayEventsAfter(lastEventId, { send }) {
+    async replayEventsAfter(lastEventId, options) {
+      const send = sendOf(options);
+      assertLastEventId(lastEventId);
       const place = parseEventId(lastEventId);
       if (place === undefined) throw new EventReplayError("ERR_EVENT_UNKNOWN", lastEventId);
       const streamId = sdkStreamId(place.name);
@@ -197,9 +211,8 @@ export function createEventStore(store: Store, options: EventStoreOptions = {}):
         let sent = 0;
         for (const entry of entries) {
           after++;
-          const json = entryMessage(entry);
-          if (json === PRIMING) continue;
-          const message = JSON.parse(json) as object;
+          const message = storedMessage(entryMessage(entry));
+          if (message === undefined) continue;
           responded ||= isResponse(message);
           sent++;
           await send(formatEventId(place.name, place.epoch, after), message);

@@ -6,8 +6,8 @@ import {
   silentLogger,
   systemClock,
 } from "@mcp-persist/cache-core";
-import { describeValue, isStore, ThrottledWarnings } from "@mcp-persist/cache-core/kit";
-import { invalidOption } from "./errors";
+import { assertLogger, describeValue, isStore, ThrottledWarnings } from "@mcp-persist/cache-core/kit";
+import { invalidOption, McpArgumentError, optionsObject, PKG } from "./errors";
 
 /**
  * A change event for `subscriptions/listen` streams, as SDK v2's `ServerEvent` has it
@@ -18,9 +18,16 @@ export type ServerEvent = { readonly kind: string; readonly uri?: string; readon
 
 /** SDK v2's `ServerEventBus` (`createMcpHandler({ bus })`), typed structurally. */
 export interface McpServerEventBus<E extends ServerEvent = ServerEvent> {
-  /** Delivers to this process's listeners at once, and to every other process on the store through its bus. */
+  /**
+   * Delivers to this process's listeners at once, and to every other process on the store through its bus.
+   * @throws {McpArgumentError} before delivering anywhere, for an event that is not an object with a
+   * string `kind`, or that JSON cannot write as an object (a BigInt, a cycle).
+   */
   publish(event: E): void;
-  /** Registers a listener; returns an idempotent unsubscribe. */
+  /**
+   * Registers a listener; returns an idempotent unsubscribe.
+   * @throws {McpArgumentError} for a listener that is not a function.
+   */
   subscribe(listener: (event: E) => void): () => void;
 }
 
@@ -35,6 +42,10 @@ export interface ServerEventBusOptions {
    */
   logger?: Logger;
 }
+
+/** `String.prototype.isWellFormed` (Node 20; not in the ES2023 lib this compiles against). */
+const isWellFormed = (text: string): boolean =>
+  (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /** What travels on the channel: the sender, the listener that published (if one did), the event. */
 interface Envelope<E> {
@@ -60,16 +71,24 @@ interface Envelope<E> {
  */
 export function createServerEventBus<E extends ServerEvent = ServerEvent>(
   store: Store,
-  options: ServerEventBusOptions = {},
+  options?: ServerEventBusOptions,
 ): McpServerEventBus<E> {
   if (!isStore(store) || store.bus === undefined) {
     throw invalidOption(
       `createServerEventBus() takes an mcp-persist Store with a bus (the Redis and in-process stores have one), got ${describeValue(store)}`,
     );
   }
-  const { channel = "mcp-persist:mcp:server-events", logger = silentLogger } = options;
-  if (typeof channel !== "string" || channel === "") {
-    throw invalidOption(`channel must be a non-empty string, got ${describeValue(channel)}`);
+  const { channel = "mcp-persist:mcp:server-events", logger = silentLogger } = optionsObject(
+    "createServerEventBus",
+    options,
+  );
+  assertLogger(logger, PKG);
+  // The stores' buses refuse a lone surrogate (Redis carries UTF-8): refused here, at startup,
+  // rather than at the first subscribe.
+  if (typeof channel !== "string" || channel === "" || !isWellFormed(channel)) {
+    throw invalidOption(
+      `channel must be a non-empty string of well-formed Unicode (no lone surrogate), got ${describeValue(channel)}`,
+    );
   }
   const bus = store.bus;
   const sender = randomUUID();
@@ -115,8 +134,9 @@ export function createServerEventBus<E extends ServerEvent = ServerEvent>(
 
   return {
     publish(event) {
+      // Written out first: an event other processes could not get is delivered nowhere.
+      const message = envelopeOf(sender, event);
       deliver(event, delivering);
-      const message = JSON.stringify({ s: sender, e: event } satisfies Envelope<E>);
       bus.publish(channel, message).catch((error: unknown) => {
         warnings.warn(
           "mcp_server_event_not_published",
@@ -126,6 +146,9 @@ export function createServerEventBus<E extends ServerEvent = ServerEvent>(
       });
     },
     subscribe(listener) {
+      if (typeof listener !== "function") {
+        throw new McpArgumentError(`subscribe() takes a listener function, got ${describeValue(listener)}`);
+      }
       listeners.add(listener);
       subscription ??= bus.subscribe(channel, { message: receive });
       let subscribed = true;
@@ -141,4 +164,29 @@ export function createServerEventBus<E extends ServerEvent = ServerEvent>(
       };
     },
   };
+}
+
+/**
+ * The channel message of an event: `{"s":<sender>,"e":<event JSON>}`, the event written once.
+ * @throws {McpArgumentError} for an event that is not an object with a string `kind`, or whose JSON
+ * is not an object's.
+ */
+function envelopeOf(sender: string, event: unknown): string {
+  const refuse = (why: string, cause?: unknown) =>
+    new McpArgumentError(
+      `publish() takes a server event, an object with a string kind that JSON can write; ${why}`,
+      cause === undefined ? undefined : { cause },
+    );
+  if (typeof event !== "object" || event === null || typeof (event as ServerEvent).kind !== "string") {
+    throw refuse(`got ${describeValue(event)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.stringify(event);
+  } catch (error) {
+    throw refuse(`JSON cannot write it (${describeValue(error)})`, error);
+  }
+  if (typeof json !== "string" || !json.startsWith("{")) throw refuse(`its JSON is ${describeValue(json)}`);
+  // The sender is a UUID: nothing in it needs escaping.
+  return `{"s":"${sender}","e":${json}}`;
 }

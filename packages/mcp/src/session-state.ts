@@ -8,6 +8,7 @@ import {
 } from "@mcp-persist/cache-core";
 import {
   assertDurationMs,
+  assertLogger,
   DEFAULT_STORE_TIMEOUT_MS,
   describeValue,
   isStore,
@@ -15,19 +16,34 @@ import {
   ThrottledWarnings,
 } from "@mcp-persist/cache-core/kit";
 import { keySegment } from "@mcp-persist/keys";
-import { invalidOption, McpArgumentError, PKG } from "./errors";
+import { invalidOption, McpArgumentError, optionsObject, PKG } from "./errors";
 import type { RequestContext } from "./sdk-shapes";
 import { sessionReadScript, sessionWriteScript } from "./session-scripts";
 
-/** One session's state: a few named values that live as long as the session is used. */
+/**
+ * One session's state: a few named values that live as long as the session is used. A name is any
+ * string (`"__proto__"` included). The store never makes a call reject (reads answer `undefined`,
+ * writes `false`); a bad argument does, before the store is called: a name that is not a string
+ * ({@link McpArgumentError}), a value the codec cannot write (its `CodecError`).
+ */
 export interface SessionState {
   /** The session's id. */
   readonly sessionId: string;
-  /** The value, or `undefined` when unset, expired, or the store is unreachable. Pushes the TTL back. */
+  /**
+   * The value, or `undefined` when unset, expired, or the store is unreachable. Pushes the TTL back.
+   * @throws {McpArgumentError} (rejects) for a name that is not a string.
+   */
   get<T = unknown>(name: string): Promise<T | undefined>;
-  /** Sets a value (through the codec). Resolves `false`, never rejects, when the store is unreachable. */
+  /**
+   * Sets a value (through the codec). Resolves `false`, never rejects, when the store is unreachable.
+   * @throws {McpArgumentError} (rejects) for a name that is not a string; the codec's error (`CodecError`)
+   * for a value it cannot write (a cycle, a function).
+   */
   set(name: string, value: unknown): Promise<boolean>;
-  /** Removes a value; `false` when the store is unreachable. */
+  /**
+   * Removes a value; `false` when the store is unreachable.
+   * @throws {McpArgumentError} (rejects) for a name that is not a string.
+   */
   delete(name: string): Promise<boolean>;
 }
 
@@ -39,11 +55,15 @@ export interface SessionStates {
    * stateless HTTP, the 2026-07-28 revision).
    */
   of(context: RequestContext): SessionState | undefined;
-  /** The state of a session by its id. */
+  /**
+   * The state of a session by its id.
+   * @throws {McpArgumentError} for an id that is not a non-empty string.
+   */
   forSession(sessionId: string): SessionState;
   /**
    * Deletes a session's state: call it when the session ends (v1 `onsessionclosed`). Resolves
    * `false` when the store is unreachable (the state then expires with its TTL).
+   * @throws {McpArgumentError} (rejects) for an id that is not a non-empty string.
    */
   end(sessionId: string): Promise<boolean>;
 }
@@ -81,7 +101,7 @@ const MAX_ATTEMPTS = 8;
  * ```
  * @throws {InvalidOptionError} for a bad store or option.
  */
-export function createSessionState(store: Store, options: SessionStateOptions = {}): SessionStates {
+export function createSessionState(store: Store, options?: SessionStateOptions): SessionStates {
   if (!isStore(store)) {
     throw invalidOption(`createSessionState() takes an mcp-persist Store first, got ${describeValue(store)}`);
   }
@@ -91,7 +111,8 @@ export function createSessionState(store: Store, options: SessionStateOptions = 
     codec = defaultCodec,
     storeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS,
     logger = silentLogger,
-  } = options;
+  } = optionsObject("createSessionState", options);
+  assertLogger(logger, PKG);
   assertDurationMs(ttlMs, PKG, "ttlMs");
   assertDurationMs(storeTimeoutMs, PKG, "storeTimeoutMs");
   if (typeof namespace !== "string" || namespace === "") {
@@ -140,13 +161,12 @@ export function createSessionState(store: Store, options: SessionStateOptions = 
   };
 
   const forSession = (sessionId: string): SessionState => {
-    if (typeof sessionId !== "string" || sessionId === "") {
-      throw new McpArgumentError(`a session id must be a non-empty string, got ${describeValue(sessionId)}`);
-    }
+    assertSessionId(sessionId);
     const key = keyOf(sessionId);
     return {
       sessionId,
       async get<T>(name: string): Promise<T | undefined> {
+        assertName(name);
         let stored: string | undefined;
         try {
           stored = (await read(key)).values.get(name);
@@ -156,13 +176,19 @@ export function createSessionState(store: Store, options: SessionStateOptions = 
         }
         return stored === undefined ? undefined : (codec.decode(stored) as T);
       },
-      set(name, value) {
+      // async: a value the codec cannot write rejects, as a bad name does, rather than throw.
+      async set(name, value) {
+        assertName(name);
         const encoded = codec.encode(value);
+        if (typeof encoded !== "string") {
+          throw invalidOption(`codec.encode must return a string, got ${describeValue(encoded)}`);
+        }
         return update(key, (values) => {
           values.set(name, encoded);
         });
       },
-      delete(name) {
+      async delete(name) {
+        assertName(name);
         return update(key, (values) => {
           values.delete(name);
         });
@@ -177,6 +203,7 @@ export function createSessionState(store: Store, options: SessionStateOptions = 
       return typeof sessionId === "string" && sessionId !== "" ? forSession(sessionId) : undefined;
     },
     async end(sessionId) {
+      assertSessionId(sessionId);
       try {
         await caller.delete(keyOf(sessionId));
         return true;
@@ -186,4 +213,22 @@ export function createSessionState(store: Store, options: SessionStateOptions = 
       }
     },
   };
+}
+
+/** @throws {McpArgumentError} for a session id that is not a non-empty string. */
+function assertSessionId(sessionId: unknown): asserts sessionId is string {
+  if (typeof sessionId !== "string" || sessionId === "") {
+    throw new McpArgumentError(`a session id must be a non-empty string, got ${describeValue(sessionId)}`);
+  }
+}
+
+/**
+ * Names are strings: anything else would be turned into one (`{}` as "[object Object]") or
+ * dropped (a Symbol) by the stored JSON, so `get` would not find what `set` wrote.
+ * @throws {McpArgumentError}
+ */
+function assertName(name: unknown): asserts name is string {
+  if (typeof name !== "string") {
+    throw new McpArgumentError(`a session value's name must be a string, got ${describeValue(name)}`);
+  }
 }
