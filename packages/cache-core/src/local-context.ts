@@ -27,6 +27,17 @@ export interface LocalKeyspace {
   remove(key: string): boolean;
   /** Milliseconds left for a live key, `Infinity` if it has no TTL, `undefined` if missing. */
   remainingTtl(key: string): number | undefined;
+  /**
+   * Optional, with `writeInteger`: what `read` returns, except that an integer `writeInteger`
+   * wrote comes back as the number itself, with no string made and none to parse.
+   */
+  readInteger?(key: string): LocalValue | number | undefined;
+  /**
+   * Optional, with `readInteger`: `write(key, String(value), ttlMs, now)` for a safe integer, where
+   * the keyspace may keep the number and make its decimal string only when `read` asks for it.
+   * A counter a script rewrites on every call (a rate-limit window) then costs no string at all.
+   */
+  writeInteger?(key: string, value: number, ttlMs?: number, now?: number): void;
 }
 
 /**
@@ -61,6 +72,18 @@ export interface LocalContext {
   getData<T extends object>(key: string): T | undefined;
   /** Stores a structured value for `ttlMs` milliseconds. */
   setData(key: string, value: object, ttlMs: number): void;
+  /**
+   * GET, for a key a script keeps an integer under: the number itself when it was last written
+   * with `setInteger` (nothing to parse), else the string `get` returns, or `undefined`.
+   * Optional: a context without it has `get`.
+   */
+  getInteger?(key: string): string | number | undefined;
+  /**
+   * SET key `value` PX ttlMs, `value` a safe integer written in decimal (Lua: `string.format('%d',
+   * value)`): what `get` then returns. The keyspace may keep the number and make the string only
+   * when it is read as one. Optional: a context without it has `set(key, String(value), ttlMs)`.
+   */
+  setInteger?(key: string, value: number, ttlMs: number): void;
 }
 
 /**
@@ -163,6 +186,17 @@ export function createLocalContext(keyspace: LocalKeyspace, clock: Clock): Local
       if (typeof value !== "object" || value === null)
         throw new LocalCommandError("ERR setData takes an object");
       keyspace.write(key, value, ttlMs, at);
+    },
+    getInteger(key) {
+      const value = keyspace.readInteger === undefined ? keyspace.read(key) : keyspace.readInteger(key);
+      if (typeof value !== "object") return value;
+      throw new LocalCommandError(WRONGTYPE);
+    },
+    setInteger(key, value, ttlMs) {
+      assertTtlMs(ttlMs, PKG);
+      if (!Number.isSafeInteger(value)) throw new LocalCommandError(NOT_INTEGER);
+      if (keyspace.writeInteger === undefined) keyspace.write(key, String(value), ttlMs, at);
+      else keyspace.writeInteger(key, value, ttlMs, at);
     },
   };
   return ctx;

@@ -2,7 +2,8 @@ import type { Clock } from "./clock";
 import type { LocalKeyspace, LocalValue } from "./local-context";
 
 interface Entry {
-  value: LocalValue;
+  /** A number: an integer `writeInteger` wrote, read as its decimal string. */
+  value: LocalValue | number;
   /** Epoch ms after which the entry is gone; `Infinity` when it has no TTL. */
   expiresAt: number;
 }
@@ -23,15 +24,20 @@ export function memoryKeyspace(clock: Clock): LocalKeyspace {
     }
     return entry;
   };
+  const write = (key: string, value: LocalValue | number, ttlMs?: number, now?: number): void => {
+    const expiresAt =
+      ttlMs === undefined ? (live(key)?.expiresAt ?? Number.POSITIVE_INFINITY) : (now ?? clock.now()) + ttlMs;
+    entries.set(key, { value, expiresAt });
+  };
   return {
-    read: (key) => live(key)?.value,
-    write(key, value, ttlMs, now) {
-      const expiresAt =
-        ttlMs === undefined
-          ? (live(key)?.expiresAt ?? Number.POSITIVE_INFINITY)
-          : (now ?? clock.now()) + ttlMs;
-      entries.set(key, { value, expiresAt });
+    read(key) {
+      const value = live(key)?.value;
+      return typeof value === "number" ? String(value) : value;
     },
+    write,
+    // Kept as numbers, as lruStore keeps them, so that the parity tests run the same path.
+    readInteger: (key) => live(key)?.value,
+    writeInteger: write,
     remove: (key) => live(key) !== undefined && entries.delete(key),
     remainingTtl(key) {
       const entry = live(key);

@@ -65,7 +65,10 @@ function toReply(value: unknown, name: string): ScriptReply {
     default:
       if (value === null) return null;
       if (Array.isArray(value)) {
-        // A loop, not map(): a check's reply is converted on every in-process rate-limit check.
+        // A reply of integers only (a rate-limit check's, on every in-process check) is already
+        // its Redis shape: returned as it is, with no copy.
+        if (integersOnly(value)) return value;
+        // A loop, not map(): no callback per item.
         const reply: ScriptReply[] = new Array(value.length);
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
@@ -80,4 +83,13 @@ function toReply(value: unknown, name: string): ScriptReply {
       }
       throw new ScriptError(PKG, name, `returned a ${typeof value} that is not a Redis reply (use arrays)`);
   }
+}
+
+/** Whether every item is an integer Redis would reply as is: safe, and not -0 (a hole is not a number). */
+function integersOnly(value: readonly unknown[]): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    if (typeof item !== "number" || !Number.isSafeInteger(item) || Object.is(item, -0)) return false;
+  }
+  return true;
 }

@@ -22,7 +22,16 @@ export function tieredKeyspace(entries: LocalKeyspace, state: LocalKeyspace): Ti
   // A key is live in one part at most, so either order finds it; each view looks first where its
   // own writes land (a script's keys are nearly always state), sparing a lookup that would miss.
   const read = (key: string): LocalValue | undefined => entries.read(key) ?? state.read(key);
-  const readState = (key: string): LocalValue | undefined => state.read(key) ?? entries.read(key);
+  // The last key scripts found or put in the state part. It is not in the entries (a key lives in
+  // one part), so a script writing it again (a counter read, then rewritten) need not look there.
+  // Only a write through the entries view can put it there: that forgets it.
+  let inState: string | undefined;
+  const readState = (key: string): LocalValue | undefined => {
+    const value = state.read(key);
+    if (value === undefined) return entries.read(key);
+    inState = key;
+    return value;
+  };
   // Both, not ||: a key lives in one part, but removing from both costs nothing and stays right.
   const remove = (key: string): boolean => {
     const fromEntries = entries.remove(key);
@@ -30,19 +39,44 @@ export function tieredKeyspace(entries: LocalKeyspace, state: LocalKeyspace): Ti
   };
   const remainingTtl = (key: string): number | undefined =>
     entries.remainingTtl(key) ?? state.remainingTtl(key);
-  const writeTo =
-    (into: LocalKeyspace, other: LocalKeyspace) =>
-    (key: string, value: LocalValue, ttlMs?: number, now?: number): void => {
-      const left = other.remainingTtl(key);
-      if (left !== undefined) {
-        other.remove(key);
-        // KEEPTTL on a key that lived in the other part: it keeps the TTL it had there.
-        if (ttlMs === undefined && left !== Number.POSITIVE_INFINITY) ttlMs = Math.max(left, 1);
-      }
-      into.write(key, value, ttlMs, now);
-    };
+  /** Removes `key` from `other` (where it no longer lives), with the TTL a KEEPTTL write carries over. */
+  const moveFrom = (other: LocalKeyspace, key: string, ttlMs: number | undefined): number | undefined => {
+    const left = other.remainingTtl(key);
+    if (left === undefined) return ttlMs;
+    other.remove(key);
+    // KEEPTTL on a key that lived in the other part: it keeps the TTL it had there.
+    return ttlMs === undefined && left !== Number.POSITIVE_INFINITY ? Math.max(left, 1) : ttlMs;
+  };
+  const writeEntry = (key: string, value: LocalValue, ttlMs?: number, now?: number): void => {
+    inState = undefined;
+    entries.write(key, value, moveFrom(state, key, ttlMs), now);
+  };
+  const writeState = (key: string, value: LocalValue, ttlMs?: number, now?: number): void => {
+    state.write(key, value, key === inState ? ttlMs : moveFrom(entries, key, ttlMs), now);
+    inState = key;
+  };
+  // Scripts' counters (a rate-limit window) go to the state part as numbers when it keeps them.
+  const readStateInteger = (key: string): LocalValue | number | undefined => {
+    const value = state.readInteger === undefined ? state.read(key) : state.readInteger(key);
+    if (value === undefined) return entries.read(key);
+    inState = key;
+    return value;
+  };
+  const writeStateInteger = (key: string, value: number, ttlMs?: number, now?: number): void => {
+    const ttl = key === inState ? ttlMs : moveFrom(entries, key, ttlMs);
+    if (state.writeInteger === undefined) state.write(key, String(value), ttl, now);
+    else state.writeInteger(key, value, ttl, now);
+    inState = key;
+  };
   return {
-    entries: { read, remove, remainingTtl, write: writeTo(entries, state) },
-    scripts: { read: readState, remove, remainingTtl, write: writeTo(state, entries) },
+    entries: { read, remove, remainingTtl, write: writeEntry },
+    scripts: {
+      read: readState,
+      remove,
+      remainingTtl,
+      write: writeState,
+      readInteger: readStateInteger,
+      writeInteger: writeStateInteger,
+    },
   };
 }

@@ -69,6 +69,39 @@ describe("the reference LocalContext (Redis command semantics)", () => {
     expect(ctx.get("k")).toBe("v");
   });
 
+  it("setInteger writes what SET of its digits writes; getInteger reads it back without parsing", () => {
+    const { ctx, clock } = context();
+    ctx.setInteger?.("n", 1_234_567_890_123, 1000);
+    expect(ctx.getInteger?.("n")).toBe(1_234_567_890_123);
+    expect(ctx.get("n")).toBe("1234567890123");
+    clock.advance(400);
+    expect(ctx.pttl("n")).toBe(600);
+    expect(ctx.incr("n", 7)).toBe(1_234_567_890_130);
+    expect(ctx.getInteger?.("n")).toBe("1234567890130"); // INCR wrote a string
+    expect(ctx.pttl("n")).toBe(600);
+    ctx.set("s", "12", 1000);
+    expect(ctx.getInteger?.("s")).toBe("12");
+    expect(ctx.getInteger?.("missing")).toBeUndefined();
+    ctx.setInteger?.("n", -5, 1000);
+    expect(() => ctx.getData("n")).toThrow("WRONGTYPE");
+    ctx.setData("log", new Map(), 1000);
+    expect(() => ctx.getInteger?.("log")).toThrow("WRONGTYPE");
+    for (const bad of [1.5, Number.NaN, 2 ** 53]) {
+      expect(() => ctx.setInteger?.("b", bad, 1000)).toThrow("ERR value is not an integer");
+    }
+    expect(() => ctx.setInteger?.("b", 1, 0)).toThrow("ttlMs must be a positive finite number");
+  });
+
+  it("setInteger on a keyspace that keeps strings only writes the string", () => {
+    const clock = createManualClock(1000);
+    const inner = memoryKeyspace(clock);
+    const { read, write, remove, remainingTtl } = inner;
+    const ctx = createLocalContext({ read, write, remove, remainingTtl }, clock);
+    ctx.setInteger?.("n", 42, 1000);
+    expect(ctx.getInteger?.("n")).toBe("42");
+    expect(inner.readInteger?.("n")).toBe("42");
+  });
+
   it("keeps structured values apart from strings (WRONGTYPE both ways)", () => {
     const { ctx } = context();
     ctx.setData("log", new Map([["a", 1]]), 1000);
@@ -92,6 +125,9 @@ describe("runLocalScript", () => {
     expect(run(() => false)).toBeNull();
     expect(run(() => undefined)).toBeNull();
     expect(run(() => [1.5, "a", null, [true]])).toEqual([1, "a", null, [1]]);
+    // A reply of integers only is passed on as it is, except -0, which Redis replies as 0.
+    expect(run(() => [3, -4, 1_700_000_000_000])).toEqual([3, -4, 1_700_000_000_000]);
+    expect(Object.is((run(() => [-0, 2]) as number[])[0], 0)).toBe(true);
   });
 
   it("turns failures into ScriptError naming the script", () => {

@@ -9,8 +9,11 @@ export interface LimitState {
   readonly fits: boolean;
   /** Charges the cost (called only when every limit of the check fits). */
   charge(): void;
-  /** Appends `remaining, retry after ms, reset after ms` to the reply, after `charge()` if it ran. */
-  report(reply: number[]): void;
+  /**
+   * Writes `remaining, retry after ms, reset after ms` at `at`, `at + 1` and `at + 2` of the reply
+   * (`at` is its length, or the slots a one-limit check made for them), after `charge()` if it ran.
+   */
+  report(reply: number[], at: number): void;
 }
 
 /** The JS twin of one limit's two passes in a check script, at `now` (ms), costing `cost` units. */
@@ -72,15 +75,16 @@ function checkBody(
 ): CheckReply {
   const now = ctx.now();
   const count = Number(args[0]);
-  const reply: number[] = [];
   if (count === 1 && keys.length === 1) {
-    // One check of one limit (an in-process createRateLimiter check): no list of states.
+    // One check of one limit (an in-process createRateLimiter check): no list of states, and the
+    // reply made at its size (growing an empty array would allocate room for 17).
     const state = read(ctx, keys[0] as string, rules[0] as LimitRule, Number(args[3]), now);
-    reply.push(state.fits ? 1 : 0, now);
+    const reply = [state.fits ? 1 : 0, now, 0, 0, 0];
     if (state.fits) state.charge();
-    state.report(reply);
+    state.report(reply, 2);
     return reply;
   }
+  const reply: number[] = [];
   const states: LimitState[] = [];
   for (let first = 0; first + count <= keys.length; first += count) {
     const cost = Number(args[2 * count + 1 + first / count]);
@@ -94,7 +98,7 @@ function checkBody(
     reply.push(allowed ? 1 : 0, now);
     // Second pass: charge every limit if all fit, then report each.
     if (allowed) for (let i = 0; i < count; i++) (states[i] as LimitState).charge();
-    for (let i = 0; i < count; i++) (states[i] as LimitState).report(reply);
+    for (let i = 0; i < count; i++) (states[i] as LimitState).report(reply, reply.length);
   }
   return reply;
 }

@@ -146,8 +146,10 @@ function readTat(ctx: LocalContext, key: string, rule: LimitRule, cost: number, 
       backlog += cost * step;
       ctx.set(key, String(us + backlog), Math.ceil(backlog / 1000));
     },
-    report(reply) {
-      reply.push(Math.max(0, Math.floor((capacity - backlog) / step)), retry, Math.ceil(backlog / 1000));
+    report(reply, at) {
+      reply[at] = Math.max(0, Math.floor((capacity - backlog) / step));
+      reply[at + 1] = retry;
+      reply[at + 2] = Math.ceil(backlog / 1000);
     },
   };
 }

@@ -6,9 +6,14 @@
 /** 2^25: the span of one packed count (limits stay below it). `SPAN` in the Lua: a test checks they agree. */
 export const SPAN = 2 ** 25;
 
-/** `slot + 4 * (previous + SPAN * current)` in decimal, as the Lua's `string.format('%d', …)` writes it. */
+/** `slot + 4 * (previous + SPAN * current)`: the one integer a counter's key holds. */
+export function packInteger(slot: number, previous: number, current: number): number {
+  return slot + 4 * (previous + SPAN * current);
+}
+
+/** {@link packInteger} in decimal, as the Lua's `string.format('%d', …)` writes it. */
 export function packCounts(slot: number, previous: number, current: number): string {
-  return decimal(slot + 4 * (previous + SPAN * current));
+  return decimal(packInteger(slot, previous, current));
 }
 
 /** A non-negative safe integer in decimal: `String(value)`, in two parts of at most 9 digits. */

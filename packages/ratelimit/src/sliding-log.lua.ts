@@ -176,8 +176,10 @@ function readLog(ctx: LocalContext, key: string, rule: LimitRule, cost: number, 
       last = Math.max(last, now);
       ctx.setData(key, log, last + windowMs - now);
     },
-    report(reply) {
-      reply.push(Math.max(limit - log.length, 0), retry, log.length > 0 ? last + windowMs - now : 0);
+    report(reply, at) {
+      reply[at] = Math.max(limit - log.length, 0);
+      reply[at + 1] = retry;
+      reply[at + 2] = log.length > 0 ? last + windowMs - now : 0;
     },
   };
 }

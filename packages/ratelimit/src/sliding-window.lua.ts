@@ -1,7 +1,7 @@
 import type { LocalContext } from "@mcp-persist/cache-core/kit";
 import { defineCheckScript, type LimitState } from "./check-script";
 import type { LimitRule } from "./limits";
-import { integer, packCounts, SPAN } from "./packed-counter";
+import { integer, packCounts, packInteger, SPAN } from "./packed-counter";
 import { defineRefundScript } from "./refund-script";
 
 // Time is cut into slots of one window, aligned on the epoch. A sliding window ending now covers
@@ -201,8 +201,9 @@ class Counter implements LimitState {
     const { limit, windowMs: window } = rule;
     const index = Math.floor(now / window);
     const elapsed = now - index * window;
-    const stored = ctx.get(key);
-    const packed = stored === undefined ? 0 : integer(stored);
+    // A number when the store keeps the packed integer as one (see `charge`): nothing to parse.
+    const stored = ctx.getInteger === undefined ? ctx.get(key) : ctx.getInteger(key);
+    const packed = stored === undefined ? 0 : typeof stored === "number" ? stored : integer(stored);
     const slot = packed % 4;
     const counts = (packed - slot) / 4;
     let previous = counts % SPAN;
@@ -237,13 +238,17 @@ class Counter implements LimitState {
 
   charge(): void {
     this.current += this.cost;
-    const value = packCounts(this.index % 4, this.previous, this.current);
-    this.ctx.set(this.key, value, 2 * this.window - this.elapsed);
+    const { ctx, key, index, previous, current } = this;
+    const ttlMs = 2 * this.window - this.elapsed;
+    // setInteger: an in-process store may keep the number, and write its digits only if asked.
+    if (ctx.setInteger === undefined) ctx.set(key, packCounts(index % 4, previous, current), ttlMs);
+    else ctx.setInteger(key, packInteger(index % 4, previous, current), ttlMs);
   }
 
-  report(reply: number[]): void {
+  report(reply: number[], at: number): void {
     const { window, elapsed, current } = this;
-    const reset = current > 0 ? 2 * window - elapsed : this.previous > 0 ? window - elapsed : 0;
-    reply.push(Math.max(0, Math.floor(this.budget / window) - current), this.retry, reset);
+    reply[at] = Math.max(0, Math.floor(this.budget / window) - current);
+    reply[at + 1] = this.retry;
+    reply[at + 2] = current > 0 ? 2 * window - elapsed : this.previous > 0 ? window - elapsed : 0;
   }
 }

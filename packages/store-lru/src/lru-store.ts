@@ -7,7 +7,7 @@ import {
 } from "@mcp-persist/cache-core";
 import { createLocalStore, describeValue, type LocalValue } from "@mcp-persist/cache-core/kit";
 import { LRUCache } from "lru-cache";
-import { entrySize, lruKeyspace } from "./lru-keyspace";
+import { entrySize, type LruValue, lruKeyspace, lruStateKeyspace } from "./lru-keyspace";
 
 const PKG = "@mcp-persist/store-lru";
 
@@ -55,9 +55,11 @@ export interface LruStore extends Store {
   readonly lru: LRUCache<string, LocalValue>;
   /**
    * The keys scripts wrote (strings, or structured values such as a `Map` for a sorted set),
-   * kept apart from the entries so that entry churn never evicts them.
+   * kept apart from the entries so that entry churn never evicts them. A counter a script keeps
+   * as an integer (a rate-limit window) is held as a number here; the store reads it as its
+   * decimal string, as Redis would.
    */
-  readonly state: LRUCache<string, LocalValue>;
+  readonly state: LRUCache<string, LocalValue | number>;
   /**
    * Messages to this store's own subscribers, delivered in a microtask (no other process shares
    * an in-process store). The same interface as the Redis stores' bus, so code written for one
@@ -78,8 +80,8 @@ export function lruStore(options: LruStoreOptions = {}): LruStore {
   const maxStateKeys = positiveInteger("maxStateKeys", options.maxStateKeys ?? 100_000);
   const maxSize = positiveInteger("maxSizeBytes", options.maxSizeBytes ?? 67_108_864);
   const clock = options.clock ?? systemClock;
-  const part = (bound: number) =>
-    new LRUCache<string, LocalValue>({
+  const part = <V extends LruValue>(bound: number) =>
+    new LRUCache<string, V>({
       max: bound,
       maxSize,
       sizeCalculation: entrySize,
@@ -92,15 +94,15 @@ export function lruStore(options: LruStoreOptions = {}): LruStore {
       // or a test that moves it would see the old time.
       ttlResolution: options.clock === undefined ? 1 : 0,
     });
-  const lru = part(max);
+  const lru = part<LocalValue>(max);
   // Script state in a cache of its own: a burst of new entries must not evict the generation
   // counters every entry depends on (that would read as a miss for all of them), nor a lock.
-  const state = part(maxStateKeys);
+  const state = part<LruValue>(maxStateKeys);
   const store = createLocalStore({
     name: options.name ?? "lru",
     package: PKG,
     keyspace: lruKeyspace(lru),
-    state: lruKeyspace(state),
+    state: lruStateKeyspace(state),
     clock,
     release: () => {
       lru.clear();

@@ -100,6 +100,30 @@ describe("one keyspace over entries and script state", () => {
     expect(await store.delete("k")).toBe(false);
   });
 
+  it("moves a counter a script keeps as a number between the parts like any other key", async () => {
+    const store = lruStore({ clock: createManualClock() });
+    const bump = defineScript<number>({
+      name: "bump",
+      lua: "-- not run in process",
+      local: (ctx, [key = ""]) => {
+        const next = Number(ctx.getInteger?.(key) ?? 0) + 1;
+        ctx.setInteger?.(key, next, 5000);
+        return next;
+      },
+    });
+    expect(await store.run(bump, ["c"], [])).toBe(1);
+    expect([await store.get("c"), store.state.get("c")]).toEqual(["1", 1]); // kept as a number
+    expect(store.state.calculatedSize).toBe(1 + "c".length + "1".length); // counted as its digits
+    await store.set("c", "41", 1000);
+    expect([store.lru.has("c"), store.state.has("c")]).toEqual([true, false]);
+    // Read from the entries, written back to the state: found in one part only, the state.
+    expect(await store.run(bump, ["c"], [])).toBe(42);
+    expect([store.lru.has("c"), store.state.has("c")]).toEqual([false, true]);
+    expect(await store.get("c")).toBe("42");
+    expect(await store.delete("c")).toBe(true);
+    expect(await store.get("c")).toBeUndefined();
+  });
+
   it("keeps an entry's TTL when a script changes it without one (INCR keeps the TTL, as in Redis)", async () => {
     const clock = createManualClock();
     const store = lruStore({ clock });
