@@ -1,4 +1,6 @@
-import type { Store } from "@mcp-persist/cache-core";
+import { type CacheEvent, type CacheOptions, createCache, type Store } from "@mcp-persist/cache-core";
+import { createManualClock, memoryStore } from "@mcp-persist/cache-core/testing";
+import { settle } from "./support";
 
 /**
  * One process's view of a store shared by several (what a Redis store is to each process),
@@ -50,4 +52,32 @@ export function sharedView(inner: Store) {
       };
     },
   };
+}
+
+/**
+ * `count` caches, each with its own first tier, on one store: `count` processes on one Redis.
+ * Resolves once their coherence channels are listening (which clears the first tiers).
+ */
+export async function fleet(count: number, options: Partial<CacheOptions> = {}) {
+  const clock = createManualClock();
+  const shared = memoryStore({ clock });
+  const made = {
+    clock,
+    shared,
+    processes: Array.from({ length: count }, () => {
+      const view = sharedView(shared);
+      const events: CacheEvent[] = [];
+      const cache = createCache({
+        store: view.store,
+        defaultTtlMs: 60_000,
+        clock,
+        l1: true,
+        onEvent: (event) => events.push(event),
+        ...options,
+      });
+      return { cache, view, events };
+    }),
+  };
+  await settle();
+  return made;
 }

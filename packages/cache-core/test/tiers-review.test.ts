@@ -11,21 +11,8 @@ import { createManualClock, memoryStore } from "@mcp-persist/cache-core/testing"
 import { describe, expect, it } from "vitest";
 import { envelopeHead, writeEnvelope } from "../src/envelope";
 import { L1Tier } from "../src/l1-tier";
-import { sharedView } from "./shared-view";
+import { fleet, sharedView } from "./shared-view";
 import { settle } from "./support";
-
-/** `count` caches with a first tier on one store (manual clock): `count` processes on one Redis. */
-async function fleet(count: number, options: Partial<CacheOptions> = {}) {
-  const clock = createManualClock();
-  const shared = memoryStore({ clock });
-  const processes = Array.from({ length: count }, () => {
-    const view = sharedView(shared);
-    const cache = createCache({ store: view.store, defaultTtlMs: 60_000, clock, l1: true, ...options });
-    return { cache, view };
-  });
-  await settle();
-  return { clock, shared, processes };
-}
 
 const call = (id: number) => ({ tool: "search", args: { id } });
 

@@ -7,36 +7,8 @@ import {
 } from "@mcp-persist/cache-core";
 import { createManualClock, memoryStore } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
-import { sharedView } from "./shared-view";
+import { fleet, sharedView } from "./shared-view";
 import { settle, upstream } from "./support";
-
-/**
- * `count` caches, each with its own first tier, on one store: `count` processes on one Redis.
- * Resolves once their coherence channels are listening (which clears the first tiers).
- */
-async function fleet(count: number, options: Partial<CacheOptions> = {}) {
-  const clock = createManualClock();
-  const shared = memoryStore({ clock });
-  const made = {
-    clock,
-    shared,
-    processes: Array.from({ length: count }, () => {
-      const view = sharedView(shared);
-      const events: CacheEvent[] = [];
-      const cache = createCache({
-        store: view.store,
-        defaultTtlMs: 60_000,
-        clock,
-        l1: true,
-        onEvent: (event) => events.push(event),
-        ...options,
-      });
-      return { cache, view, events };
-    }),
-  };
-  await settle();
-  return made;
-}
 
 const call = (id: number, caller?: string) => ({ tool: "search", args: { id }, caller });
 
