@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { createCache } from "@mcp-persist/cache-core";
 import { storeKinds, useRedis } from "@mcp-persist/test-kit";
-import { anyString, nestedOf } from "@mcp-persist/test-kit/arbitraries";
+import { anyString, codecValue } from "@mcp-persist/test-kit/arbitraries";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { reportInputs, runs, tried1 } from "./support/runs";
@@ -16,16 +16,7 @@ reportInputs("cache values");
 
 const redis = useRedis();
 
-const leaf = fc.oneof(
-  fc.constant(null),
-  fc.constant(undefined),
-  fc.boolean(),
-  fc.double(),
-  fc.bigInt(),
-  anyString,
-  fc.date({ noInvalidDate: true }),
-);
-const value = nestedOf(leaf);
+const value = codecValue;
 const result = fc.oneof(
   value,
   anyString.map((text) => ({ content: [{ type: "text", text }] })),

@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { Store } from "@mcp-persist/cache-core";
 import { createServerEventBus, createSessionState, type ServerEvent } from "@mcp-persist/mcp";
 import { freshPrefix, storeKinds, useRedis } from "@mcp-persist/test-kit";
-import { anyString, jsonValue, nestedOf, objectKey } from "@mcp-persist/test-kit/arbitraries";
+import { anyString, codecValue, jsonValue, objectKey } from "@mcp-persist/test-kit/arbitraries";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromTrap, hostileOrTrap, isWellFormed, junkValue, name, optionsOf } from "./support/names";
@@ -23,19 +23,6 @@ reportInputs("session state and server events");
 const redis = useRedis();
 const unhandled = watchUnhandled();
 const logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** Values the default codec keeps (see cache-values.fuzz): JSON, Date, BigInt, Map, Set, undefined, NaN, -0… */
-const codecValue = nestedOf(
-  fc.oneof(
-    fc.constant(null),
-    fc.constant(undefined),
-    fc.boolean(),
-    fc.double(),
-    fc.bigInt(),
-    anyString,
-    fc.date({ noInvalidDate: true }),
-  ),
-);
 
 describe("createSessionState and createServerEventBus, given any store and options", () => {
   it("throw a typed error or make a part that works", async () => {

@@ -14,4 +14,13 @@ export {
   sharing,
   WorkLimitExceeded,
 } from "./hostile-values";
-export { anyString, jsonValue, nestedOf, objectFrom, objectKey, shuffleKeys, supportedValue } from "./values";
+export {
+  anyString,
+  codecValue,
+  jsonValue,
+  nestedOf,
+  objectFrom,
+  objectKey,
+  shuffleKeys,
+  supportedValue,
+} from "./values";

@@ -53,6 +53,19 @@ export function nestedOf(leaves: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
 /** Every kind of value `canonicalize` supports, nested. */
 export const supportedValue: fc.Arbitrary<unknown> = nestedOf(leaf);
 
+/** Values the cache's default codec keeps: JSON, Date, BigInt, Map, Set, undefined, NaN, -0, nested. */
+export const codecValue: fc.Arbitrary<unknown> = nestedOf(
+  fc.oneof(
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.boolean(),
+    fc.double(),
+    fc.bigInt(),
+    anyString,
+    fc.date({ noInvalidDate: true }),
+  ),
+);
+
 /** JSON data, as tool arguments arrive: plain objects, arrays, strings, finite numbers, booleans, null. */
 export const jsonValue: fc.Arbitrary<unknown> = fc.jsonValue();
 
