@@ -275,27 +275,33 @@ function ratios(group: Group, subjects: SubjectResult[]): RatioResult[] {
   const byId = new Map(subjects.map((s) => [s.id, s]));
   const out: RatioResult[] = [];
   for (const subject of subjects) {
-    if (subject.role !== "ours" || subject.samples.length === 0) continue;
+    if (subject.role !== "ours") continue;
     const against = [...(subject.baseline === undefined ? [] : [subject.baseline]), ...group.compareWith];
     for (const id of against) {
       const other = byId.get(id);
-      if (other === undefined || other.samples.length === 0) continue;
-      // Repetition by repetition: both were measured seconds apart, so slow drift on a shared
-      // machine (another process waking up) cancels out of each pair.
-      const perRepetition = subject.samples.map(
-        (s, i) => s.opsPerSec / (other.samples[i] as SampleResult).opsPerSec,
-      );
-      const cpu = subject.samples.map(
-        (s, i) => (other.samples[i] as SampleResult).cpuUsPerCall / s.cpuUsPerCall,
-      );
-      out.push({
-        subject: subject.id,
-        against: id,
-        ratio: spread(perRepetition),
-        perRepetition,
-        cpuRatio: spread(cpu),
-      });
+      const ratio = other === undefined ? undefined : pairedRatio(subject, other);
+      if (ratio !== undefined) out.push(ratio);
     }
   }
   return out;
+}
+
+/**
+ * `subject` ÷ `other`, repetition by repetition: both were measured seconds apart, so slow drift on
+ * a shared machine (another process waking up) cancels out of each pair. Undefined when either
+ * has no repetitions (it failed).
+ */
+export function pairedRatio(subject: SubjectResult, other: SubjectResult): RatioResult | undefined {
+  if (subject.samples.length === 0 || other.samples.length === 0) return undefined;
+  const perRepetition = subject.samples.map(
+    (s, i) => s.opsPerSec / (other.samples[i] as SampleResult).opsPerSec,
+  );
+  const cpu = subject.samples.map((s, i) => (other.samples[i] as SampleResult).cpuUsPerCall / s.cpuUsPerCall);
+  return {
+    subject: subject.id,
+    against: other.id,
+    ratio: spread(perRepetition),
+    perRepetition,
+    cpuRatio: spread(cpu),
+  };
 }
