@@ -15,12 +15,17 @@ export type LocalValue = string | object;
  * absolute expiry. Implement it once per backing structure (a Map, an LRUCache).
  */
 export interface LocalKeyspace {
-  /** The live value, or `undefined` if missing or expired. */
-  read(key: string): LocalValue | undefined;
+  /**
+   * The live value, or `undefined` if missing or expired. With `now`, the clock's reading a script
+   * took already (as for `write`), expiry is judged at that time, as Redis judges it at a
+   * script's frozen time; without it, the keyspace reads its clock when it needs to.
+   */
+  read(key: string, now?: number): LocalValue | undefined;
   /**
    * Writes `value`. With `ttlMs`, the entry expires `ttlMs` from now, or from `now` when given: the
    * clock's reading (`clock.now()`, unrounded) a script took already, so the keyspace need not read
-   * the clock again. Without `ttlMs`, it keeps the TTL it had (Redis KEEPTTL), and a new entry has none.
+   * the clock again. Without `ttlMs`, it keeps the TTL it had (Redis KEEPTTL; whether it had one is
+   * judged at `now` when given), and a new entry has none.
    */
   write(key: string, value: LocalValue, ttlMs?: number, now?: number): void;
   /** Removes the key; `true` if a live entry was removed. */
@@ -31,7 +36,7 @@ export interface LocalKeyspace {
    * Optional, with `writeInteger`: what `read` returns, except that an integer `writeInteger`
    * wrote comes back as the number itself, with no string made and none to parse.
    */
-  readInteger?(key: string): LocalValue | number | undefined;
+  readInteger?(key: string, now?: number): LocalValue | number | undefined;
   /**
    * Optional, with `readInteger`: `write(key, String(value), ttlMs, now)` for a safe integer, where
    * the keyspace may keep the number and make its decimal string only when `read` asks for it.
@@ -123,7 +128,7 @@ export function createLocalContext(keyspace: LocalKeyspace, clock: Clock): Local
     return at;
   };
   const readString = (key: string): string | undefined => {
-    const value = keyspace.read(key);
+    const value = keyspace.read(key, at);
     if (value === undefined || typeof value === "string") return value;
     throw new LocalCommandError(WRONGTYPE);
   };
@@ -160,7 +165,7 @@ export function createLocalContext(keyspace: LocalKeyspace, clock: Clock): Local
     },
     pexpire(key, ttlMs) {
       assertTtlMs(ttlMs, PKG);
-      const value = keyspace.read(key);
+      const value = keyspace.read(key, at);
       if (value === undefined) return false;
       keyspace.write(key, value, ttlMs, at);
       return true;
@@ -173,11 +178,12 @@ export function createLocalContext(keyspace: LocalKeyspace, clock: Clock): Local
       const base = current === undefined ? 0 : Number(current);
       const next = base + by;
       if (!Number.isSafeInteger(by) || !Number.isSafeInteger(next)) throw new LocalCommandError(NOT_INTEGER);
-      keyspace.write(key, String(next));
+      // KEEPTTL, judged at the script's time like the read above: a key it found live keeps its TTL.
+      keyspace.write(key, String(next), undefined, at);
       return next;
     },
     getData<T extends object>(key: string): T | undefined {
-      const value = keyspace.read(key);
+      const value = keyspace.read(key, at);
       if (value === undefined || typeof value === "object") return value as T | undefined;
       throw new LocalCommandError(WRONGTYPE);
     },
@@ -188,7 +194,8 @@ export function createLocalContext(keyspace: LocalKeyspace, clock: Clock): Local
       keyspace.write(key, value, ttlMs, at);
     },
     getInteger(key) {
-      const value = keyspace.readInteger === undefined ? keyspace.read(key) : keyspace.readInteger(key);
+      const value =
+        keyspace.readInteger === undefined ? keyspace.read(key, at) : keyspace.readInteger(key, at);
       if (typeof value !== "object") return value;
       throw new LocalCommandError(WRONGTYPE);
     },

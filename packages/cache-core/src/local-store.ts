@@ -37,7 +37,9 @@ const LOCAL: StoreCapabilities = Object.freeze({ shared: false, cluster: false }
  * semantics. In-process
  * stores differ only in their keyspace, so they are written once, here.
  */
-export function createLocalStore(parts: LocalStoreParts): Store & { readonly bus: StoreBus } {
+export function createLocalStore(
+  parts: LocalStoreParts,
+): Store & { readonly bus: StoreBus; readonly clock: Clock } {
   const { name } = parts;
   const pkg = parts.package;
   const { entries: keyspace, scripts } =
@@ -65,6 +67,7 @@ export function createLocalStore(parts: LocalStoreParts): Store & { readonly bus
     capabilities: LOCAL,
     getSync,
     runSync,
+    clock: parts.clock,
     bus: local.bus,
     async get(key) {
       return getSync(key);

@@ -14,11 +14,12 @@ interface Entry {
  */
 export function memoryKeyspace(clock: Clock): LocalKeyspace {
   const entries = new Map<string, Entry>();
-  const live = (key: string): Entry | undefined => {
+  const live = (key: string, now?: number): Entry | undefined => {
     const entry = entries.get(key);
     if (entry === undefined) return undefined;
-    // Expired once the clock is past the deadline, the way Redis and lru-cache decide it.
-    if (clock.now() > entry.expiresAt) {
+    // Expired once the clock (or the script's reading of it, `now`) is past the deadline, the way
+    // Redis and lru-cache decide it.
+    if ((now ?? clock.now()) > entry.expiresAt) {
       entries.delete(key);
       return undefined;
     }
@@ -26,17 +27,19 @@ export function memoryKeyspace(clock: Clock): LocalKeyspace {
   };
   const write = (key: string, value: LocalValue | number, ttlMs?: number, now?: number): void => {
     const expiresAt =
-      ttlMs === undefined ? (live(key)?.expiresAt ?? Number.POSITIVE_INFINITY) : (now ?? clock.now()) + ttlMs;
+      ttlMs === undefined
+        ? (live(key, now)?.expiresAt ?? Number.POSITIVE_INFINITY)
+        : (now ?? clock.now()) + ttlMs;
     entries.set(key, { value, expiresAt });
   };
   return {
-    read(key) {
-      const value = live(key)?.value;
+    read(key, now) {
+      const value = live(key, now)?.value;
       return typeof value === "number" ? String(value) : value;
     },
     write,
     // Kept as numbers, as lruStore keeps them, so that the parity tests run the same path.
-    readInteger: (key) => live(key)?.value,
+    readInteger: (key, now) => live(key, now)?.value,
     writeInteger: write,
     remove: (key) => live(key) !== undefined && entries.delete(key),
     remainingTtl(key) {

@@ -34,11 +34,20 @@ export function runLocalScript<R extends ScriptReply>(
  * the body takes them read-only.
  */
 function strings(args: readonly ScriptArg[]): readonly string[] {
+  if (args === lastStrings) return args as readonly string[];
   for (let i = 0; i < args.length; i++) {
     if (typeof args[i] !== "string") return args.map(String);
   }
+  if (Object.isFrozen(args)) lastStrings = args;
   return args as readonly string[];
 }
+
+/**
+ * The last frozen ARGV found to hold only strings: a caller that passes the same frozen array on
+ * every call (the rate limiter's checks costing 1) is not checked again. Frozen, so it cannot
+ * have changed since.
+ */
+let lastStrings: readonly ScriptArg[] | undefined;
 
 /** What went wrong in a JS body; anything may be thrown, even a Proxy that fails `instanceof`. */
 function failure(error: unknown): string {

@@ -1,4 +1,5 @@
 import type { StoreBus } from "./bus";
+import type { Clock } from "./clock";
 import type { Script, ScriptArg, ScriptReply } from "./script";
 
 /**
@@ -84,6 +85,13 @@ export interface Store {
    * changes what `run` does must change or drop `runSync` too, as for `getSync`.
    */
   runSync?<R extends ScriptReply>(script: Script<R>, keys: readonly string[], args: readonly ScriptArg[]): R;
+  /**
+   * Optional, for in-process stores only (with `runSync`): the clock its scripts read
+   * (`ctx.now()`) and its TTLs count by. A capability whose own clock is this very object may take
+   * the time a script replied as its own reading of that clock, rather than read it again (the
+   * rate limiter's in-process checks). A wrapper that changes what `runSync` reads must drop it.
+   */
+  readonly clock?: Clock;
   /**
    * Optional: messages between the processes that share this store (Redis: PUBLISH / SUBSCRIBE on
    * a connection of its own). The Redis stores and the in-process stores define it; a capability

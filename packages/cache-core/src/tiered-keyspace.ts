@@ -26,8 +26,8 @@ export function tieredKeyspace(entries: LocalKeyspace, state: LocalKeyspace): Ti
   // one part), so a script writing it again (a counter read, then rewritten) need not look there.
   // Only a write through the entries view can put it there: that forgets it.
   let inState: string | undefined;
-  const readState = (key: string): LocalValue | undefined => {
-    const value = state.read(key);
+  const readState = (key: string, now?: number): LocalValue | undefined => {
+    const value = state.read(key, now);
     if (value === undefined) return entries.read(key);
     inState = key;
     return value;
@@ -56,8 +56,8 @@ export function tieredKeyspace(entries: LocalKeyspace, state: LocalKeyspace): Ti
     inState = key;
   };
   // Scripts' counters (a rate-limit window) go to the state part as numbers when it keeps them.
-  const readStateInteger = (key: string): LocalValue | number | undefined => {
-    const value = state.readInteger === undefined ? state.read(key) : state.readInteger(key);
+  const readStateInteger = (key: string, now?: number): LocalValue | number | undefined => {
+    const value = state.readInteger === undefined ? state.read(key, now) : state.readInteger(key, now);
     if (value === undefined) return entries.read(key);
     inState = key;
     return value;

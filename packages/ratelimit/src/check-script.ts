@@ -16,13 +16,19 @@ export interface LimitState {
   report(reply: number[], at: number): void;
 }
 
-/** The JS twin of one limit's two passes in a check script, at `now` (ms), costing `cost` units. */
+/**
+ * The JS twin of one limit's two passes in a check script, at `now` (ms), costing `cost` units.
+ * `place` is the limit's index in its check: a state may be reused (rewritten) when the next check
+ * reads the same place, never sooner, so an algorithm can keep one state object per place instead
+ * of making one per limit per check (bodies run one at a time, each to its end).
+ */
 export type ReadLimit = (
   ctx: LocalContext,
   key: string,
   rule: LimitRule,
   cost: number,
   now: number,
+  place: number,
 ) => LimitState;
 
 /**
@@ -38,47 +44,48 @@ export function defineCheckScript(definition: {
   lua: string;
   local: ReadLimit;
 }): Script<CheckReply> {
-  const rulesOf = lastRules();
+  const argvOf = lastArgv();
   return defineScript<CheckReply>({
     name: definition.name,
     lua: definition.lua,
-    local: (ctx, keys, args) => checkBody(ctx, keys, args, rulesOf(args), definition.local),
+    local: (ctx, keys, args) => checkBody(ctx, keys, argvOf(args), definition.local),
   });
 }
 
+/** A check script's ARGV, parsed: the number of limits, each limit, the cost of each check. */
+interface CheckArgv {
+  readonly count: number;
+  readonly rules: readonly LimitRule[];
+  readonly costs: readonly number[];
+}
+
 /**
- * The limits in a check's ARGV, parsed once per frozen ARGV array: a limiter passes the same
- * frozen one to every check costing 1, which would otherwise be parsed into new objects on every
- * in-process check. Only frozen arrays are remembered (one, the last), so none is read stale.
+ * A check's ARGV, parsed once per frozen ARGV array: a limiter passes the same frozen one to every
+ * check costing 1, which would otherwise be parsed again (into new objects) on every in-process
+ * check. Only frozen arrays are remembered (one, the last), so none is read stale.
  */
-function lastRules(): (args: readonly string[]) => readonly LimitRule[] {
+function lastArgv(): (args: readonly string[]) => CheckArgv {
   let last: readonly string[] | undefined;
-  let rules: readonly LimitRule[] = [];
+  let argv: CheckArgv | undefined;
   return (args) => {
-    if (args === last) return rules;
-    const parsed = readRules(args, Number(args[0]), 1);
-    if (Object.isFrozen(args)) [last, rules] = [args, parsed];
+    if (args === last) return argv as CheckArgv;
+    const count = Number(args[0]); // ARGV[1] in Lua: JS counts from 0
+    const costs: number[] = [];
+    for (let i = 2 * count + 1; i < args.length; i++) costs.push(Number(args[i]));
+    const parsed: CheckArgv = { count, rules: readRules(args, count, 1), costs };
+    if (Object.isFrozen(args)) [last, argv] = [args, parsed];
     return parsed;
   };
 }
 
-/**
- * The JS twin of a check script's loops (`ARGV[1]` is `args[0]` here: JS counts from 0). Plain
- * loops: it runs on every in-process check.
- */
-function checkBody(
-  ctx: LocalContext,
-  keys: readonly string[],
-  args: readonly string[],
-  rules: readonly LimitRule[],
-  read: ReadLimit,
-): CheckReply {
+/** The JS twin of a check script's loops, on its parsed ARGV. Plain loops: it runs on every in-process check. */
+function checkBody(ctx: LocalContext, keys: readonly string[], argv: CheckArgv, read: ReadLimit): CheckReply {
   const now = ctx.now();
-  const count = Number(args[0]);
+  const { count, rules, costs } = argv;
   if (count === 1 && keys.length === 1) {
     // One check of one limit (an in-process createRateLimiter check): no list of states, and the
     // reply made at its size (growing an empty array would allocate room for 17).
-    const state = read(ctx, keys[0] as string, rules[0] as LimitRule, Number(args[3]), now);
+    const state = read(ctx, keys[0] as string, rules[0] as LimitRule, costs[0] as number, now, 0);
     const reply = [state.fits ? 1 : 0, now, 0, 0, 0];
     if (state.fits) state.charge();
     state.report(reply, 2);
@@ -87,11 +94,11 @@ function checkBody(
   const reply: number[] = [];
   const states: LimitState[] = [];
   for (let first = 0; first + count <= keys.length; first += count) {
-    const cost = Number(args[2 * count + 1 + first / count]);
+    const cost = costs[first / count] as number;
     // First pass: read every limit; one without room for the cost denies the whole check.
     let allowed = true;
     for (let i = 0; i < count; i++) {
-      const state = read(ctx, keys[first + i] as string, rules[i] as LimitRule, cost, now);
+      const state = read(ctx, keys[first + i] as string, rules[i] as LimitRule, cost, now, i);
       states[i] = state;
       if (!state.fits) allowed = false;
     }

@@ -46,6 +46,13 @@ export class LimiterCore {
   readonly #logger: Logger;
   /** A failing fallback store fails every check: said once per interval, not per check. */
   readonly #warnings: ThrottledWarnings;
+  /**
+   * Whether the primary (the fallback) store's scripts read the limiter's own clock (`store.clock`
+   * is `options.clock`): a synchronous check's result then takes the time the script replied
+   * (`reply[1]`, that clock in whole ms) instead of reading the clock a second time.
+   */
+  readonly #primaryOnOurClock: boolean;
+  readonly #fallbackOnOurClock: boolean;
 
   constructor(options: ResolvedLimiterOptions, set: LimitSet) {
     const { store, fallbackStore, clock } = options;
@@ -59,6 +66,8 @@ export class LimiterCore {
         ? undefined
         : new ScriptRunner(fallbackStore, options, set, this.#logger, this.#warnings);
     this.#health = new HealthByKeys(store.capabilities.cluster, clock, options.probeIntervalMs);
+    this.#primaryOnOurClock = store.clock === clock;
+    this.#fallbackOnOurClock = fallbackStore?.clock === clock;
   }
 
   /**
@@ -74,7 +83,9 @@ export class LimiterCore {
     try {
       const reply = primary.runSync(keys, cost);
       this.#primaryAnswered(health);
-      return this.#decided(primary, keys, cost, reply, undefined, reply[0] === 1 ? "ok" : "limited", tool);
+      const reason = reply[0] === 1 ? "ok" : "limited";
+      const now = this.#primaryOnOurClock ? (reply[1] as number) : this.#options.clock.now();
+      return this.#decided(primary, keys, cost, reply, undefined, reason, tool, now);
     } catch (error) {
       this.#primaryFailed(health, error);
     }
@@ -91,7 +102,8 @@ export class LimiterCore {
       const { reply, charged } = await this.#primary.run(keys, cost);
       this.#primaryAnswered(health);
       const reason = reply[0] === 1 ? "ok" : "limited";
-      return this.#decided(this.#primary, keys, cost, reply, charged, reason, tool);
+      const now = this.#options.clock.now();
+      return this.#decided(this.#primary, keys, cost, reply, charged, reason, tool, now);
     } catch (error) {
       this.#primaryFailed(health, error);
     }
@@ -110,7 +122,8 @@ export class LimiterCore {
     if (!fallback.sync) return this.#askFallback(fallback, keys, cost, tool, health);
     try {
       const reply = fallback.runSync(keys, cost);
-      return this.#decided(fallback, keys, cost, reply, undefined, "fallback", tool);
+      const now = this.#fallbackOnOurClock ? (reply[1] as number) : this.#options.clock.now();
+      return this.#decided(fallback, keys, cost, reply, undefined, "fallback", tool, now);
     } catch (error) {
       this.#fallbackFailed(error);
     }
@@ -126,7 +139,8 @@ export class LimiterCore {
   ): Promise<RateLimitResult> {
     try {
       const { reply, charged } = await fallback.run(keys, cost);
-      return this.#decided(fallback, keys, cost, reply, charged, "fallback", tool);
+      const now = this.#options.clock.now();
+      return this.#decided(fallback, keys, cost, reply, charged, "fallback", tool, now);
     } catch (error) {
       this.#fallbackFailed(error);
     }
@@ -184,8 +198,9 @@ export class LimiterCore {
   }
 
   /**
-   * The result of a decision by `runner`, stamped with its charge when it charged something.
-   * `charged` undefined: the check went in one script, and charged every rule if it was allowed.
+   * The result of a decision by `runner` at `now` (the limiter's clock), stamped with its charge
+   * when it charged something. `charged` undefined: the check went in one script, and charged
+   * every rule if it was allowed.
    */
   #decided(
     runner: ScriptRunner,
@@ -195,8 +210,9 @@ export class LimiterCore {
     charged: readonly SlotCharge[] | undefined,
     reason: RateLimitReason,
     tool: string | undefined,
+    now: number,
   ): RateLimitResult {
-    const result = storeResult(this.#set, reply, reason, this.#options.clock.now(), tool);
+    const result = storeResult(this.#set, reply, reason, now, tool);
     if (charged === undefined ? reply[0] === 1 : charged.length > 0) {
       const charge: Charge = { owner: this, runner, keys, cost, at: reply[1] as number, charged };
       ChargeStamp.stamp(result, charge);

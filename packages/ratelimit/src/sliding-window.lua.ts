@@ -173,41 +173,58 @@ function unpack(packed: number): { slot: number; previous: number; current: numb
   return { slot, previous: counts % SPAN, current: Math.floor(counts / SPAN) };
 }
 
+/**
+ * One counter per place in a check, rewritten by each check: a check of one limit (the common
+ * in-process case) then allocates no state at all. Safe because a state is used only until the
+ * next check reads its place (see {@link ReadLimit}).
+ */
+const counters: Counter[] = [];
+
 /** The JS twin of one limit in {@link slidingWindowCheck}. */
-function readCounter(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number): LimitState {
-  return new Counter(ctx, key, rule, cost, now);
+function readCounter(
+  ctx: LocalContext,
+  key: string,
+  rule: LimitRule,
+  cost: number,
+  now: number,
+  place: number,
+): LimitState {
+  let counter = counters[place];
+  if (counter === undefined) {
+    counter = new Counter();
+    counters[place] = counter;
+  }
+  counter.read(ctx, key, rule, cost, now);
+  return counter;
 }
 
-/**
- * One limit's counter, read (the Lua's first pass), then charged and reported (its second). A
- * class rather than closures over locals: it is built for every limit of every in-process check.
- * Its fields are only assigned in the constructor (`declare`d, not class fields), which keeps
- * construction to one store a field.
- */
+/** One limit's counter, read (the Lua's first pass), then charged and reported (its second). */
 class Counter implements LimitState {
-  declare readonly fits: boolean;
-  declare readonly ctx: LocalContext;
-  declare readonly key: string;
-  declare readonly window: number;
-  declare readonly index: number;
-  declare readonly elapsed: number;
-  declare readonly previous: number;
-  declare current: number;
-  declare readonly cost: number;
-  declare readonly budget: number;
-  declare readonly retry: number;
+  fits = false;
+  ctx: LocalContext | undefined = undefined;
+  key = "";
+  window = 1;
+  index = 0;
+  elapsed = 0;
+  previous = 0;
+  current = 0;
+  cost = 0;
+  budget = 0;
+  retry = 0;
 
-  constructor(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number) {
+  read(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number): void {
     const { limit, windowMs: window } = rule;
     const index = Math.floor(now / window);
     const elapsed = now - index * window;
     // A number when the store keeps the packed integer as one (see `charge`): nothing to parse.
     const stored = ctx.getInteger === undefined ? ctx.get(key) : ctx.getInteger(key);
     const packed = stored === undefined ? 0 : typeof stored === "number" ? stored : integer(stored);
-    const slot = packed % 4;
+    // Lua's floored `%`, by division: the packed integer is past 2^31, where JS's `%` leaves
+    // V8's integer paths for a call to fmod (twice per limit per check, in process).
+    const slot = packed - 4 * Math.floor(packed / 4);
     const counts = (packed - slot) / 4;
-    let previous = counts % SPAN;
     let current = Math.floor(counts / SPAN);
+    let previous = counts - SPAN * current;
     if (slot === (index + 3) % 4) {
       previous = current; // written during the previous slot
       current = 0;
@@ -238,7 +255,8 @@ class Counter implements LimitState {
 
   charge(): void {
     this.current += this.cost;
-    const { ctx, key, index, previous, current } = this;
+    const { key, index, previous, current } = this;
+    const ctx = this.ctx as LocalContext;
     const ttlMs = 2 * this.window - this.elapsed;
     // setInteger: an in-process store may keep the number, and write its digits only if asked.
     if (ctx.setInteger === undefined) ctx.set(key, packCounts(index % 4, previous, current), ttlMs);

@@ -35,7 +35,8 @@ export type RateLimitResult = {
   readonly remaining: number;
   /**
    * When every limit checked is fully available again, in epoch ms of the limiter's `clock`
-   * (the store's own clock is never exposed: it may disagree with yours). Whole ms, rounded up.
+   * (the store's own clock is never exposed: it may disagree with yours). Whole ms, rounded up; on
+   * an in-process store whose clock is the limiter's, counted from the time its script read.
    */
   readonly resetAtMs: number;
   /** `0` when allowed; else the wait, in whole ms rounded up, before the same call can succeed. */
@@ -132,8 +133,10 @@ export interface LimiterOptions {
   prefix?: string;
   /**
    * Local time, used only for `resetAtMs` and the probe interval. Decisions read the store's
-   * clock (Redis `TIME`, or the in-process store's clock), never this one. Its `now()` is called
-   * once at construction to check that it returns a finite number.
+   * clock (Redis `TIME`, or the in-process store's clock), never this one. When it is the
+   * in-process store's clock itself (`store.clock`), a check takes its script's reading rather
+   * than read it again. Its `now()` is called once at construction to check that it returns a
+   * finite number.
    * @default systemClock (monotonic)
    */
   clock?: Clock;

@@ -68,4 +68,33 @@ describe("an in-process store (one with runSync)", () => {
     expect(await limiter.check("k")).toMatchObject({ allowed: true, reason: "ok" });
     expect(runs).toBe(1);
   });
+
+  it("reads the clock once per check when the store's scripts read the limiter's own clock", async () => {
+    const clock = createManualClock();
+    const store = lruStore({ clock });
+    const limiter = createRateLimiter({ store, clock, ...rule, algorithm: "sliding-window" });
+    const tools = createToolRateLimiter({
+      store,
+      clock,
+      perCaller: rule,
+      perTool: rule,
+      algorithm: "sliding-window",
+    });
+    const now = vi.spyOn(clock, "now");
+    const [plain, tool] = [await limiter.check("k"), await tools.check({ tool: "t", caller: "c" })];
+    expect(now).toHaveBeenCalledTimes(2); // the script's reading, one per check
+    // And the result counts from it, as from a reading of its own: the window ends 2 windows on.
+    const slotStart = Math.floor(clock.now() / rule.windowMs) * rule.windowMs;
+    const resetAtMs = slotStart + 2 * rule.windowMs;
+    expect([plain, tool]).toMatchObject([{ resetAtMs }, { resetAtMs }]);
+  });
+
+  it("keeps to its own clock for resetAtMs when the store's scripts read another", async () => {
+    const storeTime = { now: () => 1_000_000_000_000 }; // 40 s into a 60 s slot
+    const limiterTime = { now: () => 2_000_000_000_000 };
+    const store = lruStore({ clock: storeTime });
+    const limiter = createRateLimiter({ store, clock: limiterTime, ...rule, algorithm: "sliding-window" });
+    // The store's window resets 80 s after its time: counted from the limiter's.
+    expect(await limiter.check("k")).toMatchObject({ allowed: true, resetAtMs: 2_000_000_080_000 });
+  });
 });

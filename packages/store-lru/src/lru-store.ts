@@ -7,7 +7,8 @@ import {
 } from "@mcp-persist/cache-core";
 import { createLocalStore, describeValue, type LocalValue } from "@mcp-persist/cache-core/kit";
 import { LRUCache } from "lru-cache";
-import { entrySize, type LruValue, lruKeyspace, lruStateKeyspace } from "./lru-keyspace";
+import { entrySize, lruKeyspace } from "./lru-keyspace";
+import { StateKeyspace } from "./state-keyspace";
 
 const PKG = "@mcp-persist/store-lru";
 
@@ -55,11 +56,14 @@ export interface LruStore extends Store {
   readonly lru: LRUCache<string, LocalValue>;
   /**
    * The keys scripts wrote (strings, or structured values such as a `Map` for a sorted set),
-   * kept apart from the entries so that entry churn never evicts them. A counter a script keeps
-   * as an integer (a rate-limit window) is held as a number here; the store reads it as its
-   * decimal string, as Redis would.
+   * kept apart from the entries so that entry churn never evicts them, for inspection (`size`,
+   * `calculatedSize`, `get`, `has`, `keys()`, `dump()`; none of them refreshes a key's recency).
+   * A counter a script keeps as an integer (a rate-limit window) is held as a number here; the
+   * store reads it as its decimal string, as Redis would.
    */
-  readonly state: LRUCache<string, LocalValue | number>;
+  readonly state: StateKeyspace;
+  /** The clock given (else `systemClock`): what scripts read (`ctx.now()`) and TTLs count by. */
+  readonly clock: Clock;
   /**
    * Messages to this store's own subscribers, delivered in a microtask (no other process shares
    * an in-process store). The same interface as the Redis stores' bus, so code written for one
@@ -80,29 +84,30 @@ export function lruStore(options: LruStoreOptions = {}): LruStore {
   const maxStateKeys = positiveInteger("maxStateKeys", options.maxStateKeys ?? 100_000);
   const maxSize = positiveInteger("maxSizeBytes", options.maxSizeBytes ?? 67_108_864);
   const clock = options.clock ?? systemClock;
-  const part = <V extends LruValue>(bound: number) =>
-    new LRUCache<string, V>({
-      max: bound,
-      maxSize,
-      sizeCalculation: entrySize,
-      updateAgeOnGet: false,
-      updateAgeOnHas: false,
-      allowStale: false,
-      ttlAutopurge: options.ttlAutopurge ?? false,
-      perf: clock,
-      // lru-cache caches the time for 1 ms by default; an injected clock must be read every time,
-      // or a test that moves it would see the old time.
-      ttlResolution: options.clock === undefined ? 1 : 0,
-    });
-  const lru = part<LocalValue>(max);
-  // Script state in a cache of its own: a burst of new entries must not evict the generation
+  const lru = new LRUCache<string, LocalValue>({
+    max,
+    maxSize,
+    sizeCalculation: entrySize,
+    updateAgeOnGet: false,
+    updateAgeOnHas: false,
+    allowStale: false,
+    ttlAutopurge: options.ttlAutopurge ?? false,
+    perf: clock,
+    // lru-cache caches the time for 1 ms by default; an injected clock must be read every time,
+    // or a test that moves it would see the old time.
+    ttlResolution: options.clock === undefined ? 1 : 0,
+  });
+  // Script state in a keyspace of its own: a burst of new entries must not evict the generation
   // counters every entry depends on (that would read as a miss for all of them), nor a lock.
-  const state = part<LruValue>(maxStateKeys);
+  const state = new StateKeyspace(
+    { maxKeys: maxStateKeys, maxSize, ttlAutopurge: options.ttlAutopurge ?? false },
+    clock,
+  );
   const store = createLocalStore({
     name: options.name ?? "lru",
     package: PKG,
     keyspace: lruKeyspace(lru),
-    state: lruStateKeyspace(state),
+    state,
     clock,
     release: () => {
       lru.clear();

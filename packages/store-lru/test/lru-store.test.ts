@@ -1,4 +1,4 @@
-import { InvalidOptionError } from "@mcp-persist/cache-core";
+import { InvalidOptionError, systemClock } from "@mcp-persist/cache-core";
 import { defineScript } from "@mcp-persist/cache-core/kit";
 import { createManualClock } from "@mcp-persist/cache-core/testing";
 import { describe, expect, it } from "vitest";
@@ -39,10 +39,12 @@ describe("lruStore", () => {
 
   it("counts a TTL from the time a script read when it is handed one, else from now", () => {
     const clock = createManualClock();
-    const keyspace = lruKeyspace(lruStore({ clock }).state);
-    keyspace.write("read before", "v", 1000, clock.now() - 400);
-    keyspace.write("now", "v", 1000);
-    expect([keyspace.remainingTtl("read before"), keyspace.remainingTtl("now")]).toEqual([600, 1000]);
+    const store = lruStore({ clock });
+    for (const keyspace of [lruKeyspace(store.lru), store.state]) {
+      keyspace.write("read before", "v", 1000, clock.now() - 400);
+      keyspace.write("now", "v", 1000);
+      expect([keyspace.remainingTtl("read before"), keyspace.remainingTtl("now")]).toEqual([600, 1000]);
+    }
   });
 
   it("purges expired entries without being asked when ttlAutopurge is on", async () => {
@@ -87,8 +89,10 @@ describe("lruStore", () => {
     });
   });
 
-  it("declares an in-process store that runs scripts", () => {
+  it("declares an in-process store that runs scripts, and the clock they read", () => {
     expect(lruStore().capabilities).toEqual({ shared: false, cluster: false });
+    const clock = createManualClock();
+    expect([lruStore().clock, lruStore({ clock }).clock]).toEqual([systemClock, clock]);
     expect(lruStore({ name: "tools" }).name).toBe("tools");
   });
 

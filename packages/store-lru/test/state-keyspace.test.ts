@@ -1,0 +1,177 @@
+// The keyspace lruStore keeps script state in: its LRU order (a list through the entries), its
+// absolute expiry (judged at a script's reading of the clock when given one) and its two bounds.
+import { createManualClock } from "@mcp-persist/cache-core/testing";
+import { describe, expect, it } from "vitest";
+import { StateKeyspace } from "../src/state-keyspace";
+
+const TTL = 60_000;
+
+function keyspace(bounds: { maxKeys?: number; maxSize?: number } = {}) {
+  const clock = createManualClock();
+  const state = new StateKeyspace(
+    { maxKeys: bounds.maxKeys ?? 100, maxSize: bounds.maxSize ?? 1_000_000, ttlAutopurge: false },
+    clock,
+  );
+  return { clock, state };
+}
+
+describe("StateKeyspace: least recently used order", () => {
+  it("evicts the least recently used key, a read or a write making a key the newest", () => {
+    const { state } = keyspace({ maxKeys: 3 });
+    for (const key of ["a", "b", "c"]) state.write(key, "1", TTL);
+    expect(state.read("a")).toBe("1"); // a is the newest now: b is the oldest
+    state.write("d", "1", TTL);
+    expect(state.keys()).toEqual(["c", "a", "d"]);
+    state.write("c", "2", TTL); // rewriting c makes it the newest: a is the oldest
+    state.writeInteger("e", 5, TTL);
+    expect(state.keys()).toEqual(["d", "c", "e"]);
+    expect(state.size).toBe(3);
+  });
+
+  it("keeps its order through a key used on every call among others, and through removals", () => {
+    const { state } = keyspace({ maxKeys: 4 });
+    for (const key of ["a", "b", "c", "d"]) state.write(key, "x", TTL);
+    for (let i = 0; i < 10_000; i++) {
+      const value = state.readInteger("hot") ?? 0; // read, then rewritten: as a rate-limit check does
+      state.writeInteger("hot", (value as number) + 1, TTL);
+      if (i === 0) expect(state.keys()).toEqual(["b", "c", "d", "hot"]); // a was evicted for it
+    }
+    expect(state.get("hot")).toBe(10_000);
+    expect(state.remove("c")).toBe(true); // from the middle
+    expect(state.remove("b")).toBe(true); // the oldest
+    state.write("e", "x", TTL);
+    expect(state.keys()).toEqual(["d", "hot", "e"]);
+    expect(state.remove("e")).toBe(true); // the newest
+    state.write("f", "x", TTL);
+    state.write("g", "x", TTL);
+    state.write("h", "x", TTL); // one past the bound: d is the oldest
+    expect(state.keys()).toEqual(["hot", "f", "g", "h"]);
+    expect(state.remove("missing")).toBe(false);
+  });
+
+  it("does not refresh a key on inspection (get, has, dump)", () => {
+    const { state } = keyspace({ maxKeys: 2 });
+    state.write("a", "1", TTL);
+    state.write("b", "1", TTL);
+    expect([state.get("a"), state.has("a"), state.dump()[0]?.[0]]).toEqual(["1", true, "a"]);
+    state.write("c", "1", TTL);
+    expect(state.keys()).toEqual(["b", "c"]);
+  });
+
+  it("empties on clear, and works again after", () => {
+    const { state } = keyspace({ maxKeys: 2 });
+    state.write("a", "1", TTL);
+    state.writeInteger("b", 12, TTL);
+    state.clear();
+    expect([state.size, state.calculatedSize, state.keys()]).toEqual([0, 0, []]);
+    for (const key of ["c", "d", "e"]) state.write(key, "1", TTL);
+    expect(state.keys()).toEqual(["d", "e"]);
+  });
+});
+
+describe("StateKeyspace: absolute expiry", () => {
+  it("expires a key once the clock is past its TTL, and never extends it on reads", () => {
+    const { clock, state } = keyspace();
+    state.write("k", "v", 1000);
+    clock.advance(600);
+    expect(state.read("k")).toBe("v");
+    clock.advance(400); // exactly at the deadline: still there, as in Redis
+    expect([state.read("k"), state.remainingTtl("k")]).toEqual(["v", 0]);
+    clock.advance(1);
+    expect([state.read("k"), state.remainingTtl("k"), state.remove("k")]).toEqual([
+      undefined,
+      undefined,
+      false,
+    ]);
+    expect(state.size).toBe(0);
+  });
+
+  it("judges expiry at the time a script read when it is handed one", () => {
+    const { clock, state } = keyspace();
+    state.write("k", "v", 1000);
+    clock.advance(2000);
+    expect(state.read("k", clock.now() - 1500)).toBe("v"); // the script's reading, before the deadline
+    expect(state.readInteger("k", clock.now())).toBeUndefined(); // at the clock's time it is gone
+    state.writeInteger("n", 7, 1000);
+    expect(state.readInteger("n", clock.now() + 1001)).toBeUndefined();
+  });
+
+  it("keeps the TTL a key has when written without one (KEEPTTL); a new or expired key gets none", () => {
+    const { clock, state } = keyspace();
+    state.write("k", "1", 1000);
+    clock.advance(400);
+    state.write("k", "2");
+    expect([state.read("k"), state.remainingTtl("k")]).toEqual(["2", 600]);
+    state.write("new", "1");
+    expect(state.remainingTtl("new")).toBe(Number.POSITIVE_INFINITY);
+    clock.advance(601); // k has expired, not yet dropped
+    state.write("k", "3");
+    expect([state.read("k"), state.remainingTtl("k")]).toEqual(["3", Number.POSITIVE_INFINITY]);
+  });
+
+  it("judges whether a key written without a TTL keeps its own at the script's time, when given", () => {
+    const { clock, state } = keyspace();
+    state.write("k", "1", 1000);
+    clock.advance(1001);
+    // A script that read the clock before the deadline found k live: it keeps its TTL, so it is
+    // gone at the clock's time, rather than made a key without one.
+    state.write("k", "2", undefined, clock.now() - 2);
+    expect(state.read("k")).toBeUndefined();
+  });
+
+  it("lists only live keys, with the ms they have left", () => {
+    const { clock, state } = keyspace();
+    state.write("short", "v", 100);
+    state.writeInteger("long", 42, 1000);
+    state.write("forever", "v");
+    clock.advance(500);
+    expect(state.dump()).toEqual([
+      ["long", { value: 42, ttlMs: 500 }],
+      ["forever", { value: "v", ttlMs: Number.POSITIVE_INFINITY }],
+    ]);
+    expect(state.size).toBe(3); // the expired one is dropped when next touched or evicted
+  });
+
+  it("purges expired keys by itself with ttlAutopurge", async () => {
+    const state = new StateKeyspace(
+      { maxKeys: 10, maxSize: 1000, ttlAutopurge: true },
+      { now: () => performance.timeOrigin + performance.now() },
+    );
+    state.write("k", "v", 20);
+    state.write("kept", "v", 60_000);
+    expect(state.size).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(state.keys()).toEqual(["kept"]);
+    expect(state.size).toBe(1);
+  });
+});
+
+describe("StateKeyspace: the size bound", () => {
+  it("counts keys and values, integers as their digits, and evicts the oldest until it fits", () => {
+    const { state } = keyspace({ maxSize: 20 });
+    state.write("a", "x".repeat(8), TTL); // 1 + 1 + 8 = 10
+    state.writeInteger("b", 12_345, TTL); // 1 + 1 + 5 = 7
+    expect(state.calculatedSize).toBe(17);
+    state.writeInteger("b", 1_234_567, TTL); // rewritten in place, larger: 1 + 1 + 7 = 9
+    expect(state.calculatedSize).toBe(19);
+    state.write("c", "xx", TTL); // 4 more: a goes
+    expect([state.keys(), state.calculatedSize]).toEqual([["b", "c"], 13]);
+    expect(state.read("b")).toBe("1234567");
+  });
+
+  it("does not keep a value larger than the bound, and drops what its key held", () => {
+    const { state } = keyspace({ maxSize: 20 });
+    state.write("a", "small", TTL);
+    state.write("b", "small", TTL);
+    state.write("a", "x".repeat(30), TTL);
+    expect([state.read("a"), state.keys(), state.calculatedSize]).toEqual([undefined, ["b"], 7]);
+  });
+
+  it("keeps structured values a script owns, estimated", () => {
+    const { state } = keyspace();
+    const members = new Map([["m", 1]]);
+    state.write("z", members, TTL);
+    expect(state.read("z")).toBe(members);
+    expect(state.calculatedSize).toBe(64 + 1 + 48);
+  });
+});
