@@ -27,45 +27,53 @@ local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local us = now * 1000
 
+-- The limits, read once: every check of the call is made against the same ones. Units are
+-- spaced interval us apart, rounded up (the sustained rate never exceeds the limit).
 local rules = tonumber(ARGV[1])
-local reply = {}
+local intervals, capacities = {}, {}
+for i = 1, rules do
+  local limit, window = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+  intervals[i] = math.ceil(window * 1000 / limit)
+  capacities[i] = limit * intervals[i]
+end
+
+-- What the first pass learns of each limit of a check, for the second (one list each, reused
+-- from check to check: no table per limit per check).
+local backlogs, retries = {}, {}
+
+local reply, n = {}, 0
 for first = 0, #KEYS - rules, rules do
   local cost = tonumber(ARGV[2 * rules + 2 + first / rules])
-  local allowed, state = 1, {}
+  local allowed = 1
 
   -- First pass: read every limit; one without room for the cost denies the whole check.
   for i = 1, rules do
-    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
-    -- Units are spaced interval us apart, rounded up (the sustained rate never exceeds the limit).
-    local interval = math.ceil(window * 1000 / limit)
-    local capacity = limit * interval
+    local interval, capacity = intervals[i], capacities[i]
     -- The backlog: microseconds of admitted units not yet drained at the sustained rate.
-    local backlog = math.max(tonumber(redis.call('GET', key) or '0') - us, 0)
+    local backlog = math.max(tonumber(redis.call('GET', KEYS[first + i]) or '0') - us, 0)
     local retry = 0
     if backlog + cost * interval > capacity then
       allowed = 0
       retry = math.ceil((backlog + cost * interval - capacity) / 1000)
     end
-    state[i] = { interval, capacity, backlog, retry }
+    backlogs[i], retries[i] = backlog, retry
   end
 
-  table.insert(reply, allowed)
-  table.insert(reply, now)
+  reply[n + 1], reply[n + 2] = allowed, now
+  n = n + 2
 
   -- Second pass: charge every limit if all fit, then report each.
   for i = 1, rules do
-    local key = KEYS[first + i]
-    local interval, capacity, backlog, retry = unpack(state[i])
+    local interval, backlog = intervals[i], backlogs[i]
     if allowed == 1 then
       backlog = backlog + cost * interval
       -- The TAT is needed until it passes: the bucket is full again then.
-      redis.call('SET', key, string.format('%d', us + backlog), 'PX', math.ceil(backlog / 1000))
+      redis.call('SET', KEYS[first + i], string.format('%d', us + backlog), 'PX', math.ceil(backlog / 1000))
     end
-    local remaining = math.max(0, math.floor((capacity - backlog) / interval))
-    local reset = math.ceil(backlog / 1000)
-    table.insert(reply, remaining)
-    table.insert(reply, retry)
-    table.insert(reply, reset)
+    -- remaining, retry after, reset after
+    reply[n + 1] = math.max(0, math.floor((capacities[i] - backlog) / interval))
+    reply[n + 2], reply[n + 3] = retries[i], math.ceil(backlog / 1000)
+    n = n + 3
   end
 end
 return reply

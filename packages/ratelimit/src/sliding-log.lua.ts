@@ -54,15 +54,23 @@ local function next_unit(key, now)
   return k and tonumber(k) + 1 or 0
 end
 
+-- The limits, read once: every check of the call is made against the same ones.
 local rules = tonumber(ARGV[1])
-local reply = {}
+local limits, windows = {}, {}
+for i = 1, rules do limits[i], windows[i] = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1]) end
+
+-- What the first pass learns of each limit of a check, for the second (one list each, reused
+-- from check to check: no table per limit per check).
+local counts, lasts, retries = {}, {}, {}
+
+local reply, n = {}, 0
 for first = 0, #KEYS - rules, rules do
   local cost = tonumber(ARGV[2 * rules + 2 + first / rules])
-  local allowed, state = 1, {}
+  local allowed = 1
 
   -- First pass: read every limit; one without room for the cost denies the whole check.
   for i = 1, rules do
-    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+    local key, limit, window = KEYS[first + i], limits[i], windows[i]
     redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
     local count = redis.call('ZCARD', key)
     local last, retry = now, 0
@@ -74,16 +82,15 @@ for first = 0, #KEYS - rules, rules do
       local rank = count + cost - limit - 1
       retry = tonumber(redis.call('ZRANGE', key, rank, rank, 'WITHSCORES')[2]) + window - now
     end
-    state[i] = { count, last, retry }
+    counts[i], lasts[i], retries[i] = count, last, retry
   end
 
-  table.insert(reply, allowed)
-  table.insert(reply, now)
+  reply[n + 1], reply[n + 2] = allowed, now
+  n = n + 2
 
   -- Second pass: charge every limit if all fit, then report each.
   for i = 1, rules do
-    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
-    local count, last, retry = unpack(state[i])
+    local key, window, count, last = KEYS[first + i], windows[i], counts[i], lasts[i]
     if allowed == 1 then
       -- No unit can be at this millisecond unless the newest is that recent.
       local k = 0
@@ -95,11 +102,11 @@ for first = 0, #KEYS - rules, rules do
       -- The log is empty exactly when its newest unit leaves the window.
       redis.call('PEXPIRE', key, last + window - now)
     end
-    local remaining, reset = math.max(limit - count, 0), 0
+    local reset = 0
     if count > 0 then reset = last + window - now end
-    table.insert(reply, remaining)
-    table.insert(reply, retry)
-    table.insert(reply, reset)
+    -- remaining, retry after, reset after
+    reply[n + 1], reply[n + 2], reply[n + 3] = math.max(limits[i] - count, 0), retries[i], reset
+    n = n + 3
   end
 end
 return reply

@@ -36,65 +36,70 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 -- 2^25, the span of one packed count (limits stay below it)
 local SPAN = 33554432
 
--- read(key): the slot (index mod 4), previous and current count of a packed counter
-local function read(key)
-  local packed = tonumber(redis.call('GET', key) or '0')
-  local slot = packed % 4
-  local counts = (packed - slot) / 4
-  return slot, counts % SPAN, math.floor(counts / SPAN)
+-- The limits, read once: every check of the call is made against the same ones. Per limit i,
+-- where the current slot starts (index, elapsed) is the same for every check too.
+local rules = tonumber(ARGV[1])
+local limits, windows, indexes, elapsed = {}, {}, {}, {}
+for i = 1, rules do
+  limits[i], windows[i] = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+  indexes[i] = math.floor(now / windows[i])
+  elapsed[i] = now - indexes[i] * windows[i]
 end
 
-local rules = tonumber(ARGV[1])
-local reply = {}
+-- What the first pass learns of each limit of a check, for the second (one list each, reused
+-- from check to check: no table per limit per check).
+local previous, current, budget, retry = {}, {}, {}, {}
+
+local reply, n = {}, 0
 for first = 0, #KEYS - rules, rules do
   local cost = tonumber(ARGV[2 * rules + 2 + first / rules])
-  local allowed, state = 1, {}
+  local allowed = 1
 
   -- First pass: read every limit; one without room for the cost denies the whole check.
   for i = 1, rules do
-    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
-    local index = math.floor(now / window)
-    local elapsed = now - index * window
-    local slot, previous, current = read(key)
+    local limit, window, index, since = limits[i], windows[i], indexes[i], elapsed[i]
+    local packed = tonumber(redis.call('GET', KEYS[first + i]) or '0')
+    local slot = packed % 4
+    local counts = (packed - slot) / 4
+    local prev, cur = counts % SPAN, math.floor(counts / SPAN)
     if slot == (index + 3) % 4 then
-      previous, current = current, 0 -- written during the previous slot
+      prev, cur = cur, 0 -- written during the previous slot
     elseif slot ~= index % 4 then
-      previous, current = 0, 0 -- older than that
+      prev, cur = 0, 0 -- older than that
     end
     -- What the current slot may hold, in unit-ms, once the previous slot's tail is counted.
-    local budget = limit * window - previous * (window - elapsed)
-    local retry = 0
-    if (current + cost) * window > budget then
+    local room = limit * window - prev * (window - since)
+    local wait = 0
+    if (cur + cost) * window > room then
       allowed = 0
-      if current + cost <= limit then
+      if cur + cost <= limit then
         -- Fits later in this slot, once enough of the previous slot has slid out.
-        retry = window - elapsed - math.floor((limit - current - cost) * window / previous)
+        wait = window - since - math.floor((limit - cur - cost) * window / prev)
       else
         -- Fits in the next slot, once enough of this one has slid out.
-        retry = window - elapsed + math.max(0, window - math.floor((limit - cost) * window / current))
+        wait = window - since + math.max(0, window - math.floor((limit - cost) * window / cur))
       end
     end
-    state[i] = { index, elapsed, previous, current, budget, retry }
+    previous[i], current[i], budget[i], retry[i] = prev, cur, room, wait
   end
 
-  table.insert(reply, allowed)
-  table.insert(reply, now)
+  reply[n + 1], reply[n + 2] = allowed, now
+  n = n + 2
 
   -- Second pass: charge every limit if all fit, then report each.
   for i = 1, rules do
-    local key, limit, window = KEYS[first + i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
-    local index, elapsed, previous, current, budget, retry = unpack(state[i])
+    local window, since, prev, cur = windows[i], elapsed[i], previous[i], current[i]
     if allowed == 1 then
-      current = current + cost
+      cur = cur + cost
       -- Needed until the end of the next slot, when this one stops counting.
-      redis.call('SET', key, string.format('%d', index % 4 + 4 * (previous + SPAN * current)),
-        'PX', 2 * window - elapsed)
+      redis.call('SET', KEYS[first + i], string.format('%d', indexes[i] % 4 + 4 * (prev + SPAN * cur)),
+        'PX', 2 * window - since)
     end
-    local remaining, reset = math.max(0, math.floor(budget / window) - current), 0
-    if current > 0 then reset = 2 * window - elapsed elseif previous > 0 then reset = window - elapsed end
-    table.insert(reply, remaining)
-    table.insert(reply, retry)
-    table.insert(reply, reset)
+    local reset = 0
+    if cur > 0 then reset = 2 * window - since elseif prev > 0 then reset = window - since end
+    -- remaining, retry after, reset after
+    reply[n + 1], reply[n + 2], reply[n + 3] = math.max(0, math.floor(budget[i] / window) - cur), retry[i], reset
+    n = n + 3
   end
 end
 return reply
