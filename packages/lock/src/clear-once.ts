@@ -1,11 +1,9 @@
 import type { Store } from "@mcp-persist/cache-core";
-import { assertStore } from "@mcp-persist/cache-core/kit";
 import { assertName, assertOptions } from "./arguments";
-import { PKG } from "./errors";
 import { lockKeys } from "./keys";
 import type { OnceOptions } from "./options";
 import { resolveOnceOptions } from "./resolve-options";
-import { lockStoreCaller } from "./store-caller";
+import { assertLockStore, lockStoreCaller } from "./store-caller";
 
 /**
  * Forgets what `once` recorded for `key` — a stored result, or the mark of an attempt that never
@@ -25,7 +23,7 @@ export async function clearOnce(
   key: string,
   options: Pick<OnceOptions, "namespace" | "storeTimeoutMs"> = {},
 ): Promise<boolean> {
-  assertStore(store, PKG, "the first argument"); // before any call: a wrong argument touches nothing
+  assertLockStore(store); // before any call: a wrong argument touches nothing
   assertName(key);
   assertOptions(options, "clearOnce(store, key, options?)");
   const { namespace, storeTimeoutMs } = resolveOnceOptions(key, options);

@@ -16,11 +16,11 @@ export interface QuietFailure {
  * call: the function's value or error is what the caller wants, so a failure here is logged
  * (`err`: the error itself) and resolves `undefined`.
  */
-export async function finishQuietly<R>(call: Promise<R>, failure: QuietFailure): Promise<R | undefined> {
-  try {
-    return await call;
-  } catch (err) {
+export function finishQuietly<R>(call: Promise<R>, failure: QuietFailure): Promise<R | undefined> {
+  // A handler on the call's own promise rather than an async function awaiting it: one promise
+  // and one microtask fewer on every release.
+  return call.then(undefined, (err: unknown) => {
     failure.warnings.warn(failure.event, { store: failure.store, err }, failure.message);
     return undefined;
-  }
+  });
 }

@@ -15,6 +15,18 @@ export interface LockKeys {
  * `keySegment`, which encodes `{` and `}`, so a name can never open or close the hash tag itself.
  */
 export function lockKeys(namespace: string, kind: "lock" | "once", name: string): LockKeys {
-  const base = `${keySegment(namespace)}:${kind}:{${keySegment(name)}}`;
+  const base = `${namespaceSegment(namespace)}:${kind}:{${keySegment(name)}}`;
   return { lock: base, fence: `${base}:fence`, record: `${base}:record` };
+}
+
+/** The last namespace escaped: an application passes the same one (or none: "mcp") on every call. */
+let lastNamespace: string | undefined;
+let lastSegment = "";
+
+function namespaceSegment(namespace: string): string {
+  if (namespace !== lastNamespace) {
+    lastSegment = keySegment(namespace);
+    lastNamespace = namespace;
+  }
+  return lastSegment;
 }

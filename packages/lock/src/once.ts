@@ -1,14 +1,12 @@
 import type { Store } from "@mcp-persist/cache-core";
-import { assertStore } from "@mcp-persist/cache-core/kit";
 import { assertFunction, assertName, assertOptions } from "./arguments";
-import { PKG } from "./errors";
 import { lockKeys } from "./keys";
 import { OnceCalls } from "./lock-calls";
 import { onceCommitScript } from "./once-finish.lua";
 import type { OnceOptions } from "./options";
 import { resolveOnceOptions } from "./resolve-options";
 import { runLocked, runUnlocked } from "./run-locked";
-import { lockStoreCaller } from "./store-caller";
+import { assertLockStore, lockStoreCaller } from "./store-caller";
 import { newToken } from "./token";
 import type { ContextFor, LockContext, OnceResult } from "./types";
 import { waitForLock } from "./wait-for-lock";
@@ -44,7 +42,7 @@ export async function once<T>(
   fn: (lock: LockContext) => T | Promise<T>,
   options: OnceOptions = {},
 ): Promise<OnceResult<T, LockContext>> {
-  assertStore(store, PKG, "the first argument"); // before any call: a wrong argument touches nothing
+  assertLockStore(store); // before any call: a wrong argument touches nothing
   assertName(key);
   assertFunction(fn, ONCE);
   assertOptions(options, ONCE);

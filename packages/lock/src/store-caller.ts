@@ -1,5 +1,5 @@
 import type { Store } from "@mcp-persist/cache-core";
-import { type StoreCaller, storeCaller } from "@mcp-persist/cache-core/kit";
+import { assertStore, type StoreCaller, storeCaller } from "@mcp-persist/cache-core/kit";
 import { PKG } from "./errors";
 
 /** What a `StoreTimeoutError` from the lock tells the reader to do. */
@@ -34,4 +34,17 @@ export function lockStoreCaller(store: Store, storeTimeoutMs: number): StoreCall
     if (byTimeout.size < KEPT_PER_STORE) byTimeout.set(storeTimeoutMs, caller);
   }
   return caller;
+}
+
+/** Stores already found to be stores: checking one walks its six methods, on every call otherwise. */
+const checked = new WeakSet<object>();
+
+/**
+ * Throws `InvalidOptionError` unless `store` is an mcp-persist `Store` (cache-core's `assertStore`),
+ * checking each store object once: the first argument of every `withLock`, `once` and `clearOnce`.
+ */
+export function assertLockStore(store: unknown): asserts store is Store {
+  if (typeof store === "object" && store !== null && checked.has(store)) return;
+  assertStore(store, PKG, "the first argument");
+  checked.add(store);
 }

@@ -1,13 +1,11 @@
 import type { Store } from "@mcp-persist/cache-core";
-import { assertStore } from "@mcp-persist/cache-core/kit";
 import { assertName, withLockArguments } from "./arguments";
-import { PKG } from "./errors";
 import { lockKeys } from "./keys";
 import { LockCalls } from "./lock-calls";
 import type { LockOptions } from "./options";
 import { resolveLockOptions } from "./resolve-options";
 import { runLocked, runUnlocked } from "./run-locked";
-import { lockStoreCaller } from "./store-caller";
+import { assertLockStore, lockStoreCaller } from "./store-caller";
 import { newToken } from "./token";
 import type { ContextFor, LockContext, LockResult } from "./types";
 import { waitForLock } from "./wait-for-lock";
@@ -55,7 +53,7 @@ export async function withLock<T>(
   third: unknown,
   fourth?: unknown,
 ): Promise<LockResult<T, LockContext>> {
-  assertStore(store, PKG, "the first argument"); // before any call: a wrong argument touches nothing
+  assertLockStore(store); // before any call: a wrong argument touches nothing
   assertName(resource);
   const args = withLockArguments(third, fourth);
   const fn = args.fn as (lock: LockContext) => T | Promise<T>;

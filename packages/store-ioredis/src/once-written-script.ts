@@ -4,6 +4,10 @@ import { Command } from "ioredis";
 // reply, so the connection's reply order stays intact.
 const PING = "*1\r\n$4\r\nPING\r\n";
 
+/** Why a script whose write was replaced by a PING rejects: its outcome is unknown. */
+export const DROPPED =
+  "the connection dropped while the script was in flight; it may or may not have run, and was not sent again";
+
 /** Replies with which the server refuses a command without running it: re-sending is safe. */
 const NOT_RUN = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
 
@@ -15,7 +19,9 @@ const NOT_RUN = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
  * application hands in, so the command itself refuses: ioredis asks it for its bytes on each
  * write (`toWritable`, the hook its own `Script` class uses), and after the first write, or once
  * the store has settled the call (`call.settled`: it gave up on it), it answers with a PING and
- * marks itself `substituted`. Re-sending after a Cluster redirect is allowed: the server refused it unrun.
+ * marks itself `substituted`; the PING's reply then rejects `promise` (see {@link DROPPED}) rather
+ * than pass for the script's (`transformReply`). Re-sending after a Cluster redirect is allowed:
+ * the server refused it unrun.
  */
 export class OnceWrittenScript extends Command {
   /** True when a write was replaced by a PING: the reply is not the script's. */
@@ -42,6 +48,16 @@ export class OnceWrittenScript extends Command {
     }
     this.substituted = true;
     return PING;
+  }
+
+  /**
+   * ioredis runs every reply through this before resolving `promise`, and rejects it instead when
+   * this throws: so a PING's reply, written in the script's place, rejects the script's promise
+   * (the store takes that promise as it is, with no async wrapper of its own per script call).
+   */
+  override transformReply(result: Buffer | Buffer[]): string | string[] | Buffer | Buffer[] {
+    if (this.substituted) throw new Error(DROPPED);
+    return super.transformReply(result);
   }
 
   /** Records refusals the server makes before running anything (see NOT_RUN). */

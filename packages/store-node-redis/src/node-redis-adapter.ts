@@ -56,7 +56,9 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(
         );
         viewSignal = abortSignal;
       }
-      const options = { keys: [...keys], arguments: [...args] };
+      // node-redis copies keys and arguments into its own command (it never writes to them), so
+      // the store's arrays go as they are, without a copy of each per script call.
+      const options = { keys: keys as string[], arguments: args as string[] };
       return command === "eval" ? view.eval(body, options) : view.evalSha(body, options);
     },
     ping: () => client.ping(),

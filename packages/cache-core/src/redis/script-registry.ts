@@ -9,23 +9,32 @@ import type { RedisClientAdapter, ScriptCall } from "./client-adapter";
 export class ScriptRegistry {
   readonly #loaded = new Set<string>();
 
-  async run(
+  run(
     adapter: RedisClientAdapter<unknown>,
     script: Script,
     keys: readonly string[],
     args: readonly string[],
     call: ScriptCall,
   ): Promise<unknown> {
-    if (this.#loaded.has(script.sha1)) {
-      try {
-        return await adapter.evalScript("evalsha", script.sha1, keys, args, call);
-      } catch (error) {
-        if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
-        // The server lost its script cache (SCRIPT FLUSH, restart, failover), or this Cluster node
-        // never ran the script. NOSCRIPT means it did not run, so sending the body is safe.
-        this.#loaded.delete(script.sha1);
-      }
-    }
+    if (!this.#loaded.has(script.sha1)) return this.#eval(adapter, script, keys, args, call);
+    // No async function on this path, which is every script call but a store's first of each
+    // script: the client's promise, with a handler for the one failure that is retried.
+    return adapter.evalScript("evalsha", script.sha1, keys, args, call).then(undefined, (error: unknown) => {
+      if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
+      // The server lost its script cache (SCRIPT FLUSH, restart, failover), or this Cluster node
+      // never ran the script. NOSCRIPT means it did not run, so sending the body is safe.
+      this.#loaded.delete(script.sha1);
+      return this.#eval(adapter, script, keys, args, call);
+    });
+  }
+
+  async #eval(
+    adapter: RedisClientAdapter<unknown>,
+    script: Script,
+    keys: readonly string[],
+    args: readonly string[],
+    call: ScriptCall,
+  ): Promise<unknown> {
     const reply = await adapter.evalScript("eval", script.lua, keys, args, call);
     this.#loaded.add(script.sha1);
     return reply;

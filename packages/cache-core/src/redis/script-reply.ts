@@ -18,7 +18,12 @@ export function toScriptReply(reply: unknown, pkg: string, script: string): Scri
     case "bigint":
       return Number(reply);
   }
-  if (Array.isArray(reply)) return reply.map((item) => toScriptReply(item, pkg, script));
+  if (Array.isArray(reply)) {
+    // Most replies are already strings and numbers (a lock's `["acquired", 42]`): keep the
+    // client's array, which nothing else holds, rather than copy it on every call.
+    if (reply.every(isPlain)) return reply as ScriptReply;
+    return reply.map((item) => toScriptReply(item, pkg, script));
+  }
   if (Buffer.isBuffer(reply)) return reply.toString("utf8");
   if (reply instanceof Error) {
     throw new ScriptError(pkg, script, `Redis replied with an error inside the reply: "${reply.message}"`, {
@@ -26,4 +31,8 @@ export function toScriptReply(reply: unknown, pkg: string, script: string): Scri
     });
   }
   throw new ScriptError(pkg, script, "returned a Redis map or set reply; return arrays, as the JS body must");
+}
+
+function isPlain(item: unknown): boolean {
+  return typeof item === "string" || typeof item === "number";
 }
