@@ -39,22 +39,28 @@ export class SingleKeys {
   }
 }
 
-/** Key lists by one caller field's value (`undefined`: the field is missing), then the next field's. */
-type ByField<Next> = Map<string | undefined, Next>;
-/** Key lists by an object caller's `user`, `tenant`, `session` and `client`, in that order. */
-type ByFields = ByField<ByField<ByField<ByField<readonly string[]>>>>;
+/**
+ * Key lists of object callers with the same fields present: one map level per present field, by
+ * its value, in the order `user`, `tenant`, `session`, `client`; the key list below the last.
+ */
+type ByValues = Map<string, unknown> | readonly string[];
 
-/** One tool's remembered key lists: by string caller, by object caller's fields, the anonymous caller's. */
+/**
+ * One tool's remembered key lists: by string caller; by object caller, first by which fields it
+ * has (`objects[mask]`, a bit per field: a missing field costs no lookup), then by their values;
+ * the anonymous caller's.
+ */
 interface ToolMemo {
   readonly strings: Map<string, readonly string[]>;
-  readonly objects: ByFields;
+  readonly objects: (ByValues | undefined)[];
   anonymous?: readonly string[];
 }
 
 /**
  * The keys of a tool call, one per active rule in order, remembered per tool and caller. A string
- * caller is remembered by itself; an object caller by its fields (one map level each, so no new
- * string is built to look it up), when it is a plain object with no field but `user`, `tenant`,
+ * caller is remembered by itself; an object caller by which fields it has, then by their values
+ * (one map level per field present, so no new string is built to look it up, and a missing field
+ * costs nothing), when it is a plain object with no field but `user`, `tenant`,
  * `session` and `client`, each a non-empty string or missing: all its digest depends on (see
  * `callerDigest`). Any other caller is digested on every call, as before, so that what it throws,
  * or how it is digested, never changes.
@@ -86,12 +92,28 @@ export class ToolCallKeys {
     if (!(isField(user) && isField(tenant) && isField(session) && isField(client))) {
       return this.#build(tool, caller);
     }
-    const found = memo?.objects.get(user)?.get(tenant)?.get(session)?.get(client);
-    if (found !== undefined) return found;
+    const mask =
+      (user === undefined ? 0 : 1) |
+      (tenant === undefined ? 0 : 2) |
+      (session === undefined ? 0 : 4) |
+      (client === undefined ? 0 : 8);
+    let found = memo?.objects[mask];
+    if (user !== undefined) found = down(found, user);
+    if (tenant !== undefined) found = down(found, tenant);
+    if (session !== undefined) found = down(found, session);
+    if (client !== undefined) found = down(found, client);
+    if (found !== undefined) return found as readonly string[];
     // Digested from the values just read, so that what is remembered is what they give.
     return this.#remember(tool, { user, tenant, session, client }, (m, keys) => {
-      const byTenant = level(m.objects, user);
-      level(level(byTenant, tenant), session).set(client, keys);
+      const values = [user, tenant, session, client].filter((value) => value !== undefined);
+      const last = values.pop() as string; // one at least: the digest refused a caller with none
+      let map = m.objects[mask] as Map<string, unknown> | undefined;
+      if (map === undefined) {
+        map = new Map();
+        m.objects[mask] = map;
+      }
+      for (const value of values) map = level(map, value);
+      map.set(last, keys);
     });
   }
 
@@ -114,7 +136,7 @@ export class ToolCallKeys {
     }
     let memo = this.#tools.get(tool);
     if (memo === undefined) {
-      memo = { strings: new Map(), objects: new Map() };
+      memo = { strings: new Map(), objects: [] };
       this.#tools.set(tool, memo);
     }
     store(memo, keys);
@@ -122,9 +144,14 @@ export class ToolCallKeys {
   }
 }
 
+/** What `found`, a map level (or nothing), holds under `value`. */
+function down(found: ByValues | undefined, value: string): ByValues | undefined {
+  return (found as Map<string, ByValues> | undefined)?.get(value);
+}
+
 /** The map one level down for `value`, made if missing. */
-function level<Next>(map: ByField<ByField<Next>>, value: string | undefined): ByField<Next> {
-  let next = map.get(value);
+function level(map: Map<string, unknown>, value: string): Map<string, unknown> {
+  let next = map.get(value) as Map<string, unknown> | undefined;
   if (next === undefined) {
     next = new Map();
     map.set(value, next);

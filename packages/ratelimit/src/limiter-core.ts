@@ -1,10 +1,9 @@
 import { type Logger, type Store, silentLogger } from "@mcp-persist/cache-core";
 import { ThrottledWarnings } from "@mcp-persist/cache-core/kit";
-import { ChargeStamp } from "./charge-stamp";
 import { PKG } from "./errors";
 import type { LimitSet } from "./limit-set";
 import type { ResolvedLimiterOptions } from "./resolve-options";
-import { degradedResult, storeResult } from "./result";
+import { ChargeStamp, degradedResult, storeResult } from "./result";
 import type { CheckReply } from "./script-args";
 import { ScriptRunner, type SlotCharge } from "./script-runner";
 import { HealthByKeys, type StoreHealth } from "./store-health";
@@ -212,12 +211,10 @@ export class LimiterCore {
     tool: string | undefined,
     now: number,
   ): RateLimitResult {
-    const result = storeResult(this.#set, reply, reason, now, tool);
-    if (charged === undefined ? reply[0] === 1 : charged.length > 0) {
-      const charge: Charge = { owner: this, runner, keys, cost, at: reply[1] as number, charged };
-      ChargeStamp.stamp(result, charge);
-    }
-    return result;
+    const charge: Charge | undefined = (charged === undefined ? reply[0] === 1 : charged.length > 0)
+      ? { owner: this, runner, keys, cost, at: reply[1] as number, charged }
+      : undefined;
+    return storeResult(this.#set, reply, reason, now, tool, charge);
   }
 
   #logOutage(store: Store, error: unknown): void {

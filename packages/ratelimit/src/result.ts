@@ -6,13 +6,15 @@ import type { RateLimitReason, RateLimitResult } from "./types";
  * One result from a check reply (`[allowed, now, ...per rule: remaining, retry, reset]`).
  * Denied: the rule that holds the call back longest speaks for it. Allowed: the one with the
  * least room left. `tool`, when given, ends the result (the tool limiter's results name it).
+ * `charge`, when given, is stamped onto it for `refund()` (see {@link ChargeStamp}).
  */
 export function storeResult(
   set: LimitSet,
   reply: CheckReply,
   reason: RateLimitReason,
   now: number,
-  tool?: string,
+  tool: string | undefined,
+  charge: unknown,
 ): RateLimitResult & { readonly tool?: string } {
   const allowed = reply[0] === 1;
   // Rule i's remaining, retry after and reset after sit at 2 + 3i, 3 + 3i and 4 + 3i.
@@ -36,9 +38,12 @@ export function storeResult(
   const remaining = reply[binding] as number;
   const { name, limit, windowMs } = rule;
   // One literal per shape, the tool last as it always was: results of one limiter share a shape.
-  return tool === undefined
-    ? { allowed, reason, rule: name, limit, windowMs, remaining, resetAtMs, retryAfterMs }
-    : { allowed, reason, rule: name, limit, windowMs, remaining, resetAtMs, retryAfterMs, tool };
+  const result =
+    tool === undefined
+      ? { allowed, reason, rule: name, limit, windowMs, remaining, resetAtMs, retryAfterMs }
+      : { allowed, reason, rule: name, limit, windowMs, remaining, resetAtMs, retryAfterMs, tool };
+  if (charge !== undefined) new ChargeStamp(result, charge);
+  return result;
 }
 
 /**
@@ -64,4 +69,46 @@ export function degradedResult(
     retryAfterMs: allowed ? 0 : retryAfterMs,
   };
   return tool === undefined ? result : { ...result, tool };
+}
+
+/**
+ * The base of {@link ChargeStamp}: its constructor returns the object it is given, so that the
+ * subclass's private field is added to that object rather than to a new one.
+ */
+class OnObject {
+  constructor(target: object) {
+    return target as OnObject;
+  }
+}
+
+/**
+ * Where an allowed result keeps what `refund()` needs (the charge behind it): a private class
+ * field stamped onto the result object itself. Results stay plain data: their prototype is
+ * `Object.prototype` and the field is invisible to every reflection (keys, spread, `structuredClone`,
+ * JSON, `util.inspect`, test equality), so a copied or forged object carries nothing, and the
+ * charge goes when its result is collected.
+ *
+ * A WeakMap from result to charge would do the same, but its `set` for a fresh key costs far more
+ * than the check itself (hundreds of ns, mostly in the garbage collector's ephemeron work), and an
+ * in-process check must stay cheaper than that.
+ */
+export class ChargeStamp extends OnObject {
+  #charge: unknown;
+
+  /** Stamps `charge` onto `target`, a fresh result {@link storeResult} built. */
+  constructor(target: object, charge: unknown) {
+    super(target);
+    this.#charge = charge;
+  }
+
+  /** The charge stamped onto `result` and not cleared since; `undefined` for anything else. */
+  static read<Charge>(result: unknown): Charge | undefined {
+    if (typeof result !== "object" || result === null || !(#charge in result)) return undefined;
+    return result.#charge as Charge | undefined;
+  }
+
+  /** Forgets the charge of a stamped `result`: it is never read again. */
+  static clear(result: object): void {
+    if (#charge in result) result.#charge = undefined;
+  }
 }

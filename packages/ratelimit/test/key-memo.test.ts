@@ -37,6 +37,25 @@ describe("remembered tool call keys", () => {
     expect(await allowed({ client: "a", team: "y" } as never)).toBe(true);
   });
 
+  it("callers with the same values in other fields count apart, before and after being remembered", async () => {
+    // Remembered by which fields are present, then by their values in a fixed field order: the
+    // same values under other fields, or in other fields' order, are other callers.
+    const allowed = perCaller();
+    const callers = [
+      { user: "a", session: "b" },
+      { user: "b", session: "a" },
+      { user: "a", client: "b" },
+      { tenant: "a", client: "b" },
+      { session: "a", client: "b" },
+      { user: "a", tenant: "b", client: "c" },
+      { user: "a", session: "b", client: "c" },
+      { user: "a", tenant: "b", session: "c", client: "d" },
+      { tenant: "a", session: "b", client: "c" },
+    ];
+    for (const caller of callers) expect(await allowed({ ...caller })).toBe(true);
+    for (const caller of callers) expect(await allowed({ ...caller })).toBe(false);
+  });
+
   it("a caller the digest refuses is refused on every check, after valid ones were remembered", async () => {
     const limiter = createToolRateLimiter({ store: lruStore(), perCaller: one });
     await limiter.check({ tool: "t", caller: { client: "a" } });

@@ -1,12 +1,6 @@
 import type { LocalKeyspace, LocalValue } from "@mcp-persist/cache-core/kit";
 import type { LRUCache } from "lru-cache";
 
-/**
- * What this store holds: a string, a structured value a script keeps, or an integer a script
- * keeps as a number in its state (`writeInteger`: a rate-limit window), read as its digits.
- */
-export type LruValue = LocalValue | number;
-
 // Options passed on every read and write, one object each instead of a new one per call.
 // lru-cache writes its diagnostics `status` into the object it is given: cleared after each call,
 // so none is carried into the next.
@@ -47,25 +41,4 @@ export function lruKeyspace(lru: LRUCache<string, LocalValue>): LocalKeyspace {
     // Asked of the other part on every script write (where does the key live?): nearly always a miss.
     remainingTtl: (key) => (has(key) ? lru.getRemainingTTL(key) : undefined),
   };
-}
-
-/**
- * Size of an entry for `maxSizeBytes`: UTF-16 code units of key and value (bytes, for ASCII),
- * and a rough estimate for the structured values scripts keep (a Map standing for a sorted set).
- * An integer kept as a number counts as its decimal string would.
- */
-export function entrySize(value: LruValue, key: string): number {
-  if (typeof value === "string") return 1 + key.length + value.length;
-  if (typeof value === "number") return 1 + key.length + digits(value);
-  if (value instanceof Map || value instanceof Set) return 64 + key.length + 48 * value.size;
-  if (Array.isArray(value)) return 64 + key.length + 16 * value.length;
-  return 256 + key.length;
-}
-
-/** `String(value).length` for a safe integer, without making the string. */
-function digits(value: number): number {
-  let count = value < 0 ? 2 : 1;
-  const magnitude = Math.abs(value);
-  for (let power = 10; power <= magnitude; power *= 10) count++;
-  return count;
 }

@@ -7,8 +7,8 @@ import {
 } from "@mcp-persist/cache-core";
 import { createLocalStore, describeValue, type LocalValue } from "@mcp-persist/cache-core/kit";
 import { LRUCache } from "lru-cache";
-import { entrySize, lruKeyspace } from "./lru-keyspace";
-import { StateKeyspace } from "./state-keyspace";
+import { lruKeyspace } from "./lru-keyspace";
+import { entrySize, StateKeyspace } from "./state-keyspace";
 
 const PKG = "@mcp-persist/store-lru";
 

@@ -1,10 +1,23 @@
 import type { Clock } from "@mcp-persist/cache-core";
-import type { LocalKeyspace } from "@mcp-persist/cache-core/kit";
-import { entrySize, type LruValue } from "./lru-keyspace";
+import type { LocalKeyspace, LocalValue } from "@mcp-persist/cache-core/kit";
+
+/**
+ * What this store holds: a string, a structured value a script keeps, or an integer a script
+ * keeps as a number in its state (`writeInteger`: a rate-limit window), read as its digits.
+ */
+export type LruValue = LocalValue | number;
 
 interface StateEntry {
   readonly key: string;
-  value: LruValue;
+  /**
+   * The value, or `undefined` when it is the integer in `integer`. An integer rewritten on every
+   * check (a rate-limit counter) lives in a number-only field, which the engine updates in place:
+   * kept in `value`, each write would box a new number on the heap, and the collector would have
+   * to trace a young object from an old entry.
+   */
+  value: string | object | undefined;
+  /** The integer kept, when `value` is `undefined`; else 0. */
+  integer: number;
   /** Clock ms after which the entry is gone (`Infinity`: no TTL). Gone once the clock is past it, as in Redis. */
   expiresAt: number;
   /** {@link entrySize}, counted against `maxSizeBytes`. */
@@ -69,7 +82,8 @@ export class StateKeyspace implements Required<LocalKeyspace> {
 
   /** The live value under `key` as kept (an integer a script keeps as a number is a number); no recency change. */
   get(key: string): LruValue | undefined {
-    return this.#live(key, undefined, false)?.value;
+    const entry = this.#live(key, undefined, false);
+    return entry === undefined ? undefined : valueOf(entry);
   }
 
   /** Whether `key` is held and not expired; no recency change. */
@@ -87,8 +101,8 @@ export class StateKeyspace implements Required<LocalKeyspace> {
     const now = this.#clock.now();
     const live: [string, { value: LruValue; ttlMs: number }][] = [];
     for (let entry = this.#oldest; entry !== undefined; entry = entry.newer) {
-      const { key, value, expiresAt } = entry;
-      if (now <= expiresAt) live.push([key, { value, ttlMs: expiresAt - now }]);
+      const { key, expiresAt } = entry;
+      if (now <= expiresAt) live.push([key, { value: valueOf(entry), ttlMs: expiresAt - now }]);
     }
     return live;
   }
@@ -102,16 +116,28 @@ export class StateKeyspace implements Required<LocalKeyspace> {
   }
 
   read(key: string, now?: number): string | object | undefined {
-    const value = this.#live(key, now, true)?.value;
-    return typeof value === "number" ? String(value) : value;
+    const entry = this.#live(key, now, true);
+    if (entry === undefined) return undefined;
+    return entry.value === undefined ? String(entry.integer) : entry.value;
   }
 
   readInteger(key: string, now?: number): LruValue | undefined {
-    return this.#live(key, now, true)?.value;
+    const entry = this.#live(key, now, true);
+    return entry === undefined ? undefined : valueOf(entry);
   }
 
   write(key: string, value: LruValue, ttlMs?: number, now?: number): void {
-    const size = entrySize(value, key);
+    if (typeof value === "number") this.#put(key, undefined, value, ttlMs, now);
+    else this.#put(key, value, 0, ttlMs, now);
+  }
+
+  writeInteger(key: string, value: number, ttlMs?: number, now?: number): void {
+    this.#put(key, undefined, value, ttlMs, now);
+  }
+
+  /** Writes `value`, or the integer `integer` when `value` is `undefined` (see {@link StateEntry}). */
+  #put(key: string, value: string | object | undefined, integer: number, ttlMs?: number, now?: number): void {
+    const size = entrySize(value ?? integer, key);
     if (size > this.#bounds.maxSize) {
       // Too large to keep at all: as lru-cache does, the key goes rather than keep an older value.
       this.#drop(key);
@@ -126,11 +152,12 @@ export class StateKeyspace implements Required<LocalKeyspace> {
       expiresAt = entry.expiresAt;
     else expiresAt = Number.POSITIVE_INFINITY; // KEEPTTL on a new (or expired) key: none, as in Redis
     if (entry === undefined) {
-      const added: StateEntry = { key, value, expiresAt, size, older: undefined, newer: undefined };
+      const added: StateEntry = { key, value, integer, expiresAt, size, older: undefined, newer: undefined };
       this.#entries.set(key, added);
       this.#link(added);
     } else {
       entry.value = value;
+      entry.integer = integer;
       entry.expiresAt = expiresAt;
       this.#calculatedSize -= entry.size;
       entry.size = size;
@@ -139,10 +166,6 @@ export class StateKeyspace implements Required<LocalKeyspace> {
     this.#calculatedSize += size;
     this.#evict();
     if (this.#bounds.ttlAutopurge && expiresAt !== Number.POSITIVE_INFINITY) this.#purgeLater(key);
-  }
-
-  writeInteger(key: string, value: number, ttlMs?: number, now?: number): void {
-    this.write(key, value, ttlMs, now);
   }
 
   remove(key: string): boolean {
@@ -222,4 +245,36 @@ export class StateKeyspace implements Required<LocalKeyspace> {
       if (this.#entries.get(key) === entry) this.#live(key, undefined, false);
     }, delay).unref();
   }
+}
+
+/** An entry's value as kept: its integer as a number. */
+function valueOf(entry: StateEntry): LruValue {
+  return entry.value === undefined ? entry.integer : entry.value;
+}
+
+/**
+ * Size of an entry for `maxSizeBytes`: UTF-16 code units of key and value (bytes, for ASCII),
+ * and a rough estimate for the structured values scripts keep (a Map standing for a sorted set).
+ * An integer kept as a number counts as its decimal string would.
+ */
+export function entrySize(value: LruValue, key: string): number {
+  if (typeof value === "string") return 1 + key.length + value.length;
+  if (typeof value === "number") return 1 + key.length + digits(value);
+  if (value instanceof Map || value instanceof Set) return 64 + key.length + 48 * value.size;
+  if (Array.isArray(value)) return 64 + key.length + 16 * value.length;
+  return 256 + key.length;
+}
+
+/**
+ * `String(value).length` for a safe integer, without making the string. Compared, not counted in
+ * a loop, up to 8 digits; a rate-limit counter rewritten on every check (9 to 15 digits) takes a
+ * few steps from there.
+ */
+function digits(value: number): number {
+  if (value < 0) return 1 + digits(-value);
+  if (value < 1e4) return value < 100 ? (value < 10 ? 1 : 2) : value < 1e3 ? 3 : 4;
+  if (value < 1e8) return value < 1e6 ? (value < 1e5 ? 5 : 6) : value < 1e7 ? 7 : 8;
+  let count = 9;
+  for (let power = 1e9; power <= value; power *= 10) count++;
+  return count;
 }

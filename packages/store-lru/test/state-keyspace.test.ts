@@ -146,6 +146,26 @@ describe("StateKeyspace: absolute expiry", () => {
   });
 });
 
+describe("StateKeyspace: integers and other values under one key", () => {
+  it("gives back what was written last, whichever kind, in every view", () => {
+    // An integer is kept in a field of its own (see StateEntry): a key that changes kind must
+    // never show the other kind's leftover.
+    const { state } = keyspace();
+    const views = () => [state.read("k"), state.readInteger("k"), state.get("k"), state.dump()[0]?.[1].value];
+    state.writeInteger("k", 2 ** 40, TTL);
+    expect(views()).toEqual([String(2 ** 40), 2 ** 40, 2 ** 40, 2 ** 40]);
+    state.write("k", "text", TTL);
+    expect(views()).toEqual(["text", "text", "text", "text"]);
+    state.write("k", 0, TTL); // a number given to write() is an integer too
+    expect(views()).toEqual(["0", 0, 0, 0]);
+    const members = new Set(["m"]);
+    state.write("k", members, TTL);
+    expect(views()).toEqual([members, members, members, members]);
+    state.writeInteger("k", -7, undefined); // KEEPTTL: the TTL stays whatever the kind
+    expect([...views(), state.remainingTtl("k")]).toEqual(["-7", -7, -7, -7, TTL]);
+  });
+});
+
 describe("StateKeyspace: the size bound", () => {
   it("counts keys and values, integers as their digits, and evicts the oldest until it fits", () => {
     const { state } = keyspace({ maxSize: 20 });
@@ -157,6 +177,18 @@ describe("StateKeyspace: the size bound", () => {
     state.write("c", "xx", TTL); // 4 more: a goes
     expect([state.keys(), state.calculatedSize]).toEqual([["b", "c"], 13]);
     expect(state.read("b")).toBe("1234567");
+  });
+
+  it("counts an integer as the length of its decimal string, at every number of digits", () => {
+    // Powers of ten and their neighbours, negatives, up to the largest safe integer: each is
+    // counted by comparisons, not by making its string, so each boundary is checked.
+    const values = [0, -1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+    for (let power = 1; power < 1e16; power *= 10) values.push(power - 1, power, power + 1, -power);
+    for (const value of values) {
+      const { state } = keyspace();
+      state.writeInteger("k", value, TTL);
+      expect([value, state.calculatedSize]).toEqual([value, 1 + 1 + String(value).length]);
+    }
   });
 
   it("does not keep a value larger than the bound, and drops what its key held", () => {
