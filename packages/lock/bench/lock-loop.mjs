@@ -2,7 +2,9 @@
 // redis-server of its own (test-redis's startRedis, a free loopback port): lines take turns in
 // rounds, so a noisy machine slows them alike, and each prints its median over the rounds of
 // ops/s, Node CPU per call, event-loop utilisation (ELU: how much of the time Node was busy; a
-// line whose Node idles while its throughput is low is waiting on something) and p50 latency.
+// line whose Node idles while its throughput is low is waiting on something), p50 latency and
+// the redis-server's CPU per call (INFO cpu, the whole process: on a 2-core machine the server
+// shares the cores with the client, and this figure does not move with the machine's load).
 // Build first (pnpm turbo run build --filter=@mcp-persist/lock...). test-redis is TypeScript:
 // run through tsx, from the benchmark's folder, which has it:
 //
@@ -32,6 +34,14 @@ const TTL_MS = 10_000;
 
 const redis = await startRedis();
 const closers = [];
+/** The server's CPU time so far, µs (INFO cpu: user + system, every thread of the process). */
+const infoClient = new Redis(redis.url);
+closers.push(() => infoClient.quit());
+async function redisCpuUs() {
+  const info = await infoClient.info("cpu");
+  const field = (name) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? Number.NaN);
+  return (field("used_cpu_user") + field("used_cpu_sys")) * 1e6;
+}
 const resource = (worker) => `loop-${process.pid}-w${worker}`;
 
 /** One line: its call, on its own connection. */
@@ -112,6 +122,7 @@ let callsMade = 0;
 /** `concurrency` workers in a closed loop for `ms`. */
 async function measure(op, ms) {
   const histogram = createHistogram();
+  const redisCpu = await redisCpuUs();
   let ops = 0;
   let next = 0;
   const cpu = process.cpuUsage();
@@ -131,12 +142,14 @@ async function measure(op, ms) {
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   const elapsed = performance.now() - start;
   const used = process.cpuUsage(cpu);
+  const redisUsed = (await redisCpuUs()) - redisCpu;
   callsMade += ops;
   return {
     opsPerSec: (ops * 1000) / elapsed,
     cpuUsPerCall: (used.user + used.system) / ops,
     elu: performance.eventLoopUtilization(elu).utilization,
     p50Us: histogram.percentile(50),
+    redisUsPerCall: redisUsed / ops,
   };
 }
 
@@ -162,6 +175,7 @@ for (const [line, taken] of samples) {
       `CPU/call ${median(of("cpuUsPerCall")).toFixed(1)} µs`,
       `ELU ${median(of("elu")).toFixed(2)}`,
       `p50 ${median(of("p50Us"))} µs`,
+      `Redis CPU/call ${median(of("redisUsPerCall")).toFixed(1)} µs`,
     ].join("  "),
   );
 }

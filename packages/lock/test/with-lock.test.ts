@@ -186,8 +186,8 @@ describe.each(storeKinds(redis))("withLock on $name", (kind) => {
     for (let i = 0; i < 20; i++) {
       if (i === 10) {
         expect(await store.delete(fence)).toBe(true);
-        // A counter is lost by expiry (7 days) or eviction (after much churn), never within the
-        // millisecond of its last use: the in-process twin's time floor has millisecond resolution.
+        // A counter is lost by expiry (7 days after it started) or eviction (after much churn),
+        // never within the millisecond it started: the in-process twin's floor has ms resolution.
         await sleep(2);
       }
       const result = await withLock(store, "r", (lock) => lock.fencingToken, { namespace });

@@ -29,7 +29,9 @@ export function ioredisAdapter<C extends IoredisClient>(client: C): RedisClientA
         client.options.keyPrefix,
         call,
       );
+      const stream = corkFor(client);
       client.sendCommand(script);
+      if (stream !== undefined) flushIfFull(stream);
       // Rejects by itself when a PING went out in the script's place (see OnceWrittenScript).
       return script.promise;
     },
@@ -40,6 +42,58 @@ export function ioredisAdapter<C extends IoredisClient>(client: C): RedisClientA
     quit: () => quitIoredis(client),
     disconnect: () => client.disconnect(),
   };
+}
+
+/** What the store needs of a client's socket to hold its writes for a while. */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+  writable?: boolean;
+}
+
+/**
+ * Script calls that share one socket write at most. A whole burst in one write would save the
+ * most system calls, but then client and server take turns — the server idle while the client
+ * makes the next burst, the client idle while the server answers it — and a quiet machine got
+ * slower (0.56× redis-semaphore's throughput, from 0.86× without grouping). Small groups keep both
+ * busy at once.
+ */
+const WRITE_GROUP = 4; // of 2, 4 and 8: the fastest at 16 uncontended withLock calls in flight
+
+/** Corked connections, with how many commands each holds, until the group is full or the tick ends. */
+const corked = new Map<Corkable, number>();
+
+function uncorkAll(): void {
+  for (const stream of corked.keys()) stream.uncork();
+  corked.clear();
+}
+
+/**
+ * Holds the connection's writes (Node's cork) until `WRITE_GROUP` script calls are in or the tick
+ * ends (uncork in `process.nextTick`), so the calls a burst of replies sets off — each settled
+ * call's next call is sent from the same run of microtasks — go out a few to a `writev` system
+ * call rather than one write each: the socket write was most of the client's CPU per call. A call
+ * waits no longer than the end of the current tick. Not on a Cluster, whose commands go out on the
+ * connections of its nodes. Returns the stream when it is corked.
+ */
+function corkFor(client: IoredisClient): Corkable | undefined {
+  if (client.isCluster === true) return undefined;
+  const stream = (client as { stream?: Corkable }).stream;
+  if (stream === undefined || stream.writable !== true) return undefined;
+  const held = corked.get(stream);
+  if (held === undefined) {
+    if (corked.size === 0) process.nextTick(uncorkAll);
+    stream.cork();
+  }
+  corked.set(stream, (held ?? 0) + 1);
+  return stream;
+}
+
+/** Sends a full group at once. */
+function flushIfFull(stream: Corkable): void {
+  if ((corked.get(stream) ?? 0) < WRITE_GROUP) return;
+  corked.delete(stream);
+  stream.uncork();
 }
 
 /** Draining close: QUIT once pending replies are in, resolved when the connection has ended. */

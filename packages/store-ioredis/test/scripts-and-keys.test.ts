@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
+import { sampleScripts } from "@mcp-persist/cache-core/testing";
 import { ioredisStore } from "@mcp-persist/store-ioredis";
 import { scriptScenarios } from "@mcp-persist/test-kit";
 import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ioredisKit } from "./ioredis-kit";
+import { defaultClient, ioredisKit } from "./ioredis-kit";
 
 scriptScenarios(ioredisKit);
 
@@ -28,4 +30,30 @@ it("close() leaves a handed-in client open unless told it owns it, and quits its
   await created.ping();
   await created.close();
   expect(created.client.status).toBe("end");
+});
+
+it("script calls made in one tick go out four to a socket write, and each gets its own reply", async () => {
+  const client = defaultClient(server.url);
+  const store = ioredisStore({ client, ownsClient: true });
+  const key = (n: number) => `coalesced-${randomUUID()}:${n}`;
+  const keys = [key(0), key(1), key(2), key(3)];
+  await store.run(sampleScripts.incrWithTtl, [keys[0] as string], [1, 60_000]); // EVAL once: EVALSHA after
+  // The socket's writes, counted below the stream's own buffering: one per system call.
+  type Writes = Record<"_write" | "_writev", (...args: unknown[]) => unknown>;
+  const stream = (client as unknown as { stream: Writes }).stream;
+  let writes = 0;
+  for (const method of ["_write", "_writev"] as const) {
+    const original = stream[method];
+    stream[method] = function (this: unknown, ...args: unknown[]) {
+      writes++;
+      return original.apply(this, args);
+    };
+  }
+  const calls = Array.from({ length: 16 }, (_, i) =>
+    store.run(sampleScripts.incrWithTtl, [keys[i % 4] as string], [1, 60_000]),
+  );
+  // In order on one connection: the first key was at 1 already, the others start at 1.
+  expect(await Promise.all(calls)).toEqual(calls.map((_, i) => (i % 4 === 0 ? 2 : 1) + Math.floor(i / 4)));
+  expect(writes).toBe(4);
+  await store.close();
 });
