@@ -8,15 +8,6 @@ import { type CheckReply, refundArgs } from "./script-args";
 /** Most checks sent in one script call: keeps each call short on the Redis server. */
 const MAX_BATCH = 100;
 
-/**
- * Script calls the checks of one tick are split into (each at most {@link MAX_BATCH}). One call
- * for all of them would leave the Redis server idle while this process handles the replies and
- * this process idle while the server runs the script: every check waits for both, in turn. In two
- * calls, the server runs the second while this process handles the first's replies (and sends the
- * next checks), so the two overlap, at the cost of one more script call per tick.
- */
-const CALLS_PER_TICK = 2;
-
 /** What a store raises for keys of several slots in one call on a Redis Cluster. */
 const CROSS_SLOT = "ERR_CROSS_SLOT";
 
@@ -121,18 +112,15 @@ export class ScriptRunner {
   #flush(): void {
     const queue = this.#queue;
     this.#queue = [];
-    const size = Math.min(MAX_BATCH, Math.ceil(queue.length / CALLS_PER_TICK));
-    for (let start = 0; start < queue.length; start += size) {
-      const batch = queue.slice(start, start + size);
-      const replySize = 2 + 3 * this.#set.rules.length;
+    for (let start = 0; start < queue.length; start += MAX_BATCH) {
+      const batch = queue.slice(start, start + MAX_BATCH);
+      const size = 2 + 3 * this.#set.rules.length;
       this.#send(
         batch.map((check) => check.keys),
         batch.map((check) => check.cost),
       ).then(
         (reply) =>
-          batch.forEach((check, i) =>
-            check.resolve(this.#whole(reply.slice(i * replySize, (i + 1) * replySize))),
-          ),
+          batch.forEach((check, i) => check.resolve(this.#whole(reply.slice(i * size, (i + 1) * size)))),
         (error: unknown) => this.#failed(batch, error),
       );
     }
