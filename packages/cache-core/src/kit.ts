@@ -7,10 +7,10 @@ export { assertClock, assertLogger, assertStore, isStore } from "./check-contrac
 export { clusterSlot } from "./cluster-slot";
 export { withDeadline } from "./deadline";
 export { assertDurationMs } from "./duration";
-export { createLocalContext, type LocalContext, type LocalKeyspace, type LocalValue } from "./local-context";
+export { createLocalContext, runLocalScript } from "./keyspace-context";
+export type { LocalContext, LocalKeyspace, LocalValue } from "./local-context";
 export { createLocalStore, type LocalStoreParts } from "./local-store";
 export { memoryKeyspace } from "./memory-keyspace";
-export { runLocalScript } from "./run-local-script";
 export { defineScript, type ScriptDefinition } from "./script";
 export {
   DEFAULT_STORE_TIMEOUT_MS,

@@ -1,11 +1,10 @@
 import type { StoreBus } from "./bus";
 import type { Clock } from "./clock";
 import { InvalidOptionError, StoreClosedError, WrongTypeError } from "./errors";
+import { KeyspaceContext } from "./keyspace-context";
 import { createLocalBus } from "./local-bus";
-import { createLocalContext, type LocalKeyspace } from "./local-context";
-import { runLocalScript } from "./run-local-script";
+import type { LocalKeyspace, LocalValue } from "./local-context";
 import type { Store, StoreCapabilities } from "./store";
-import { tieredKeyspace } from "./tiered-keyspace";
 import { assertTtlMs } from "./ttl";
 
 /** What {@link createLocalStore} needs from an in-process store. */
@@ -19,7 +18,7 @@ export interface LocalStoreParts {
   /**
    * Where keys written by scripts live (generation counters, locks, rate-limit windows), apart
    * from `keyspace`, so that evicting entries never drops them. Give it a bound of its own.
-   * Reads and deletes see both as one keyspace (see `tieredKeyspace`).
+   * Reads and deletes see both as one keyspace (see `tieredKeyspace` below).
    * @default keyspace (one keyspace for everything: what it evicts, it evicts from both)
    */
   state?: LocalKeyspace;
@@ -33,9 +32,8 @@ const LOCAL: StoreCapabilities = Object.freeze({ shared: false, cluster: false }
 
 /**
  * Builds the whole {@link Store} contract over a {@link LocalKeyspace}: TTL checks, atomic
- * scripts through the reference {@link createLocalContext}, a same-process `bus`, `close()`
- * semantics. In-process
- * stores differ only in their keyspace, so they are written once, here.
+ * scripts run by the reference context (`KeyspaceContext`), a same-process `bus`, `close()`
+ * semantics. In-process stores differ only in their keyspace, so they are written once, here.
  */
 export function createLocalStore(
   parts: LocalStoreParts,
@@ -46,7 +44,7 @@ export function createLocalStore(
     parts.state === undefined
       ? { entries: parts.keyspace, scripts: parts.keyspace }
       : tieredKeyspace(parts.keyspace, parts.state);
-  const ctx = createLocalContext(scripts, parts.clock);
+  const ctx = new KeyspaceContext(scripts, parts.clock);
   let closed = false;
   const ensureOpen = (operation: string): void => {
     if (closed) throw new StoreClosedError(pkg, name, operation);
@@ -60,7 +58,7 @@ export function createLocalStore(
   };
   const runSync: NonNullable<Store["runSync"]> = (script, keys, args) => {
     ensureOpen("run");
-    return runLocalScript(script, ctx, keys, args);
+    return ctx.run(script, keys, args);
   };
   return {
     name,
@@ -101,6 +99,87 @@ export function createLocalStore(
       closed = true;
       local.close();
       parts.release?.();
+    },
+  };
+}
+
+/** The two views of one keyspace kept in two parts; see {@link tieredKeyspace}. */
+interface TieredKeyspace {
+  /** What `Store.get/set/delete` use: writes land in `entries`. */
+  readonly entries: LocalKeyspace;
+  /** What scripts use (through their `LocalContext`): writes land in `state`. */
+  readonly scripts: LocalKeyspace;
+}
+
+/**
+ * One keyspace over two parts: `entries`, where `Store.set` writes (cache entries: many, cheap to
+ * lose, bounded and evicted by the store's policy), and `state`, where scripts write (generation
+ * counters, locks, rate-limit windows: few, and costly to lose — a lost generation counter reads
+ * as a miss for every entry written under it, a lost lock as a second holder).
+ *
+ * Kept apart, churn through the entries never evicts the state. Reads look in both; each key
+ * lives in one part, the one its last writer writes to, so both views agree with Redis on every
+ * key, whoever wrote it last. A write that keeps the TTL (`incr`, KEEPTTL) carries it across.
+ */
+function tieredKeyspace(entries: LocalKeyspace, state: LocalKeyspace): TieredKeyspace {
+  // A key is live in one part at most, so either order finds it; each view looks first where its
+  // own writes land (a script's keys are nearly always state), sparing a lookup that would miss.
+  const read = (key: string): LocalValue | undefined => entries.read(key) ?? state.read(key);
+  // The last key scripts found or put in the state part. It is not in the entries (a key lives in
+  // one part), so a script writing it again (a counter read, then rewritten) need not look there.
+  // Only a write through the entries view can put it there: that forgets it.
+  let inState: string | undefined;
+  const readState = (key: string, now?: number): LocalValue | undefined => {
+    const value = state.read(key, now);
+    if (value === undefined) return entries.read(key);
+    inState = key;
+    return value;
+  };
+  // Both, not ||: a key lives in one part, but removing from both costs nothing and stays right.
+  const remove = (key: string): boolean => {
+    const fromEntries = entries.remove(key);
+    return state.remove(key) || fromEntries;
+  };
+  const remainingTtl = (key: string): number | undefined =>
+    entries.remainingTtl(key) ?? state.remainingTtl(key);
+  /** Removes `key` from `other` (where it no longer lives), with the TTL a KEEPTTL write carries over. */
+  const moveFrom = (other: LocalKeyspace, key: string, ttlMs: number | undefined): number | undefined => {
+    const left = other.remainingTtl(key);
+    if (left === undefined) return ttlMs;
+    other.remove(key);
+    // KEEPTTL on a key that lived in the other part: it keeps the TTL it had there.
+    return ttlMs === undefined && left !== Number.POSITIVE_INFINITY ? Math.max(left, 1) : ttlMs;
+  };
+  const writeEntry = (key: string, value: LocalValue, ttlMs?: number, now?: number): void => {
+    inState = undefined;
+    entries.write(key, value, moveFrom(state, key, ttlMs), now);
+  };
+  const writeState = (key: string, value: LocalValue, ttlMs?: number, now?: number): void => {
+    state.write(key, value, key === inState ? ttlMs : moveFrom(entries, key, ttlMs), now);
+    inState = key;
+  };
+  // Scripts' counters (a rate-limit window) go to the state part as numbers when it keeps them.
+  const readStateInteger = (key: string, now?: number): LocalValue | number | undefined => {
+    const value = state.readInteger === undefined ? state.read(key, now) : state.readInteger(key, now);
+    if (value === undefined) return entries.read(key);
+    inState = key;
+    return value;
+  };
+  const writeStateInteger = (key: string, value: number, ttlMs?: number, now?: number): void => {
+    const ttl = key === inState ? ttlMs : moveFrom(entries, key, ttlMs);
+    if (state.writeInteger === undefined) state.write(key, String(value), ttl, now);
+    else state.writeInteger(key, value, ttl, now);
+    inState = key;
+  };
+  return {
+    entries: { read, remove, remainingTtl, write: writeEntry },
+    scripts: {
+      read: readState,
+      remove,
+      remainingTtl,
+      write: writeState,
+      readInteger: readStateInteger,
+      writeInteger: writeStateInteger,
     },
   };
 }

@@ -81,7 +81,8 @@ export class LimiterCore {
     if (!primary.sync) return this.#askPrimary(keys, cost, tool, health);
     try {
       const reply = primary.runSync(keys, cost);
-      this.#primaryAnswered(health);
+      // Only a store that was down has a recovery to note (most checks skip the call).
+      if (health.isDown) this.#primaryAnswered(health);
       const reason = reply[0] === 1 ? "ok" : "limited";
       const now = this.#primaryOnOurClock ? (reply[1] as number) : this.#options.clock.now();
       return this.#decided(primary, keys, cost, reply, undefined, reason, tool, now);

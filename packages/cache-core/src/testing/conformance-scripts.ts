@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { systemClock } from "../clock";
-import { createLocalContext } from "../local-context";
+import { createLocalContext, runLocalScript } from "../keyspace-context";
 import { memoryKeyspace } from "../memory-keyspace";
-import { runLocalScript } from "../run-local-script";
 import type { Script, ScriptArg, ScriptReply } from "../script";
 import type { Store } from "../store";
 import { type KeyMaker, type Suite, withStore } from "./conformance-support";
