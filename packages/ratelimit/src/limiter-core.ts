@@ -23,6 +23,21 @@ interface Charge {
   readonly charged: readonly SlotCharge[] | undefined;
 }
 
+/**
+ * Where a check can be decided: the store, or the fallback store. `onOurClock`: its scripts read
+ * the limiter's own clock (`store.clock` is `options.clock`), so a synchronous check's result takes
+ * the time the script replied instead of reading the clock a second time.
+ */
+interface Decider {
+  readonly store: Store;
+  readonly runner: ScriptRunner;
+  readonly onOurClock: boolean;
+  /** In process (`runSync`, never a Cluster): decided at once, see `#decideNow`. */
+  readonly sync: boolean;
+  /** Results it decides say `fallback`, not `ok` or `limited`. */
+  readonly isFallback: boolean;
+}
+
 /** A check's result, at once from an in-process store, else once the store answers. */
 type Checked = RateLimitResult | Promise<RateLimitResult>;
 
@@ -39,19 +54,12 @@ type Checked = RateLimitResult | Promise<RateLimitResult>;
 export class LimiterCore {
   readonly #options: ResolvedLimiterOptions;
   readonly #set: LimitSet;
-  readonly #primary: ScriptRunner;
-  readonly #fallback: ScriptRunner | undefined;
+  readonly #primary: Decider;
+  readonly #fallback: Decider | undefined;
   readonly #health: HealthByKeys;
   readonly #logger: Logger;
   /** A failing fallback store fails every check: said once per interval, not per check. */
   readonly #warnings: ThrottledWarnings;
-  /**
-   * Whether the primary (the fallback) store's scripts read the limiter's own clock (`store.clock`
-   * is `options.clock`): a synchronous check's result then takes the time the script replied
-   * (`reply[1]`, that clock in whole ms) instead of reading the clock a second time.
-   */
-  readonly #primaryOnOurClock: boolean;
-  readonly #fallbackOnOurClock: boolean;
 
   constructor(options: ResolvedLimiterOptions, set: LimitSet) {
     const { store, fallbackStore, clock } = options;
@@ -59,14 +67,20 @@ export class LimiterCore {
     this.#set = set;
     this.#logger = options.logger ?? silentLogger;
     this.#warnings = new ThrottledWarnings(this.#logger, clock);
-    this.#primary = new ScriptRunner(store, options, set, this.#logger, this.#warnings);
-    this.#fallback =
-      fallbackStore === undefined
-        ? undefined
-        : new ScriptRunner(fallbackStore, options, set, this.#logger, this.#warnings);
+    this.#primary = this.#decider(store, false);
+    this.#fallback = fallbackStore === undefined ? undefined : this.#decider(fallbackStore, true);
     this.#health = new HealthByKeys(store.capabilities.cluster, clock, options.probeIntervalMs);
-    this.#primaryOnOurClock = store.clock === clock;
-    this.#fallbackOnOurClock = fallbackStore?.clock === clock;
+  }
+
+  #decider(store: Store, isFallback: boolean): Decider {
+    const options = this.#options;
+    return {
+      store,
+      runner: new ScriptRunner(store, options, this.#set, this.#logger, this.#warnings),
+      onOurClock: store.clock === options.clock,
+      sync: store.runSync !== undefined && store.capabilities.cluster !== true,
+      isFallback,
+    };
   }
 
   /**
@@ -80,12 +94,10 @@ export class LimiterCore {
     const primary = this.#primary;
     if (!primary.sync) return this.#askPrimary(keys, cost, tool, health);
     try {
-      const reply = primary.runSync(keys, cost);
+      const result = this.#decideNow(primary, keys, cost, tool);
       // Only a store that was down has a recovery to note (most checks skip the call).
       if (health.isDown) this.#primaryAnswered(health);
-      const reason = reply[0] === 1 ? "ok" : "limited";
-      const now = this.#primaryOnOurClock ? (reply[1] as number) : this.#options.clock.now();
-      return this.#decided(primary, keys, cost, reply, undefined, reason, tool, now);
+      return result;
     } catch (error) {
       this.#primaryFailed(health, error);
     }
@@ -99,11 +111,9 @@ export class LimiterCore {
     health: StoreHealth,
   ): Promise<RateLimitResult> {
     try {
-      const { reply, charged } = await this.#primary.run(keys, cost);
+      const result = await this.#decideLater(this.#primary, keys, cost, tool);
       this.#primaryAnswered(health);
-      const reason = reply[0] === 1 ? "ok" : "limited";
-      const now = this.#options.clock.now();
-      return this.#decided(this.#primary, keys, cost, reply, charged, reason, tool, now);
+      return result;
     } catch (error) {
       this.#primaryFailed(health, error);
     }
@@ -121,9 +131,7 @@ export class LimiterCore {
     if (fallback === undefined) return this.#degraded(tool, health);
     if (!fallback.sync) return this.#askFallback(fallback, keys, cost, tool, health);
     try {
-      const reply = fallback.runSync(keys, cost);
-      const now = this.#fallbackOnOurClock ? (reply[1] as number) : this.#options.clock.now();
-      return this.#decided(fallback, keys, cost, reply, undefined, "fallback", tool, now);
+      return this.#decideNow(fallback, keys, cost, tool);
     } catch (error) {
       this.#fallbackFailed(error);
     }
@@ -131,20 +139,49 @@ export class LimiterCore {
   }
 
   async #askFallback(
-    fallback: ScriptRunner,
+    fallback: Decider,
     keys: readonly string[],
     cost: number,
     tool: string | undefined,
     health: StoreHealth,
   ): Promise<RateLimitResult> {
     try {
-      const { reply, charged } = await fallback.run(keys, cost);
-      const now = this.#options.clock.now();
-      return this.#decided(fallback, keys, cost, reply, charged, "fallback", tool, now);
+      return await this.#decideLater(fallback, keys, cost, tool);
     } catch (error) {
       this.#fallbackFailed(error);
     }
     return this.#degraded(tool, health);
+  }
+
+  /**
+   * The check, decided by an in-process store (one with `runSync`) at once: a call that cannot
+   * hang needs no deadline, no batching and no promise. Throws what the store throws.
+   */
+  #decideNow(
+    decider: Decider,
+    keys: readonly string[],
+    cost: number,
+    tool: string | undefined,
+  ): RateLimitResult {
+    const reply = decider.store.runSync?.(
+      this.#options.algorithm.check,
+      keys,
+      this.#set.argsOf(cost),
+    ) as CheckReply;
+    // On the limiter's own clock, the script's time (whole ms) is the check's: no second reading.
+    const now = decider.onOurClock ? (reply[1] as number) : this.#options.clock.now();
+    return this.#decided(decider, keys, cost, reply, undefined, tool, now);
+  }
+
+  /** The check, decided by a store over the network, through its runner (batched, bounded by `storeTimeoutMs`). */
+  async #decideLater(
+    decider: Decider,
+    keys: readonly string[],
+    cost: number,
+    tool: string | undefined,
+  ): Promise<RateLimitResult> {
+    const { reply, charged } = await decider.runner.run(keys, cost);
+    return this.#decided(decider, keys, cost, reply, charged, tool, this.#options.clock.now());
   }
 
   #primaryAnswered(health: StoreHealth): void {
@@ -184,7 +221,7 @@ export class LimiterCore {
     // finds nothing, so a unit is never given back twice (even when this one fails: a refund that
     // timed out may still run on the server, and a retry could then take back a second unit).
     ChargeStamp.clear(result as object);
-    if (charge.runner === this.#primary && this.#health.of(charge.keys).isDown) {
+    if (charge.runner === this.#primary.runner && this.#health.of(charge.keys).isDown) {
       // A store known to be away is not waited for, as checks do not wait for it.
       this.#warnings.warn(
         "ratelimit_refund_failed",
@@ -198,22 +235,23 @@ export class LimiterCore {
   }
 
   /**
-   * The result of a decision by `runner` at `now` (the limiter's clock), stamped with its charge
+   * The result of a decision by `decider` at `now` (the limiter's clock), stamped with its charge
    * when it charged something. `charged` undefined: the check went in one script, and charged
    * every rule if it was allowed.
    */
   #decided(
-    runner: ScriptRunner,
+    decider: Decider,
     keys: readonly string[],
     cost: number,
     reply: CheckReply,
     charged: readonly SlotCharge[] | undefined,
-    reason: RateLimitReason,
     tool: string | undefined,
     now: number,
   ): RateLimitResult {
-    const charge: Charge | undefined = (charged === undefined ? reply[0] === 1 : charged.length > 0)
-      ? { owner: this, runner, keys, cost, at: reply[1] as number, charged }
+    const allowed = reply[0] === 1;
+    const reason: RateLimitReason = decider.isFallback ? "fallback" : allowed ? "ok" : "limited";
+    const charge: Charge | undefined = (charged === undefined ? allowed : charged.length > 0)
+      ? { owner: this, runner: decider.runner, keys, cost, at: reply[1] as number, charged }
       : undefined;
     return storeResult(this.#set, reply, reason, now, tool, charge);
   }

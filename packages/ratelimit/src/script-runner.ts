@@ -83,20 +83,11 @@ export class ScriptRunner {
   }
 
   /**
-   * Whether checks run synchronously, through the store's `runSync`: an in-process store, which
-   * can neither hang nor save a round trip, so it gets no deadline, no promise and no batching.
+   * Whether refunds run synchronously, through the store's `runSync`, as checks on it do (see
+   * `LimiterCore`): an in-process store, which can neither hang nor save a round trip.
    */
   get sync(): boolean {
     return this.#store.runSync !== undefined && !this.#cluster;
-  }
-
-  /**
-   * Checks `keys` (one per rule, in order) at once, on a store that runs scripts synchronously
-   * (see {@link sync}): the check script's reply; if allowed, it charged every rule at its `now`
-   * (`reply[1]`). Throws what the store throws.
-   */
-  runSync(keys: readonly string[], cost: number): CheckReply {
-    return this.#store.runSync?.(this.#options.algorithm.check, keys, this.#set.argsOf(cost)) as CheckReply;
   }
 
   /** Checks `keys` (one per rule, in order): the check script's reply for it, and what it charged. */
