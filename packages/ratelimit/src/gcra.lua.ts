@@ -20,9 +20,9 @@ export const gcraCheck = defineCheckScript({
 -- ARGV[2i], ARGV[2i + 1] (i = 1..rules): limit i (units per window) and its window (ms)
 -- ARGV[2 * rules + 2 + c]: the cost of check c (c from 0): units it takes from each of its limits
 -- Returns, for each check: allowed (1/0), now (server ms), then per limit: remaining,
---   retry after (ms), reset after (ms)
+--   retry after (ms), reset after (ms: until the TAT passes and the bucket is full)
 
--- Server time, whole ms: processes whose own clocks disagree still agree on every window.
+-- Server time, whole ms: processes whose own clocks disagree still drain each bucket alike.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local us = now * 1000
@@ -46,7 +46,7 @@ for first = 0, #KEYS - rules, rules do
   local cost = tonumber(ARGV[2 * rules + 2 + first / rules])
   local allowed = 1
 
-  -- First pass: read every limit; one without room for the cost denies the whole check.
+  -- First pass: drain each limit's bucket to now; one without room for the cost denies the whole check.
   for i = 1, rules do
     local interval, capacity = intervals[i], capacities[i]
     -- The backlog: microseconds of admitted units not yet drained at the sustained rate.
@@ -62,7 +62,7 @@ for first = 0, #KEYS - rules, rules do
   reply[n + 1], reply[n + 2] = allowed, now
   n = n + 2
 
-  -- Second pass: charge every limit if all fit, then report each.
+  -- Second pass: if every limit fits, move each one's TAT on by the cost; report each.
   for i = 1, rules do
     local interval, backlog = intervals[i], backlogs[i]
     if allowed == 1 then

@@ -38,6 +38,14 @@ interface Decider {
   readonly isFallback: boolean;
 }
 
+/** A check on its way through the policy when it leaves the common path (a store that is up and in process). */
+interface CheckCall {
+  readonly keys: readonly string[];
+  readonly cost: number;
+  readonly tool: string | undefined;
+  readonly health: StoreHealth;
+}
+
 /** A check's result, at once from an in-process store, else once the store answers. */
 type Checked = RateLimitResult | Promise<RateLimitResult>;
 
@@ -90,9 +98,9 @@ export class LimiterCore {
    */
   check(keys: readonly string[], cost: number, tool: string | undefined): Checked {
     const health = this.#health.of(keys);
-    if (!health.shouldAsk()) return this.#withoutPrimary(keys, cost, tool, health);
+    if (!health.shouldAsk()) return this.#withoutPrimary({ keys, cost, tool, health });
     const primary = this.#primary;
-    if (!primary.sync) return this.#askPrimary(keys, cost, tool, health);
+    if (!primary.sync) return this.#askPrimary({ keys, cost, tool, health });
     try {
       const result = this.#decideNow(primary, keys, cost, tool);
       // Only a store that was down has a recovery to note (most checks skip the call).
@@ -101,56 +109,40 @@ export class LimiterCore {
     } catch (error) {
       this.#primaryFailed(health, error);
     }
-    return this.#withoutPrimary(keys, cost, tool, health);
+    return this.#withoutPrimary({ keys, cost, tool, health });
   }
 
-  async #askPrimary(
-    keys: readonly string[],
-    cost: number,
-    tool: string | undefined,
-    health: StoreHealth,
-  ): Promise<RateLimitResult> {
+  async #askPrimary(call: CheckCall): Promise<RateLimitResult> {
     try {
-      const result = await this.#decideLater(this.#primary, keys, cost, tool);
-      this.#primaryAnswered(health);
+      const result = await this.#decideLater(this.#primary, call);
+      this.#primaryAnswered(call.health);
       return result;
     } catch (error) {
-      this.#primaryFailed(health, error);
+      this.#primaryFailed(call.health, error);
     }
-    return this.#withoutPrimary(keys, cost, tool, health);
+    return this.#withoutPrimary(call);
   }
 
   /** The fallback store decides, else `onStoreDown`. */
-  #withoutPrimary(
-    keys: readonly string[],
-    cost: number,
-    tool: string | undefined,
-    health: StoreHealth,
-  ): Checked {
+  #withoutPrimary(call: CheckCall): Checked {
     const fallback = this.#fallback;
-    if (fallback === undefined) return this.#degraded(tool, health);
-    if (!fallback.sync) return this.#askFallback(fallback, keys, cost, tool, health);
+    if (fallback === undefined) return this.#degraded(call);
+    if (!fallback.sync) return this.#askFallback(fallback, call);
     try {
-      return this.#decideNow(fallback, keys, cost, tool);
+      return this.#decideNow(fallback, call.keys, call.cost, call.tool);
     } catch (error) {
       this.#fallbackFailed(error);
     }
-    return this.#degraded(tool, health);
+    return this.#degraded(call);
   }
 
-  async #askFallback(
-    fallback: Decider,
-    keys: readonly string[],
-    cost: number,
-    tool: string | undefined,
-    health: StoreHealth,
-  ): Promise<RateLimitResult> {
+  async #askFallback(fallback: Decider, call: CheckCall): Promise<RateLimitResult> {
     try {
-      return await this.#decideLater(fallback, keys, cost, tool);
+      return await this.#decideLater(fallback, call);
     } catch (error) {
       this.#fallbackFailed(error);
     }
-    return this.#degraded(tool, health);
+    return this.#degraded(call);
   }
 
   /**
@@ -174,12 +166,8 @@ export class LimiterCore {
   }
 
   /** The check, decided by a store over the network, through its runner (batched, bounded by `storeTimeoutMs`). */
-  async #decideLater(
-    decider: Decider,
-    keys: readonly string[],
-    cost: number,
-    tool: string | undefined,
-  ): Promise<RateLimitResult> {
+  async #decideLater(decider: Decider, call: CheckCall): Promise<RateLimitResult> {
+    const { keys, cost, tool } = call;
     const { reply, charged } = await decider.runner.run(keys, cost);
     return this.#decided(decider, keys, cost, reply, charged, tool, this.#options.clock.now());
   }
@@ -204,7 +192,7 @@ export class LimiterCore {
     );
   }
 
-  #degraded(tool: string | undefined, health: StoreHealth): RateLimitResult {
+  #degraded({ tool, health }: CheckCall): RateLimitResult {
     const allowed = this.#options.onStoreDown === "proceed";
     const retryAfterMs = Math.max(1, health.msUntilProbe());
     return degradedResult(this.#set, allowed, retryAfterMs, this.#options.clock.now(), tool);

@@ -34,9 +34,9 @@ export const slidingLogCheck = defineCheckScript({
 -- ARGV[2i], ARGV[2i + 1] (i = 1..rules): limit i (units per window) and its window (ms)
 -- ARGV[2 * rules + 2 + c]: the cost of check c (c from 0): units it takes from each of its limits
 -- Returns, for each check: allowed (1/0), now (server ms), then per limit: remaining,
---   retry after (ms), reset after (ms)
+--   retry after (ms), reset after (ms: until the last unit logged leaves the window)
 
--- Server time, whole ms: processes whose own clocks disagree still agree on every window.
+-- Server time, whole ms: processes whose own clocks disagree still stamp units alike.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
@@ -68,7 +68,7 @@ for first = 0, #KEYS - rules, rules do
   local cost = tonumber(ARGV[2 * rules + 2 + first / rules])
   local allowed = 1
 
-  -- First pass: read every limit; one without room for the cost denies the whole check.
+  -- First pass: drop each log's units older than the window; one without room for the cost denies the whole check.
   for i = 1, rules do
     local key, limit, window = KEYS[first + i], limits[i], windows[i]
     redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
@@ -88,7 +88,7 @@ for first = 0, #KEYS - rules, rules do
   reply[n + 1], reply[n + 2] = allowed, now
   n = n + 2
 
-  -- Second pass: charge every limit if all fit, then report each.
+  -- Second pass: if every limit fits, log the cost's units in each one's set; report each.
   for i = 1, rules do
     local key, window, count, last = KEYS[first + i], windows[i], counts[i], lasts[i]
     if allowed == 1 then
@@ -129,7 +129,7 @@ export const slidingLogRefund = defineRefundScript({
 -- ARGV[2i + 1], ARGV[2i + 2] (i = 1..#KEYS): limit i (units per window) and its window (ms)
 -- Returns the number of units taken back
 
--- Server time, whole ms (see the check script).
+-- Server time, whole ms (see the check script): which logged units have left the window.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 

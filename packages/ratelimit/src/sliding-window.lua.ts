@@ -1,5 +1,5 @@
 import type { LocalContext } from "@mcp-persist/cache-core/kit";
-import { defineCheckScript, type LimitState } from "./check-script";
+import { defineCheckScript, type LimitState, type ReadLimit } from "./check-script";
 import type { LimitRule } from "./limits";
 import { defineRefundScript } from "./refund-script";
 
@@ -14,6 +14,24 @@ import { defineRefundScript } from "./refund-script";
 /** 2^25: the span of one packed count (limits stay below it). `SPAN` in the Lua: a test checks they agree. */
 export const SPAN = 2 ** 25;
 
+/**
+ * One counter per place in a check, rewritten by each check: a check of one limit (the common
+ * in-process case) then allocates no state at all. Safe because a state is used only until the
+ * next check reads its place (see {@link ReadLimit}).
+ */
+const counters: Counter[] = [];
+
+/** The JS twin of one limit in {@link slidingWindowCheck}. */
+const readCounter: ReadLimit = (ctx, key, rule, cost, now, place) => {
+  let counter = counters[place];
+  if (counter === undefined) {
+    counter = new Counter();
+    counters[place] = counter;
+  }
+  counter.read(ctx, key, rule, cost, now);
+  return counter;
+};
+
 /** The sliding-window counter: two counts a limit, O(1) memory, approximate (see the README). */
 export const slidingWindowCheck = defineCheckScript({
   name: "ratelimit-sliding-window",
@@ -27,9 +45,9 @@ export const slidingWindowCheck = defineCheckScript({
 -- ARGV[2i], ARGV[2i + 1] (i = 1..rules): limit i (units per window) and its window (ms)
 -- ARGV[2 * rules + 2 + c]: the cost of check c (c from 0): units it takes from each of its limits
 -- Returns, for each check: allowed (1/0), now (server ms), then per limit: remaining,
---   retry after (ms), reset after (ms)
+--   retry after (ms), reset after (ms: until both of its slots are empty)
 
--- Server time, whole ms: processes whose own clocks disagree still agree on every window.
+-- Server time, whole ms: processes whose own clocks disagree still cut time into the same slots.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
@@ -55,7 +73,7 @@ for first = 0, #KEYS - rules, rules do
   local cost = tonumber(ARGV[2 * rules + 2 + first / rules])
   local allowed = 1
 
-  -- First pass: read every limit; one without room for the cost denies the whole check.
+  -- First pass: weigh each limit's two slots; one without room for the cost denies the whole check.
   for i = 1, rules do
     local limit, window, index, since = limits[i], windows[i], indexes[i], elapsed[i]
     local packed = tonumber(redis.call('GET', KEYS[first + i]) or '0')
@@ -86,7 +104,7 @@ for first = 0, #KEYS - rules, rules do
   reply[n + 1], reply[n + 2] = allowed, now
   n = n + 2
 
-  -- Second pass: charge every limit if all fit, then report each.
+  -- Second pass: if every limit fits, add the cost to each one's current slot; report each.
   for i = 1, rules do
     local window, since, prev, cur = windows[i], elapsed[i], previous[i], current[i]
     if allowed == 1 then
@@ -124,7 +142,7 @@ export const slidingWindowRefund = defineRefundScript({
 -- ARGV[2i + 1], ARGV[2i + 2] (i = 1..#KEYS): limit i (units per window) and its window (ms)
 -- Returns the number of units taken back
 
--- Server time, whole ms (see the check script).
+-- Server time, whole ms (see the check script): which slot is the current one now.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
@@ -176,31 +194,6 @@ function unpack(packed: number): { slot: number; previous: number; current: numb
   const slot = packed % 4;
   const counts = (packed - slot) / 4;
   return { slot, previous: counts % SPAN, current: Math.floor(counts / SPAN) };
-}
-
-/**
- * One counter per place in a check, rewritten by each check: a check of one limit (the common
- * in-process case) then allocates no state at all. Safe because a state is used only until the
- * next check reads its place (see {@link ReadLimit}).
- */
-const counters: Counter[] = [];
-
-/** The JS twin of one limit in {@link slidingWindowCheck}. */
-function readCounter(
-  ctx: LocalContext,
-  key: string,
-  rule: LimitRule,
-  cost: number,
-  now: number,
-  place: number,
-): LimitState {
-  let counter = counters[place];
-  if (counter === undefined) {
-    counter = new Counter();
-    counters[place] = counter;
-  }
-  counter.read(ctx, key, rule, cost, now);
-  return counter;
 }
 
 /** One limit's counter, read (the Lua's first pass), then charged and reported (its second). */
