@@ -1,5 +1,5 @@
 import { type Codec, defaultCodec } from "./codec";
-import { copyTree, TOO_DEEP } from "./plain-json";
+import { defineMember } from "./json-identity";
 
 /** Entries longer than this (in UTF-16 units) are decoded on every read: copies would weigh too. */
 const MAX_ENVELOPE_CHARS = 65_536;
@@ -10,6 +10,10 @@ const MAX_SLOTS = 4096;
 
 /** The default codec's tag for plain JSON (`j` + JSON.stringify output). */
 const PLAIN = 106;
+
+/** Nesting past which {@link copyTree} throws {@link TOO_DEEP}: a copy must not run out of stack. */
+const MAX_TREE_DEPTH = 256;
+const TOO_DEEP: unique symbol = Symbol("too deep to copy");
 
 interface Slot {
   /** The text the tree was decoded from: a read that returns any other text decodes that text. */
@@ -123,4 +127,33 @@ export class DecodedValues {
       this.#chars -= slot.envelope.length;
     }
   }
+}
+
+/**
+ * A copy of `node`, a tree JSON.parse returned (plain objects and packed arrays of strings,
+ * numbers, booleans and null, every member an own data property): equal to parsing its text
+ * again, member for member, and several times faster. Spread and `slice()` copy a level at once
+ * (V8 clones an object's layout whole); members that are objects are then copied in turn. A
+ * `"__proto__"` member stays a member, as JSON.parse made it. Throws {@link TOO_DEEP} past 256
+ * levels.
+ */
+export function copyTree(node: object, depth = 0): object {
+  if (depth >= MAX_TREE_DEPTH) throw TOO_DEEP;
+  if (Array.isArray(node)) {
+    const out: unknown[] = node.slice();
+    for (let i = 0; i < out.length; i++) {
+      const item = out[i];
+      if (typeof item === "object" && item !== null) out[i] = copyTree(item, depth + 1);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = { ...node };
+  for (const key in out) {
+    const member = out[key];
+    // Own members only (a polluted Object.prototype could lend enumerable ones).
+    if (typeof member !== "object" || member === null || !Object.hasOwn(out, key)) continue;
+    if (key === "__proto__") defineMember(out, key, copyTree(member, depth + 1));
+    else out[key] = copyTree(member, depth + 1);
+  }
+  return out;
 }

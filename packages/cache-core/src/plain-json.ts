@@ -1,7 +1,5 @@
-import { defineMember } from "./json-identity";
-
-// Plain JSON for the default codec: a test that lets it write a value with a bare JSON.stringify,
-// and a fast copy of a tree JSON.parse returned, for hits on entries already decoded.
+// Plain JSON for the default codec: a test that lets it write a value with a bare JSON.stringify.
+// (The fast copy of a tree JSON.parse returned, for hits, is `copyTree` in decoded-values.ts.)
 
 /**
  * The default codec's tag key. JSON allows "\u0000" as a key, so a user object that has one is
@@ -11,10 +9,6 @@ export const TAG = "\u0000";
 
 /** Nesting past which a value is not called plain (the general path takes it, as before). */
 const MAX_PLAIN_DEPTH = 128;
-
-/** Nesting past which {@link copyTree} throws {@link TOO_DEEP}: a copy must not run out of stack. */
-const MAX_TREE_DEPTH = 256;
-export const TOO_DEEP: unique symbol = Symbol("too deep to copy");
 
 // JSON.rawJSON (runtimes newer than Node 20) makes null-prototype objects that JSON.stringify
 // writes as raw text: not plain, though they look it.
@@ -63,33 +57,4 @@ function plainNode(value: unknown, depth: number): boolean {
     default:
       return false;
   }
-}
-
-/**
- * A copy of `node`, a tree JSON.parse returned (plain objects and packed arrays of strings,
- * numbers, booleans and null, every member an own data property): equal to parsing its text
- * again, member for member, and several times faster. Spread and `slice()` copy a level at once
- * (V8 clones an object's layout whole); members that are objects are then copied in turn. A
- * `"__proto__"` member stays a member, as JSON.parse made it. Throws {@link TOO_DEEP} past 256
- * levels.
- */
-export function copyTree(node: object, depth = 0): object {
-  if (depth >= MAX_TREE_DEPTH) throw TOO_DEEP;
-  if (Array.isArray(node)) {
-    const out: unknown[] = node.slice();
-    for (let i = 0; i < out.length; i++) {
-      const item = out[i];
-      if (typeof item === "object" && item !== null) out[i] = copyTree(item, depth + 1);
-    }
-    return out;
-  }
-  const out: Record<string, unknown> = { ...node };
-  for (const key in out) {
-    const member = out[key];
-    // Own members only (a polluted Object.prototype could lend enumerable ones).
-    if (typeof member !== "object" || member === null || !Object.hasOwn(out, key)) continue;
-    if (key === "__proto__") defineMember(out, key, copyTree(member, depth + 1));
-    else out[key] = copyTree(member, depth + 1);
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 import { type Codec, defaultCodec } from "@mcp-persist/cache-core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { copyTree } from "../src/plain-json";
+import { copyTree } from "../src/decoded-values";
 import { setup, upstream } from "./support";
 
 /** A tool result with nesting at every level: what callers might mutate. */
