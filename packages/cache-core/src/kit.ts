@@ -8,6 +8,7 @@ export { clusterSlot } from "./cluster-slot";
 export { withDeadline } from "./deadline";
 export { assertDurationMs } from "./duration";
 export { createLocalContext, runLocalScript } from "./keyspace-context";
+export { LinkedList, ListNode } from "./linked-list";
 export type { LocalContext, LocalKeyspace, LocalValue } from "./local-context";
 export { createLocalStore, type LocalStoreParts } from "./local-store";
 export { memoryKeyspace } from "./memory-keyspace";

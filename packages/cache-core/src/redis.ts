@@ -11,4 +11,5 @@ export {
   type OwnedClientOption,
   type RedisStoreOptions,
   resolveTimeoutMs,
+  storeClient,
 } from "./redis/redis-store-options";

@@ -1,91 +1,27 @@
 // What one uncontended `withLock` costs, per call, on the built packages, beside redlock and
 // redis-semaphore: ops/s, Node CPU (process.cpuUsage), Redis CPU (INFO cpu), then, in a second
 // pass with async_hooks on, the timers, immediates, promises and AbortControllers made per call.
+// Starts its own redis-server (test-redis's startRedis, a free loopback port) and stops it at the
+// end. Build first (pnpm turbo run build --filter=@mcp-persist/lock...). test-redis is TypeScript:
+// run through tsx, from the benchmark's folder, which has it:
 //
-//   pnpm --filter @mcp-persist/lock build   (and the stores)
-//   node packages/lock/bench/profile-uncontended.mjs ioredis [calls] [concurrency]
-//   node --cpu-prof --cpu-prof-dir=/tmp/lock-prof packages/lock/bench/profile-uncontended.mjs node-redis
+//   cd examples/store-benchmark
+//   node --import tsx ../../packages/lock/bench/profile-uncontended.mjs ioredis [calls] [concurrency]
+//   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/lock-prof ../../packages/lock/bench/profile-uncontended.mjs node-redis
 //
-// Lines: ioredis, node-redis (withLock on each store), redlock, redis-semaphore (on ioredis).
-// Starts its own redis-server on a free loopback port (or uses REDIS_URL) and stops it at the end.
+// Lines: those of bench-lines.mjs (ioredis, node-redis, redlock, redis-semaphore, raw-ioredis, raw-node-redis).
 import { createHook } from "node:async_hooks";
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
-import { withLock } from "@mcp-persist/lock";
-import { ioredisStore } from "@mcp-persist/store-ioredis";
-import { nodeRedisStore } from "@mcp-persist/store-node-redis";
+import { startRedis } from "@mcp-persist/test-redis";
 import { Redis } from "ioredis";
-import { createClient } from "redis";
-import { Mutex } from "redis-semaphore";
-import Redlock from "redlock";
+import { openLine, redisCpuUs } from "./bench-lines.mjs";
 
 const [line = "ioredis", callsArg = "50000", concurrencyArg = "16"] = process.argv.slice(2);
 const calls = Number(callsArg);
 const concurrency = Number(concurrencyArg);
-const TTL_MS = 10_000;
 
-async function redisUrl() {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
-  const port = await new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-  const server = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    {
-      stdio: "ignore",
-    },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries++) {
-    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
-    probe.on("error", () => {});
-    try {
-      await probe.connect();
-      await probe.quit();
-      break;
-    } catch (error) {
-      if (tries > 100) throw error;
-      await sleep(50);
-    }
-  }
-  return { url, stop: async () => void server.kill() };
-}
-
-const redis = await redisUrl();
+const redis = await startRedis();
 const admin = new Redis(redis.url);
-const resource = (worker) => `profile-${process.pid}-w${worker}`;
-let op;
-let close;
-if (line === "ioredis" || line === "node-redis") {
-  const client =
-    line === "ioredis"
-      ? new Redis(redis.url, { enableOfflineQueue: false, lazyConnect: true })
-      : createClient({ url: redis.url, disableOfflineQueue: true });
-  await client.connect();
-  const store = line === "ioredis" ? ioredisStore({ client }) : nodeRedisStore({ client });
-  op = async (i, worker) => {
-    const result = await withLock(store, resource(worker), () => i, { ttlMs: TTL_MS, namespace: "profile" });
-    if (result.status !== "ran") throw new Error(`withLock was ${result.status} on an uncontended resource`);
-  };
-  close = () => (line === "ioredis" ? client.quit() : client.close());
-} else if (line === "redlock" || line === "redis-semaphore") {
-  const client = new Redis(redis.url);
-  const redlock = new Redlock([client]);
-  op =
-    line === "redlock"
-      ? (i, worker) => redlock.using([resource(worker)], TTL_MS, async () => i)
-      : async (_, worker) => {
-          const mutex = new Mutex(client, resource(worker), { lockTimeout: TTL_MS });
-          await mutex.acquire();
-          await mutex.release();
-        };
-  close = () => client.quit();
-} else throw new Error(`unknown line ${line}: ioredis, node-redis, redlock or redis-semaphore`);
+const { op, close } = await openLine(line, redis.url, "profile");
 
 async function run(n) {
   let next = 0;
@@ -94,19 +30,15 @@ async function run(n) {
   };
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
 }
-const redisCpuSeconds = async () => {
-  const info = await admin.info("cpu");
-  return Number(/used_cpu_user:([\d.]+)/.exec(info)[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)[1]);
-};
 
 await run(Math.min(calls, 10_000)); // warm-up: JIT, script cache, connections
-const redisBefore = await redisCpuSeconds();
+const redisBefore = await redisCpuUs(admin);
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 await run(calls);
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
-const redisUs = ((await redisCpuSeconds()) - redisBefore) * 1e6;
+const redisUs = (await redisCpuUs(admin)) - redisBefore;
 
 // Second pass, hooks on (slower; counts only): what each call creates.
 const made = new Map();

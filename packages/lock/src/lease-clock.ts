@@ -1,13 +1,12 @@
+import { LinkedList, ListNode } from "@mcp-persist/cache-core/kit";
+
 /**
  * A lease's place in the {@link LeaseClock}: when its next renewal is due, and its neighbours in
  * the clock's list. Only the clock touches these fields.
  */
-export abstract class ScheduledRenewal {
+export abstract class ScheduledRenewal extends ListNode<ScheduledRenewal> {
   /** When the renewal is due (`performance.now()` time). */
   dueAt = 0;
-  prev: ScheduledRenewal | undefined = undefined;
-  next: ScheduledRenewal | undefined = undefined;
-  scheduled = false;
   /** Called once, when the renewal falls due while still scheduled. */
   abstract renewDue(): void;
 }
@@ -25,8 +24,7 @@ export abstract class ScheduledRenewal {
  * left, not again). It is unref'd: leases alone must not keep a process alive.
  */
 export class LeaseClock {
-  #head: ScheduledRenewal | undefined;
-  #tail: ScheduledRenewal | undefined;
+  readonly #renewals = new LinkedList<ScheduledRenewal>();
   #timer: NodeJS.Timeout | undefined;
   /** When the timer fires; `Infinity` when it is not armed. */
   #timerAt = Number.POSITIVE_INFINITY;
@@ -35,30 +33,15 @@ export class LeaseClock {
   schedule(renewal: ScheduledRenewal, dueAt: number): void {
     this.cancel(renewal);
     renewal.dueAt = dueAt;
-    renewal.scheduled = true;
-    let before = this.#tail;
+    let before = this.#renewals.tail;
     while (before !== undefined && before.dueAt > dueAt) before = before.prev;
-    const after = before === undefined ? this.#head : before.next;
-    renewal.prev = before;
-    renewal.next = after;
-    if (before === undefined) this.#head = renewal;
-    else before.next = renewal;
-    if (after === undefined) this.#tail = renewal;
-    else after.prev = renewal;
+    this.#renewals.insertAfter(before, renewal);
     if (dueAt < this.#timerAt) this.#arm(dueAt);
   }
 
   /** Takes `renewal` off the clock; does nothing if it is not on it. */
   cancel(renewal: ScheduledRenewal): void {
-    if (!renewal.scheduled) return;
-    renewal.scheduled = false;
-    const { prev, next } = renewal;
-    if (prev === undefined) this.#head = next;
-    else prev.next = next;
-    if (next === undefined) this.#tail = prev;
-    else next.prev = prev;
-    renewal.prev = undefined;
-    renewal.next = undefined;
+    this.#renewals.remove(renewal);
   }
 
   #arm(at: number): void {
@@ -73,13 +56,14 @@ export class LeaseClock {
     this.#timerAt = Number.POSITIVE_INFINITY;
     const now = performance.now();
     try {
-      for (let head = this.#head; head !== undefined && head.dueAt <= now; head = this.#head) {
-        this.cancel(head);
+      const renewals = this.#renewals;
+      for (let head = renewals.head; head !== undefined && head.dueAt <= now; head = renewals.head) {
+        renewals.remove(head);
         head.renewDue();
       }
     } finally {
       // Even if a renewal threw, the others stay on time.
-      if (this.#head !== undefined) this.#arm(this.#head.dueAt);
+      if (this.#renewals.head !== undefined) this.#arm(this.#renewals.head.dueAt);
     }
   }
 }

@@ -1,16 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { type Logger, McpPersistError, type Store, silentLogger, systemClock } from "@mcp-persist/cache-core";
-import {
-  assertDurationMs,
-  assertLogger,
-  DEFAULT_STORE_TIMEOUT_MS,
-  describeValue,
-  isStore,
-  storeCaller,
-  ThrottledWarnings,
-} from "@mcp-persist/cache-core/kit";
+import { type Logger, McpPersistError, type Store } from "@mcp-persist/cache-core";
+import { assertDurationMs, describeValue } from "@mcp-persist/cache-core/kit";
 import { keySegment } from "@mcp-persist/keys";
-import { invalidOption, optionsObject, PKG } from "./errors";
+import { invalidOption, PKG } from "./errors";
 import {
   formatEventId,
   parseEventId,
@@ -22,6 +14,7 @@ import {
 import { assertLastEventId, assertStreamId, messageJson, sendOf, storedMessage } from "./event-input";
 import { entryMessage, replayEventsScript, storeEventScript } from "./event-scripts";
 import { follow, isProducedHere, isResponse, noteStored } from "./follow-stream";
+import { storePart } from "./store-part";
 
 /** A JSON-RPC message as the SDKs hand it to an event store (typed structurally: no SDK import). */
 export type JsonRpcMessage = object;
@@ -121,18 +114,14 @@ const PAUSE_AFTER_FAILURE_MS = 1000;
  * @throws {InvalidOptionError} for a bad store or option.
  */
 export function createEventStore(store: Store, options?: EventStoreOptions): McpEventStore {
-  if (!isStore(store)) {
-    throw invalidOption(`createEventStore() takes an mcp-persist Store first, got ${describeValue(store)}`);
-  }
-  const {
-    namespace = "mcp",
-    maxEventsPerStream = 1000,
-    maxAgeMs = 3_600_000,
-    storeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS,
-    followMs = 60_000,
-    logger = silentLogger,
-  } = optionsObject("createEventStore", options);
-  assertLogger(logger, PKG);
+  const part = storePart(
+    "createEventStore",
+    store,
+    options,
+    "the event was sent without being stored for replay",
+  );
+  const { caller, warnings, namespace } = part;
+  const { maxEventsPerStream = 1000, maxAgeMs = 3_600_000, followMs = 60_000 } = part.options;
   assertDurationMs(followMs, PKG, "followMs", true);
   if (!Number.isSafeInteger(maxEventsPerStream) || maxEventsPerStream < 1) {
     throw invalidOption(
@@ -140,17 +129,7 @@ export function createEventStore(store: Store, options?: EventStoreOptions): Mcp
     );
   }
   assertDurationMs(maxAgeMs, PKG, "maxAgeMs");
-  assertDurationMs(storeTimeoutMs, PKG, "storeTimeoutMs");
-  if (typeof namespace !== "string" || namespace === "") {
-    throw invalidOption(`namespace must be a non-empty string, got ${describeValue(namespace)}`);
-  }
-  const caller = storeCaller(store, {
-    pkg: PKG,
-    timeoutMs: storeTimeoutMs,
-    consequence: "the event was sent without being stored for replay",
-  });
-  const warnings = new ThrottledWarnings(logger, systemClock);
-  const base = `${keySegment(namespace)}:events`;
+  const base = `${namespace}:events`;
   const keysOf = (name: string) => {
     const list = `${base}:{${keySegment(name)}}`;
     return [list, `${list}:n`];

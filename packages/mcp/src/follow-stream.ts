@@ -62,39 +62,27 @@ export async function follow(
   const token = {};
   followers.set(name, token);
   try {
-    return await following(token, name, deadline, untilAny, result, read, sendEntries);
+    let wait = FIRST_POLL_MS;
+    while (Date.now() < deadline && followers.get(name) === token) {
+      await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      let reply: ReplayReply;
+      try {
+        reply = await read(result.after);
+      } catch {
+        wait = Math.min(wait * 2, MAX_POLL_MS);
+        continue;
+      }
+      if (reply[0] !== "ok") return result;
+      const entries = reply.slice(2) as string[];
+      const batch = await sendEntries(entries, result.after);
+      result.after = batch.after;
+      result.responded ||= batch.responded;
+      result.sent += batch.sent;
+      if (result.responded || (untilAny && result.sent > 0)) return result;
+      wait = entries.length > 0 ? FIRST_POLL_MS : Math.min(wait * 2, MAX_POLL_MS);
+    }
+    return result;
   } finally {
     if (followers.get(name) === token) followers.delete(name);
   }
-}
-
-async function following(
-  token: object,
-  name: string,
-  deadline: number,
-  untilAny: boolean,
-  result: Sent,
-  read: (after: number) => Promise<ReplayReply>,
-  sendEntries: (entries: readonly string[], after: number) => Promise<Sent>,
-): Promise<Sent> {
-  let wait = FIRST_POLL_MS;
-  while (Date.now() < deadline && followers.get(name) === token) {
-    await new Promise((resolve) => setTimeout(resolve, wait).unref());
-    let reply: ReplayReply;
-    try {
-      reply = await read(result.after);
-    } catch {
-      wait = Math.min(wait * 2, MAX_POLL_MS);
-      continue;
-    }
-    if (reply[0] !== "ok") return result;
-    const entries = reply.slice(2) as string[];
-    const batch = await sendEntries(entries, result.after);
-    result.after = batch.after;
-    result.responded ||= batch.responded;
-    result.sent += batch.sent;
-    if (result.responded || (untilAny && result.sent > 0)) return result;
-    wait = entries.length > 0 ? FIRST_POLL_MS : Math.min(wait * 2, MAX_POLL_MS);
-  }
-  return result;
 }

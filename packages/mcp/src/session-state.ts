@@ -1,24 +1,10 @@
-import {
-  type Codec,
-  defaultCodec,
-  type Logger,
-  type Store,
-  silentLogger,
-  systemClock,
-} from "@mcp-persist/cache-core";
-import {
-  assertDurationMs,
-  assertLogger,
-  DEFAULT_STORE_TIMEOUT_MS,
-  describeValue,
-  isStore,
-  storeCaller,
-  ThrottledWarnings,
-} from "@mcp-persist/cache-core/kit";
+import { type Codec, defaultCodec, type Logger, type Store } from "@mcp-persist/cache-core";
+import { assertDurationMs, describeValue } from "@mcp-persist/cache-core/kit";
 import { keySegment } from "@mcp-persist/keys";
-import { invalidOption, McpArgumentError, optionsObject, PKG } from "./errors";
+import { invalidOption, McpArgumentError, PKG } from "./errors";
 import type { RequestContext } from "./sdk-shapes";
 import { sessionReadScript, sessionWriteScript } from "./session-scripts";
+import { storePart } from "./store-part";
 
 /**
  * One session's state: a few named values that live as long as the session is used. A name is any
@@ -102,33 +88,15 @@ const MAX_ATTEMPTS = 8;
  * @throws {InvalidOptionError} for a bad store or option.
  */
 export function createSessionState(store: Store, options?: SessionStateOptions): SessionStates {
-  if (!isStore(store)) {
-    throw invalidOption(`createSessionState() takes an mcp-persist Store first, got ${describeValue(store)}`);
-  }
-  const {
-    ttlMs = 3_600_000,
-    namespace = "mcp",
-    codec = defaultCodec,
-    storeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS,
-    logger = silentLogger,
-  } = optionsObject("createSessionState", options);
-  assertLogger(logger, PKG);
+  const part = storePart("createSessionState", store, options, "the session state was not read or written");
+  const { caller, warnings, namespace } = part;
+  const { ttlMs = 3_600_000, codec = defaultCodec } = part.options;
   assertDurationMs(ttlMs, PKG, "ttlMs");
-  assertDurationMs(storeTimeoutMs, PKG, "storeTimeoutMs");
-  if (typeof namespace !== "string" || namespace === "") {
-    throw invalidOption(`namespace must be a non-empty string, got ${describeValue(namespace)}`);
-  }
   if (typeof codec?.encode !== "function" || typeof codec.decode !== "function") {
     throw invalidOption(`codec must have encode and decode, got ${describeValue(codec)}`);
   }
-  const caller = storeCaller(store, {
-    pkg: PKG,
-    timeoutMs: storeTimeoutMs,
-    consequence: "the session state was not read or written",
-  });
-  const warnings = new ThrottledWarnings(logger, systemClock);
   const ttl = Math.ceil(ttlMs);
-  const keyOf = (sessionId: string) => `${keySegment(namespace)}:session:{${keySegment(sessionId)}}`;
+  const keyOf = (sessionId: string) => `${namespace}:session:{${keySegment(sessionId)}}`;
   const unavailable = (error: unknown) =>
     warnings.warn(
       "mcp_session_state_unavailable",

@@ -1,4 +1,5 @@
 import { createCache, type Store } from "@mcp-persist/cache-core";
+import { startRedis } from "@mcp-persist/test-redis";
 import { afterAll, bench, describe } from "vitest";
 
 /** What the suite measures against: the store's own client, used by hand. */
@@ -18,17 +19,22 @@ const fifty = (fn: () => Promise<unknown>) => async () => {
   await Promise.all(Array.from({ length: 50 }, fn));
 };
 
+/** A Redis store, with the client it made for its URL. */
+export interface BenchStore extends Store {
+  readonly client: RawClient;
+}
+
 /**
  * A cache hit (`cache.wrap`: key, one GET, envelope check, decode) against what an application
  * would write by hand with the same client on the same value: GET + JSON.parse. At concurrency 1
- * and 50 (one iteration = 50 concurrent calls). `release` runs after the benchmarks.
+ * and 50 (one iteration = 50 concurrent calls), on a redis-server of its own (a free loopback
+ * port), with the store `open` makes for its URL; both are closed after the benchmarks.
  */
-export async function hitPathBenchmarks(
-  label: string,
-  store: Store,
-  client: RawClient,
-  release: () => Promise<void>,
-) {
+export async function hitPathBenchmarks(label: string, open: (url: string) => BenchStore) {
+  const server = await startRedis();
+  const store = open(server.url);
+  const client = store.client;
+  await store.ping(); // connected: a store-created client has no offline queue
   const cache = createCache({ store, defaultTtlMs: 3_600_000, namespace: "bench" });
   // 50 distinct keys, so the 50 concurrent calls of an iteration are 50 reads on both sides: the
   // cache shares one GET between concurrent hits on a single key, which would flatter it here.
@@ -42,7 +48,10 @@ export async function hitPathBenchmarks(
   const viaCache = () => cache.wrap(calls[next++ % 50] as typeof call, () => result);
   const viaClient = async () =>
     JSON.parse(String(await client.get(rawKeys[next++ % 50] as string))) as unknown;
-  afterAll(release);
+  afterAll(async () => {
+    await store.close();
+    await server.stop();
+  });
 
   describe(`${label} hit path, concurrency 1`, () => {
     bench("cache.wrap hit", once(viaCache), options);

@@ -1,4 +1,9 @@
-import { createRedisStore, type RedisStore, resolveTimeoutMs } from "@mcp-persist/cache-core/redis";
+import {
+  createRedisStore,
+  type RedisStore,
+  resolveTimeoutMs,
+  storeClient,
+} from "@mcp-persist/cache-core/redis";
 import type { Cluster, Redis } from "ioredis";
 import { createClusterClient, createRedisClient } from "./create-ioredis-client";
 import { ioredisAdapter } from "./ioredis-adapter";
@@ -34,16 +39,10 @@ export function ioredisStore(
     | IoredisConnectionStoreOptions = {},
 ): IoredisStore {
   const timeoutMs = resolveTimeoutMs(PKG, options.timeoutMs);
-  let client: IoredisClient;
-  let ownsClient = true;
-  if ("client" in options) {
-    client = options.client;
-    ownsClient = options.ownsClient ?? false;
-  } else if ("cluster" in options) {
-    client = createClusterClient(options.cluster.nodes, options.cluster.options);
-  } else {
-    client = createRedisClient(options.connection);
-  }
+  const { client, ownsClient } = storeClient(options, {
+    cluster: (cluster) => createClusterClient(cluster.nodes, cluster.options),
+    connection: createRedisClient,
+  });
   return createRedisStore({
     name: "ioredis",
     package: PKG,

@@ -1,4 +1,9 @@
-import { createRedisStore, type RedisStore, resolveTimeoutMs } from "@mcp-persist/cache-core/redis";
+import {
+  createRedisStore,
+  type RedisStore,
+  resolveTimeoutMs,
+  storeClient,
+} from "@mcp-persist/cache-core/redis";
 import { createNodeRedisClient, createNodeRedisCluster } from "./create-node-redis-client";
 import { nodeRedisAdapter } from "./node-redis-adapter";
 import type { NodeRedisClient } from "./node-redis-client";
@@ -41,16 +46,10 @@ export function nodeRedisStore(
     | NodeRedisConnectionStoreOptions = {},
 ): NodeRedisStore {
   const timeoutMs = resolveTimeoutMs(PKG, options.timeoutMs);
-  let client: NodeRedisClient;
-  let ownsClient = true;
-  if ("client" in options) {
-    client = options.client;
-    ownsClient = options.ownsClient ?? false;
-  } else if ("cluster" in options) {
-    client = createNodeRedisCluster(options.cluster);
-  } else {
-    client = createNodeRedisClient(options.connection);
-  }
+  const { client, ownsClient } = storeClient(options, {
+    cluster: createNodeRedisCluster,
+    connection: createNodeRedisClient,
+  });
   const adapter = nodeRedisAdapter(client, timeoutMs);
   return createRedisStore({ name: "node-redis", package: PKG, adapter, timeoutMs, ownsClient });
 }

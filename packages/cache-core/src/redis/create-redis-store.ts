@@ -68,7 +68,7 @@ class RedisClientStore<Client> implements RedisStore<Client> {
   readonly #ownsClient: boolean;
   readonly #readiness: Readiness;
   readonly #owner: CallOwner;
-  readonly #scripts = new ScriptRegistry();
+  readonly #scripts: ScriptRegistry;
   #closing: Promise<void> | undefined;
   #inFlight = 0;
   #drained: (() => void) | undefined;
@@ -83,6 +83,7 @@ class RedisClientStore<Client> implements RedisStore<Client> {
     this.client = parts.adapter.client;
     this.#pkg = parts.package;
     this.#adapter = parts.adapter;
+    this.#scripts = new ScriptRegistry(parts.adapter);
     this.#ownsClient = parts.ownsClient;
     this.#readiness = new Readiness(parts.adapter);
     const adapter = parts.adapter;
@@ -141,7 +142,7 @@ class RedisClientStore<Client> implements RedisStore<Client> {
     // arrow stored in a variable has its name set (Object.defineProperty) each time it is made.
     return this.#call(
       "run",
-      (call): Promise<unknown> => this.#scripts.run(this.#adapter, script, keys, argv, call),
+      (call): Promise<unknown> => this.#scripts.run(script, keys, argv, call),
       (reply) => toScriptReply(reply, this.#pkg, script.name) as R,
       script.name,
       options?.onLateReply,

@@ -1,17 +1,14 @@
 import { setMaxListeners } from "node:events";
 import { starvationGraceMs } from "../deadline";
+import { LinkedList, ListNode } from "../linked-list";
 
 /**
  * One call's deadline: a node of a {@link DeadlineQueue}. The queue sets `at` and links the node;
  * a call that settles first takes itself out with `remove`, so nothing keeps it alive after that.
  */
-export abstract class Deadline {
+export abstract class Deadline extends ListNode<Deadline> {
   /** When it passes (`performance.now()` time). */
   at = 0;
-  /** Neighbours in the queue; only the queue touches these. */
-  prev: Deadline | undefined = undefined;
-  next: Deadline | undefined = undefined;
-  queued = false;
   /** Called once, if the deadline passes while the node is still queued. */
   abstract expire(): void;
 }
@@ -21,7 +18,7 @@ export abstract class Deadline {
  * deadlines arrive in order: a FIFO, swept when its head is due. A timer per call would cost a
  * timer list insertion and removal on every cache hit; this costs linking a node.
  *
- * It is a doubly linked list rather than an array swept later, so that `remove` is O(1) and a
+ * It is a {@link LinkedList} rather than an array swept later, so that `remove` is O(1) and a
  * settled call is garbage at once: kept until the sweep, every call (its promise, its reply)
  * lived `timeoutMs`, long enough to be promoted to the old generation, and the collector's time
  * showed in every call's CPU cost.
@@ -38,8 +35,7 @@ export abstract class Deadline {
  */
 export class DeadlineQueue {
   readonly #timeoutMs: number;
-  #head: Deadline | undefined;
-  #tail: Deadline | undefined;
+  readonly #queue = new LinkedList<Deadline>();
   /** True while a timer, or a sweep waiting for its I/O poll, is pending: the queue's one wake-up. */
   #scheduled = false;
   /** When the pending timer was due: how late it fires tells a starved loop from a slow server. */
@@ -62,25 +58,13 @@ export class DeadlineQueue {
    */
   add(deadline: Deadline): void {
     deadline.at = Math.ceil(performance.now() + this.#timeoutMs);
-    deadline.queued = true;
-    deadline.prev = this.#tail;
-    if (this.#tail === undefined) this.#head = deadline;
-    else this.#tail.next = deadline;
-    this.#tail = deadline;
+    this.#queue.push(deadline);
     if (!this.#scheduled) this.#arm(this.#timeoutMs, deadline.at);
   }
 
   /** Takes `deadline` out of the queue; does nothing if it is not in it (expired or removed). */
   remove(deadline: Deadline): void {
-    if (!deadline.queued) return;
-    deadline.queued = false;
-    const { prev, next } = deadline;
-    if (prev === undefined) this.#head = next;
-    else prev.next = next;
-    if (next === undefined) this.#tail = prev;
-    else next.prev = prev;
-    deadline.prev = undefined;
-    deadline.next = undefined;
+    this.#queue.remove(deadline);
   }
 
   /**
@@ -109,7 +93,7 @@ export class DeadlineQueue {
 
   /** Arms the timer for the head's deadline (or the end of its grace), or lets it lapse when empty. */
   #armNext(now: number): void {
-    const head = this.#head;
+    const head = this.#queue.head;
     if (head === undefined) {
       this.#scheduled = false;
       return;
@@ -129,18 +113,19 @@ export class DeadlineQueue {
       this.#gracedUpTo = now;
       this.#graceEnds = now + grace;
     }
-    if (this.#head !== undefined && this.#head.at <= cutoff) setImmediate(this.#expire, cutoff);
+    const head = this.#queue.head;
+    if (head !== undefined && head.at <= cutoff) setImmediate(this.#expire, cutoff);
     else this.#armNext(now);
   };
 
   // Runs after the I/O poll that followed the sweep: calls whose reply was waiting are settled and
   // gone from the queue by now, and calls with equal deadlines still expire together.
   readonly #expire = (cutoff: number): void => {
-    let head = this.#head;
+    let head = this.#queue.head;
     while (head !== undefined && head.at <= cutoff) {
-      this.remove(head);
+      this.#queue.remove(head);
       head.expire();
-      head = this.#head;
+      head = this.#queue.head;
     }
     this.#armNext(performance.now());
   };

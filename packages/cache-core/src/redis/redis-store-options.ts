@@ -23,6 +23,20 @@ export interface OwnedClientOption {
   ownsClient?: boolean;
 }
 
+/**
+ * The client a Redis store runs on, and whether its `close()` closes it: a `client` handed in stays
+ * the application's unless `ownsClient`; one the store makes, from `cluster` or `connection`
+ * options, with its own client library (`make`), is the store's.
+ */
+export function storeClient<Client, Cluster, Connection>(
+  options: ({ client: Client } & OwnedClientOption) | { cluster: Cluster } | { connection?: Connection },
+  make: { cluster: (options: Cluster) => Client; connection: (options: Connection | undefined) => Client },
+): { client: Client; ownsClient: boolean } {
+  if ("client" in options) return { client: options.client, ownsClient: options.ownsClient ?? false };
+  if ("cluster" in options) return { client: make.cluster(options.cluster), ownsClient: true };
+  return { client: make.connection(options.connection), ownsClient: true };
+}
+
 /** The store's default per-call deadline: what a cache adds to a tool call at worst when Redis hangs. */
 export const DEFAULT_REDIS_TIMEOUT_MS = 250;
 
