@@ -106,16 +106,80 @@ export class ScriptRunner {
     for (let start = 0; start < queue.length; start += MAX_BATCH) {
       const batch = queue.slice(start, start + MAX_BATCH);
       const size = 2 + 3 * this.#set.rules.length;
+      this.#sentChecks += batch.length;
       this.#send(
         batch.map((check) => check.keys),
         batch.map((check) => check.cost),
       ).then(
-        (reply) =>
-          batch.forEach((check, i) => check.resolve(this.#whole(reply.slice(i * size, (i + 1) * size)))),
-        (error: unknown) => this.#failed(batch, error),
+        (reply) => this.#answered(batch, reply, size),
+        (error: unknown) => {
+          this.#sentChecks -= batch.length;
+          this.#failed(batch, error);
+        },
       );
     }
   }
+
+  /**
+   * Parts a burst of decisions is handed out in: of 3, 4, 5, 6 and 8, the fastest at 16 checks in
+   * flight on both clients. More parts overlap more but cost more script calls, each a socket write.
+   */
+  static readonly #PARTS = 5;
+  /** Fewest decisions per part: a part of one would cost a script call per check. */
+  static readonly #MIN_PART = 2;
+  /** Checks sent to the store whose reply has not come back. */
+  #sentChecks = 0;
+  /** Decisions not handed out yet, oldest first, from `#readyAt` on: check, decision, check, ... */
+  #ready: (Pending | Decision)[] = [];
+  #readyAt = 0;
+
+  /**
+   * A batch's reply: its decisions are handed out (see {@link #handOut}) after those still waiting
+   * from earlier replies.
+   */
+  #answered(batch: readonly Pending[], reply: CheckReply, size: number): void {
+    this.#sentChecks -= batch.length;
+    const waiting = this.#ready.length > this.#readyAt;
+    for (let i = 0; i < batch.length; i++) {
+      this.#ready.push(batch[i] as Pending, this.#whole(reply.slice(i * size, (i + 1) * size)));
+    }
+    if (!waiting) this.#handOut();
+  }
+
+  /**
+   * Resolves the oldest waiting decisions, at most a fifth of the checks this runner has out (at
+   * least two), and leaves the rest to the next turn of the event loop. Handed out all at once, a
+   * reply's decisions set off all their callers' next checks together, and those went to the store
+   * as one call at the end of the tick: this process and the Redis server then took turns, each
+   * idle while the other worked (0.66× `RateLimiterRedis` at 16 checks in flight on a quiet
+   * machine). A part at a time, the next checks go out as several calls, one per turn, so the
+   * server runs one while this process makes the next. A decision waits a few loop turns at most;
+   * a check alone (nothing else out) is answered at once, as before.
+   *
+   * The next part is scheduled from `process.nextTick`, which runs once the part's continuations
+   * (microtasks) have sent their checks: so its `setImmediate` comes after the one in which
+   * node-redis writes what was sent (ioredis, through the store, writes at `nextTick`), and the
+   * part's call leaves before the next part's checks are made.
+   */
+  readonly #handOut = (): void => {
+    const ready = this.#ready;
+    const from = this.#readyAt;
+    const out = (ready.length - from) / 2 + this.#sentChecks;
+    const part = Math.max(ScriptRunner.#MIN_PART, Math.ceil(out / ScriptRunner.#PARTS));
+    const end = Math.min(ready.length, from + 2 * part);
+    if (end === ready.length) {
+      this.#ready = [];
+      this.#readyAt = 0;
+    } else {
+      this.#readyAt = end;
+      process.nextTick(this.#handOutNextTurn);
+    }
+    for (let i = from; i < end; i += 2) (ready[i] as Pending).resolve(ready[i + 1] as Decision);
+  };
+
+  readonly #handOutNextTurn = (): void => {
+    setImmediate(this.#handOut);
+  };
 
   #failed(batch: readonly Pending[], error: unknown): void {
     if ((error as { code?: unknown } | null)?.code !== CROSS_SLOT) {
