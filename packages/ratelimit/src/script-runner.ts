@@ -17,10 +17,14 @@ export interface SlotCharge {
   readonly at: number;
 }
 
-/** A check's reply, and what it charged: one entry per slot group, none when it was denied. */
+/** A check's reply, and what it charged: one entry per slot group charged (none when denied), or `undefined` for one script. */
 export interface Decision {
   readonly reply: CheckReply;
-  readonly charged: readonly SlotCharge[];
+  /**
+   * `undefined` when the check went in one script (the common case): if allowed, it charged every
+   * rule at the store's time `reply[1]`, so no list is made for it.
+   */
+  readonly charged: readonly SlotCharge[] | undefined;
 }
 
 interface Pending {
@@ -201,8 +205,7 @@ export class ScriptRunner {
 
   /** A check that went to the store in one script: if allowed, it charged every rule at its `now`. */
   #whole(reply: CheckReply): Decision {
-    const charged = reply[0] === 1 ? [{ group: this.#set.everyRule, at: reply[1] as number }] : [];
-    return { reply, charged };
+    return { reply, charged: undefined };
   }
 
   /** One script call for several checks. */
