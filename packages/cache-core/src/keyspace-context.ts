@@ -10,12 +10,47 @@ const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of v
 const NOT_INTEGER = "ERR value is not an integer or out of range";
 
 /**
+ * How `runLocalScript` runs a script on a context from {@link createLocalContext}, or on a copy of
+ * one: with the script's time frozen, the body seeing the context it was run on.
+ */
+const RUN: unique symbol = Symbol("runScript");
+
+interface ScriptRunningContext extends LocalContext {
+  [RUN]<R extends ScriptReply>(
+    script: Script<R>,
+    keys: readonly string[],
+    args: readonly ScriptArg[],
+    as: LocalContext,
+  ): R;
+}
+
+/**
  * The reference {@link LocalContext}: Redis command semantics on any {@link LocalKeyspace}, and
  * the running of a script's JS body the way a Redis server runs its Lua body. Every in-process
  * store runs its scripts on one of these, so their scripts behave alike.
+ *
+ * A plain object of functions, as it always was: it can be copied with some commands overridden
+ * (`{ ...ctx, delete }`, `Object.create(ctx)`) or destructured, and a copy still runs scripts with
+ * their time frozen (its body then sees the copy). Stores use the class beneath it directly.
  */
 export function createLocalContext(keyspace: LocalKeyspace, clock: Clock): LocalContext {
-  return new KeyspaceContext(keyspace, clock);
+  const inner = new KeyspaceContext(keyspace, clock);
+  const ctx: ScriptRunningContext = {
+    [RUN]: (script, keys, args, as) => inner.run(script, keys, args, as),
+    now: () => inner.now(),
+    time: () => inner.time(),
+    get: (key) => inner.get(key),
+    set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
+    delete: (key) => inner.delete(key),
+    pttl: (key) => inner.pttl(key),
+    pexpire: (key, ttlMs) => inner.pexpire(key, ttlMs),
+    incr: (key, by) => inner.incr(key, by),
+    getData: <T extends object>(key: string) => inner.getData<T>(key),
+    setData: (key, value, ttlMs) => inner.setData(key, value, ttlMs),
+    getInteger: (key) => inner.getInteger(key),
+    setInteger: (key, value, ttlMs) => inner.setInteger(key, value, ttlMs),
+  };
+  return ctx;
 }
 
 /**
@@ -23,7 +58,8 @@ export function createLocalContext(keyspace: LocalKeyspace, clock: Clock): Local
  * strings, the reply is converted to Redis reply shapes (integers truncated, `true` → 1, `false`
  * and `undefined` → `null`), and any failure becomes a {@link ScriptError}. The body runs
  * synchronously, so nothing else touches the keyspace meanwhile: that is the atomicity. On a
- * context made by {@link createLocalContext}, the script's time also stands still while it runs.
+ * context made by {@link createLocalContext} (or a copy of one), the script's time also stands
+ * still while it runs.
  */
 export function runLocalScript<R extends ScriptReply>(
   script: Script<R>,
@@ -32,6 +68,8 @@ export function runLocalScript<R extends ScriptReply>(
   args: readonly ScriptArg[],
 ): R {
   if (ctx instanceof KeyspaceContext) return ctx.run(script, keys, args);
+  const run = (ctx as Partial<ScriptRunningContext>)[RUN];
+  if (run !== undefined) return run(script, keys, args, ctx);
   let result: unknown;
   try {
     result = script.local(ctx, keys, strings(args));
@@ -63,8 +101,16 @@ export class KeyspaceContext implements LocalContext {
     this.#clock = clock;
   }
 
-  /** Runs `script`'s JS body on this context (see {@link runLocalScript}): its reply, Redis-shaped. */
-  run<R extends ScriptReply>(script: Script<R>, keys: readonly string[], args: readonly ScriptArg[]): R {
+  /**
+   * Runs `script`'s JS body (see {@link runLocalScript}): its reply, Redis-shaped. The body is handed
+   * `as`: this context, or a copy of its plain-object form with some commands overridden.
+   */
+  run<R extends ScriptReply>(
+    script: Script<R>,
+    keys: readonly string[],
+    args: readonly ScriptArg[],
+    as: LocalContext = this,
+  ): R {
     const argv = strings(args);
     // Saved and restored, not reset: a body that runs another script (a test may) keeps its time.
     const wasRunning = this.#running;
@@ -73,7 +119,7 @@ export class KeyspaceContext implements LocalContext {
     this.#at = undefined;
     let result: unknown;
     try {
-      result = script.local(this, keys, argv);
+      result = script.local(as, keys, argv);
     } catch (error) {
       throw new ScriptError(PKG, script.name, failure(error), { cause: error });
     } finally {

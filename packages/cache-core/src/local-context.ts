@@ -6,7 +6,7 @@
 export type LocalValue = string | object;
 
 /**
- * The storage an in-process store hands to {@link createLocalContext}: a keyspace with lazy,
+ * The storage an in-process store hands to `createLocalContext`: a keyspace with lazy,
  * absolute expiry. Implement it once per backing structure (a Map, an LRUCache); `createLocalContext`
  * (keyspace-context.ts) gives it Redis command semantics.
  */

@@ -177,6 +177,31 @@ describe("runLocalScript", () => {
     expect(ctx.now()).toBeLessThan(ctx.now());
   });
 
+  it("runs on a copy of a context with a command overridden, its time still frozen, as on the context", () => {
+    let reading = 1_700_000_000_000.5;
+    const clock = { now: () => (reading += 7) };
+    const ctx = createLocalContext(memoryKeyspace(clock), clock);
+    const deleted: string[] = [];
+    const copy = { ...ctx, delete: (key: string) => deleted.push(key) > 0 };
+    const inherited = Object.assign(Object.create(ctx) as typeof ctx, { pttl: () => 42 });
+    const script = defineScript({
+      name: "t",
+      lua: "return 1",
+      local(c, keys) {
+        const first = c.now();
+        c.set(keys[0] as string, "v", 1000);
+        return [first, c.now(), c.delete(keys[0] as string) ? 1 : 0, c.pttl(keys[0] as string)];
+      },
+    });
+    const [first, again, removed, pttl] = runLocalScript(script, copy, ["k"], []) as number[];
+    expect(again).toBe(first); // frozen, though the clock moves on every reading
+    expect([removed, deleted]).toEqual([1, ["k"]]); // the copy's own delete ran
+    expect(pttl).toBeGreaterThan(0); // the key is still there: the original delete never ran
+    expect((runLocalScript(script, inherited, ["j"], []) as number[])[3]).toBe(42);
+    const { now } = ctx; // a destructured command works on its own
+    expect(now()).toBeGreaterThan(first as number);
+  });
+
   it("computes each script's SHA1 from its Lua body", () => {
     const script = defineScript({ name: "x", lua: "return 1", local: () => 1 });
     expect(script.sha1).toBe(createHash("sha1").update("return 1").digest("hex"));

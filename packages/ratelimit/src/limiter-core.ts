@@ -82,11 +82,12 @@ export class LimiterCore {
 
   #decider(store: Store, isFallback: boolean): Decider {
     const options = this.#options;
+    const runner = new ScriptRunner(store, options, this.#set, this.#logger, this.#warnings);
     return {
       store,
-      runner: new ScriptRunner(store, options, this.#set, this.#logger, this.#warnings),
+      runner,
       onOurClock: store.clock === options.clock,
-      sync: store.runSync !== undefined && store.capabilities.cluster !== true,
+      sync: runner.inProcess,
       isFallback,
     };
   }

@@ -55,8 +55,16 @@ export class ScriptRunner {
   readonly #set: LimitSet;
   readonly #logger: Logger;
   readonly #warnings: ThrottledWarnings;
-  /** In process there is no round trip to save: each check runs at once. */
+  /**
+   * Whether the store shares its keys with other processes (Redis): only then are a tick's checks
+   * batched into one call. A store that is not shared saves no round trip by it.
+   */
   readonly #batching: boolean;
+  /**
+   * An in-process store (`runSync`, never a Cluster): it can neither hang nor save a round trip,
+   * so checks on it are decided at once (see `LimiterCore`), and refunds are too.
+   */
+  readonly inProcess: boolean;
   #cluster = false;
   #queue: Pending[] = [];
 
@@ -83,15 +91,8 @@ export class ScriptRunner {
     this.#logger = logger;
     this.#warnings = warnings;
     this.#batching = store.capabilities.shared;
+    this.inProcess = store.runSync !== undefined && store.capabilities.cluster !== true;
     if (store.capabilities.cluster === true) this.#enterClusterMode();
-  }
-
-  /**
-   * Whether refunds run synchronously, through the store's `runSync`, as checks on it do (see
-   * `LimiterCore`): an in-process store, which can neither hang nor save a round trip.
-   */
-  get sync(): boolean {
-    return this.#store.runSync !== undefined && !this.#cluster;
   }
 
   /** Checks `keys` (one per rule, in order): the check script's reply for it, and what it charged. */
@@ -118,6 +119,10 @@ export class ScriptRunner {
         (reply) => this.#answered(batch, reply, size),
         (error: unknown) => {
           this.#sentChecks -= batch.length;
+          // Decisions of earlier replies still waiting their turn are handed out first: answers
+          // the store gave before this failure must reach their callers (and the health gate)
+          // before it, or they would mark a store that just failed as recovered.
+          this.#handOutAll();
           this.#failed(batch, error);
         },
       );
@@ -180,6 +185,15 @@ export class ScriptRunner {
     }
     for (let i = from; i < end; i += 2) (ready[i] as Pending).resolve(ready[i + 1] as Decision);
   };
+
+  /** Resolves every decision still waiting, at once; a part already scheduled then finds none. */
+  #handOutAll(): void {
+    const ready = this.#ready;
+    const from = this.#readyAt;
+    this.#ready = [];
+    this.#readyAt = 0;
+    for (let i = from; i < ready.length; i += 2) (ready[i] as Pending).resolve(ready[i + 1] as Decision);
+  }
 
   readonly #handOutNextTurn = (): void => {
     setImmediate(this.#handOut);
@@ -256,7 +270,7 @@ export class ScriptRunner {
       return false;
     };
     const groupKeys = (group: readonly number[]) => group.map((i) => keys[i] as string);
-    if (this.sync) {
+    if (this.inProcess) {
       // In process, at once, like the check it takes back.
       let answered = true;
       for (const { group, at } of charged) {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Logger } from "@mcp-persist/cache-core";
 import { useRedis } from "@mcp-persist/test-kit";
 import { describe, expect, it } from "vitest";
 import { createRateLimiter, type RateLimitResult } from "../src/index";
@@ -15,8 +16,12 @@ describe.each(storeKinds(redis).filter((kind) => kind.redis))(
     it("after the first part the store fails and closes: the later parts keep the store's decisions", async () => {
       const store = kind.open();
       await store.ping();
+      const events: string[] = [];
+      const record = (fields: object) => events.push((fields as { event: string }).event);
+      const logger: Logger = { debug() {}, info: record, warn: record, error: record };
       const limiter = createRateLimiter({
         ...PATIENT,
+        logger,
         store,
         limit: 40,
         windowMs: 60_000,
@@ -42,6 +47,8 @@ describe.each(storeKinds(redis).filter((kind) => kind.redis))(
       expect(burst.filter((result) => result.allowed)).toHaveLength(40);
       expect(burst.every((result) => result.reason === (result.allowed ? "ok" : "limited"))).toBe(true);
       expect(late?.reason).toBe("degraded");
+      // The store's answers from before it failed do not make it look recovered afterwards.
+      expect(events).toEqual(["ratelimit_store_unavailable"]);
     });
   },
 );
