@@ -8,6 +8,15 @@ import { type CheckReply, refundArgs } from "./script-args";
 /** Most checks sent in one script call: keeps each call short on the Redis server. */
 const MAX_BATCH = 100;
 
+/**
+ * Parts a burst of decisions is handed out in: of 3, 4, 5, 6 and 8, the fastest at 16 checks in
+ * flight on both clients. More parts overlap more but cost more script calls, each a socket write.
+ */
+const PARTS = 5;
+
+/** Fewest decisions per part: a part of one would cost a script call per check. */
+const MIN_PART = 2;
+
 /** What a store raises for keys of several slots in one call on a Redis Cluster. */
 const CROSS_SLOT = "ERR_CROSS_SLOT";
 
@@ -67,6 +76,12 @@ export class ScriptRunner {
   readonly inProcess: boolean;
   #cluster = false;
   #queue: Pending[] = [];
+
+  /** Checks sent to the store whose reply has not come back. */
+  #sentChecks = 0;
+  /** Decisions not handed out yet, oldest first, from `#readyAt` on: check, decision, check, ... */
+  #ready: (Pending | Decision)[] = [];
+  #readyAt = 0;
 
   constructor(
     store: Store,
@@ -130,19 +145,6 @@ export class ScriptRunner {
   }
 
   /**
-   * Parts a burst of decisions is handed out in: of 3, 4, 5, 6 and 8, the fastest at 16 checks in
-   * flight on both clients. More parts overlap more but cost more script calls, each a socket write.
-   */
-  static readonly #PARTS = 5;
-  /** Fewest decisions per part: a part of one would cost a script call per check. */
-  static readonly #MIN_PART = 2;
-  /** Checks sent to the store whose reply has not come back. */
-  #sentChecks = 0;
-  /** Decisions not handed out yet, oldest first, from `#readyAt` on: check, decision, check, ... */
-  #ready: (Pending | Decision)[] = [];
-  #readyAt = 0;
-
-  /**
    * A batch's reply: its decisions are handed out (see {@link #handOut}) after those still waiting
    * from earlier replies.
    */
@@ -174,7 +176,7 @@ export class ScriptRunner {
     const ready = this.#ready;
     const from = this.#readyAt;
     const out = (ready.length - from) / 2 + this.#sentChecks;
-    const part = Math.max(ScriptRunner.#MIN_PART, Math.ceil(out / ScriptRunner.#PARTS));
+    const part = Math.max(MIN_PART, Math.ceil(out / PARTS));
     const end = Math.min(ready.length, from + 2 * part);
     if (end === ready.length) {
       this.#ready = [];
@@ -183,7 +185,7 @@ export class ScriptRunner {
       this.#readyAt = end;
       process.nextTick(this.#handOutNextTurn);
     }
-    for (let i = from; i < end; i += 2) (ready[i] as Pending).resolve(ready[i + 1] as Decision);
+    resolveEach(ready, from, end);
   };
 
   /** Resolves every decision still waiting, at once; a part already scheduled then finds none. */
@@ -192,7 +194,7 @@ export class ScriptRunner {
     const from = this.#readyAt;
     this.#ready = [];
     this.#readyAt = 0;
-    for (let i = from; i < ready.length; i += 2) (ready[i] as Pending).resolve(ready[i + 1] as Decision);
+    resolveEach(ready, from, ready.length);
   }
 
   readonly #handOutNextTurn = (): void => {
@@ -289,4 +291,9 @@ export class ScriptRunner {
     );
     return Promise.all(groups).then((answered) => answered.every(Boolean));
   }
+}
+
+/** Resolves the checks in `ready[from..end)` (check, decision, check, ...) with their decisions, in order. */
+function resolveEach(ready: readonly (Pending | Decision)[], from: number, end: number): void {
+  for (let i = from; i < end; i += 2) (ready[i] as Pending).resolve(ready[i + 1] as Decision);
 }
