@@ -1,5 +1,4 @@
 import type { RunOptions } from "@mcp-persist/cache-core";
-import type { StoreCaller } from "@mcp-persist/cache-core/kit";
 import { type AcquireReply, acquireScript } from "./acquire.lua";
 import { FENCE_TTL_MS } from "./fence.lua";
 import { finishQuietly } from "./finish-quietly";
@@ -9,6 +8,7 @@ import { type OnceBeginReply, onceBeginScript } from "./once-begin.lua";
 import { onceAbandonScript } from "./once-finish.lua";
 import { releaseScript } from "./release.lua";
 import type { ResolvedLockOptions, ResolvedOnceOptions } from "./resolve-options";
+import type { LockCaller } from "./store-caller";
 import type { Attempts } from "./wait-for-lock";
 
 /*
@@ -23,7 +23,7 @@ import type { Attempts } from "./wait-for-lock";
 /** What both kinds of call hold: the store, the keys, this holder's token, the options. */
 abstract class HolderCalls<O extends ResolvedLockOptions> {
   constructor(
-    readonly caller: StoreCaller,
+    readonly caller: LockCaller,
     readonly keys: LockKeys,
     readonly token: string,
     readonly options: O,
@@ -42,7 +42,7 @@ abstract class HolderCalls<O extends ResolvedLockOptions> {
 
   /** Releases the lock if this holder still has it (compare-and-delete): 1 if it did, else 0. */
   release(): Promise<number> {
-    return this.caller.run(releaseScript, [this.keys.lock], [this.token]);
+    return this.caller.batched.run(releaseScript, [this.keys.lock], [this.token]);
   }
 
   /** Gives back what a successful attempt took. */
@@ -91,7 +91,7 @@ export class LockCalls extends HolderCalls<ResolvedLockOptions> implements Attem
       "lock_late_release_failed",
       "could not release a lock the store granted too late",
     );
-    return this.caller.run(acquireScript, [this.keys.lock, this.keys.fence], args, late);
+    return this.caller.batched.run(acquireScript, [this.keys.lock, this.keys.fence], args, late);
   }
 
   undo(): Promise<number> {

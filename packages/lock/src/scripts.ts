@@ -1,5 +1,6 @@
 import { acquireScript } from "./acquire.lua";
 import { extendScript } from "./extend.lua";
+import { lockBatchScript } from "./lock-batch.lua";
 import { onceBeginScript } from "./once-begin.lua";
 import { onceAbandonScript, onceCommitScript } from "./once-finish.lua";
 import { releaseScript } from "./release.lua";
@@ -15,4 +16,6 @@ export const lockScripts = Object.freeze({
   onceBegin: onceBeginScript,
   onceCommit: onceCommitScript,
   onceAbandon: onceAbandonScript,
+  /** Several `acquire` and `release` calls in one, as they go to Redis when made in one tick. */
+  batch: lockBatchScript.many,
 });

@@ -1,21 +1,9 @@
 import type { Logger, Store } from "@mcp-persist/cache-core";
-import { type StoreCaller, storeCaller, type ThrottledWarnings } from "@mcp-persist/cache-core/kit";
+import { Batcher, type StoreCaller, storeCaller, type ThrottledWarnings } from "@mcp-persist/cache-core/kit";
 import { PKG } from "./errors";
 import type { LimitSet } from "./limit-set";
 import type { ResolvedLimiterOptions } from "./resolve-options";
 import { type CheckReply, refundArgs } from "./script-args";
-
-/** Most checks sent in one script call: keeps each call short on the Redis server. */
-const MAX_BATCH = 100;
-
-/**
- * Parts a burst of decisions is handed out in: of 3, 4, 5, 6 and 8, the fastest at 16 checks in
- * flight on both clients. More parts overlap more but cost more script calls, each a socket write.
- */
-const PARTS = 5;
-
-/** Fewest decisions per part: a part of one would cost a script call per check. */
-const MIN_PART = 2;
 
 /** What a store raises for keys of several slots in one call on a Redis Cluster. */
 const CROSS_SLOT = "ERR_CROSS_SLOT";
@@ -36,17 +24,17 @@ export interface Decision {
   readonly charged: readonly SlotCharge[] | undefined;
 }
 
-interface Pending {
-  keys: readonly string[];
-  cost: number;
-  resolve(decision: Decision): void;
-  reject(error: unknown): void;
+/** A check waiting for its tick's batch. */
+interface Check {
+  readonly keys: readonly string[];
+  readonly cost: number;
 }
 
 /**
  * Runs one limiter's checks on one store. A check's limits go to one script, so they are charged
- * together or not at all. Checks made in the same tick go to the store together, in one script
- * call (one round trip for all; each still all-or-nothing, as if sent one after another).
+ * together or not at all. On Redis, checks made in the same tick go to the store together, in one
+ * script call (one round trip for all; each still all-or-nothing, as if sent one after another),
+ * and their decisions are handed out in parts (cache-core's `Batcher`).
  *
  * A Redis Cluster refuses keys from different slots in one call. On a store that says it is one
  * (`capabilities.cluster`), or from the first cross-slot refusal on (`ERR_CROSS_SLOT`), the runner
@@ -65,23 +53,16 @@ export class ScriptRunner {
   readonly #logger: Logger;
   readonly #warnings: ThrottledWarnings;
   /**
-   * Whether the store shares its keys with other processes (Redis): only then are a tick's checks
-   * batched into one call. A store that is not shared saves no round trip by it.
+   * On a store shared with other processes (Redis), batches a tick's checks into one call; a store
+   * that is not shared saves no round trip by it and has none.
    */
-  readonly #batching: boolean;
+  readonly #batcher: Batcher<Check, Decision> | undefined;
   /**
    * An in-process store (`runSync`, never a Cluster): it can neither hang nor save a round trip,
    * so checks on it are decided at once (see `LimiterCore`), and refunds are too.
    */
   readonly inProcess: boolean;
   #cluster = false;
-  #queue: Pending[] = [];
-
-  /** Checks sent to the store whose reply has not come back. */
-  #sentChecks = 0;
-  /** Decisions not handed out yet, oldest first, from `#readyAt` on: check, decision, check, ... */
-  #ready: (Pending | Decision)[] = [];
-  #readyAt = 0;
 
   constructor(
     store: Store,
@@ -105,7 +86,7 @@ export class ScriptRunner {
     this.#set = set;
     this.#logger = logger;
     this.#warnings = warnings;
-    this.#batching = store.capabilities.shared;
+    this.#batcher = store.capabilities.shared ? new Batcher((checks) => this.#sendBatch(checks)) : undefined;
     this.inProcess = store.runSync !== undefined && store.capabilities.cluster !== true;
     if (store.capabilities.cluster === true) this.#enterClusterMode();
   }
@@ -113,101 +94,27 @@ export class ScriptRunner {
   /** Checks `keys` (one per rule, in order): the check script's reply for it, and what it charged. */
   run(keys: readonly string[], cost: number): Promise<Decision> {
     if (this.#cluster) return this.#runBySlot(keys, cost);
-    if (!this.#batching) return this.#send([keys], [cost]).then((reply) => this.#whole(reply));
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ keys, cost, resolve, reject });
-      if (this.#queue.length === 1) queueMicrotask(() => this.#flush());
-    });
-  }
-
-  #flush(): void {
-    const queue = this.#queue;
-    this.#queue = [];
-    for (let start = 0; start < queue.length; start += MAX_BATCH) {
-      const batch = queue.slice(start, start + MAX_BATCH);
-      const size = 2 + 3 * this.#set.rules.length;
-      this.#sentChecks += batch.length;
-      this.#send(
-        batch.map((check) => check.keys),
-        batch.map((check) => check.cost),
-      ).then(
-        (reply) => this.#answered(batch, reply, size),
-        (error: unknown) => {
-          this.#sentChecks -= batch.length;
-          // Decisions of earlier replies still waiting their turn are handed out first: answers
-          // the store gave before this failure must reach their callers (and the health gate)
-          // before it, or they would mark a store that just failed as recovered.
-          this.#handOutAll();
-          this.#failed(batch, error);
-        },
-      );
-    }
+    if (this.#batcher === undefined) return this.#send([keys], [cost]).then((reply) => this.#whole(reply));
+    return this.#batcher.run({ keys, cost });
   }
 
   /**
-   * A batch's reply: its decisions are handed out (see {@link #handOut}) after those still waiting
-   * from earlier replies.
+   * One script call for a tick's checks: each one's decision. On the first cross-slot refusal, the
+   * runner goes into Cluster mode and each check of the batch is sent again on its own.
    */
-  #answered(batch: readonly Pending[], reply: CheckReply, size: number): void {
-    this.#sentChecks -= batch.length;
-    const waiting = this.#ready.length > this.#readyAt;
-    for (let i = 0; i < batch.length; i++) {
-      this.#ready.push(batch[i] as Pending, this.#whole(reply.slice(i * size, (i + 1) * size)));
-    }
-    if (!waiting) this.#handOut();
-  }
-
-  /**
-   * Resolves the oldest waiting decisions, at most a fifth of the checks this runner has out (at
-   * least two), and leaves the rest to the next turn of the event loop. Handed out all at once, a
-   * reply's decisions set off all their callers' next checks together, and those went to the store
-   * as one call at the end of the tick: this process and the Redis server then took turns, each
-   * idle while the other worked (0.66× `RateLimiterRedis` at 16 checks in flight on a quiet
-   * machine). A part at a time, the next checks go out as several calls, one per turn, so the
-   * server runs one while this process makes the next. A decision waits a few loop turns at most;
-   * a check alone (nothing else out) is answered at once, as before.
-   *
-   * The next part is scheduled from `process.nextTick`, which runs once the part's continuations
-   * (microtasks) have sent their checks: so its `setImmediate` comes after the one in which
-   * node-redis writes what was sent (ioredis, through the store, writes at `nextTick`), and the
-   * part's call leaves before the next part's checks are made.
-   */
-  readonly #handOut = (): void => {
-    const ready = this.#ready;
-    const from = this.#readyAt;
-    const out = (ready.length - from) / 2 + this.#sentChecks;
-    const part = Math.max(MIN_PART, Math.ceil(out / PARTS));
-    const end = Math.min(ready.length, from + 2 * part);
-    if (end === ready.length) {
-      this.#ready = [];
-      this.#readyAt = 0;
-    } else {
-      this.#readyAt = end;
-      process.nextTick(this.#handOutNextTurn);
-    }
-    resolveEach(ready, from, end);
-  };
-
-  /** Resolves every decision still waiting, at once; a part already scheduled then finds none. */
-  #handOutAll(): void {
-    const ready = this.#ready;
-    const from = this.#readyAt;
-    this.#ready = [];
-    this.#readyAt = 0;
-    resolveEach(ready, from, ready.length);
-  }
-
-  readonly #handOutNextTurn = (): void => {
-    setImmediate(this.#handOut);
-  };
-
-  #failed(batch: readonly Pending[], error: unknown): void {
-    if ((error as { code?: unknown } | null)?.code !== CROSS_SLOT) {
-      for (const check of batch) check.reject(error);
-      return;
-    }
-    this.#enterClusterMode();
-    for (const check of batch) this.#runBySlot(check.keys, check.cost).then(check.resolve, check.reject);
+  #sendBatch(checks: readonly Check[]): Promise<readonly (Decision | Promise<Decision>)[]> {
+    const size = 2 + 3 * this.#set.rules.length;
+    return this.#send(
+      checks.map((check) => check.keys),
+      checks.map((check) => check.cost),
+    ).then(
+      (reply) => checks.map((_, i) => this.#whole(reply.slice(i * size, (i + 1) * size))),
+      (error: unknown) => {
+        if ((error as { code?: unknown } | null)?.code !== CROSS_SLOT) throw error;
+        this.#enterClusterMode();
+        return checks.map((check) => this.#runBySlot(check.keys, check.cost));
+      },
+    );
   }
 
   #enterClusterMode(): void {
@@ -291,9 +198,4 @@ export class ScriptRunner {
     );
     return Promise.all(groups).then((answered) => answered.every(Boolean));
   }
-}
-
-/** Resolves the checks in `ready[from..end)` (check, decision, check, ...) with their decisions, in order. */
-function resolveEach(ready: readonly (Pending | Decision)[], from: number, end: number): void {
-  for (let i = from; i < end; i += 2) (ready[i] as Pending).resolve(ready[i + 1] as Decision);
 }

@@ -132,13 +132,13 @@ describe("cache-core fleet lease", () => {
 });
 
 describe("lock", () => {
-  const { acquire, extend, release, onceBegin, onceCommit, onceAbandon } = lockScripts;
+  const { acquire, extend, release, onceBegin, onceCommit, onceAbandon, batch } = lockScripts;
   cover(...Object.values(lockScripts).map((script) => script.name));
   const resource = fc.constantFrom("{r0}", "{r1}");
   const token = fc.constantFrom("t0", "t1", "t2");
   const lease = fc.constantFrom(1, 50, 1000, 3000);
   const call: fc.Arbitrary<ParityCall> = fc
-    .tuple(resource, token, lease, fc.integer({ min: 0, max: 5 }))
+    .tuple(resource, token, lease, fc.integer({ min: 0, max: 7 }))
     .chain(([r, t, ms, op]) => {
       const [lock, fence, record] = [`${r}:lock`, `${r}:fence`, `${r}:record`];
       const calls: ParityCall[] = [
@@ -148,6 +148,10 @@ describe("lock", () => {
         { script: onceBegin, keys: [lock, fence, record], args: [t, ms, 60_000, 2000] },
         { script: onceCommit, keys: [lock, record], args: [t, `j{"id":${op}}`, 2000] },
         { script: onceAbandon, keys: [lock, record], args: [t] },
+        // Batches (several acquires and releases in one call, as a tick's go to Redis), as
+        // `lock-batch` lays them out: 2 keys and 4 arguments per call, which script first.
+        { script: batch, keys: [lock, fence, lock, lock], args: [1, t, ms, 60_000, 2, t, "", ""] },
+        { script: batch, keys: [lock, lock, lock, fence], args: [2, t, "", "", 1, "t9", ms, 60_000] },
       ];
       return advance.map((advanceMs) => ({ ...(calls[op] as ParityCall), advanceMs }));
     });

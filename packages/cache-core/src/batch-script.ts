@@ -1,0 +1,160 @@
+import { Batcher } from "./batcher";
+import { defineScript, type Script, type ScriptArg, type ScriptReply } from "./script";
+import type { RunOptions } from "./store";
+import type { StoreCaller } from "./store-caller";
+
+/** One script a {@link BatchScript} can run, and how its Lua is called. */
+export interface BatchedScript {
+  readonly script: Script;
+  /** The Lua function doing one call of `script`, defined in the batch's helpers: `fn(KEYS..., ARGV...)`. */
+  readonly fn: string;
+  /** How many keys and arguments one call takes: fixed, so a batch can be cut back into calls. */
+  readonly keys: number;
+  readonly args: number;
+}
+
+/** Scripts that can be sent together, several calls of any of them in one store call. */
+export interface BatchScript {
+  /** The one script that runs a batch: one reply per call, in order. */
+  readonly many: Script<readonly ScriptReply[]>;
+  readonly scripts: readonly BatchedScript[];
+  /** Keys per call in `many`: the most any script takes (a call with fewer repeats its first). */
+  readonly keysPerCall: number;
+  /** Arguments per call in `many`: which script (1-based), then the most any script takes. */
+  readonly argsPerCall: number;
+}
+
+/**
+ * Defines the script that runs a batch of calls of `scripts`: a loop over the calls, each the
+ * Lua function its script runs, so a batch does exactly what its calls would do sent one after
+ * another. `helpers` is the Lua defining those functions. Its JS twin loops over the scripts' own.
+ */
+export function defineBatchScript(
+  name: string,
+  helpers: string,
+  scripts: readonly BatchedScript[],
+): BatchScript {
+  const keysPerCall = Math.max(...scripts.map((s) => s.keys));
+  const argsPerCall = 1 + Math.max(...scripts.map((s) => s.args));
+  const branches = scripts.map((s, i) => {
+    const params = [
+      ...Array.from({ length: s.keys }, (_, j) => `KEYS[k + ${j + 1}]`),
+      ...Array.from({ length: s.args }, (_, j) => `ARGV[a + ${j + 2}]`),
+    ].join(", ");
+    return `${i === 0 ? "if" : "elseif"} op == '${i + 1}' then replies[i + 1] = ${s.fn}(${params})`;
+  });
+  const many = defineScript<readonly ScriptReply[]>({
+    name,
+    lua: `-- KEYS: ${keysPerCall} per call. ARGV: ${argsPerCall} per call, which script, then its arguments:
+-- ${scripts.map((s, i) => `${i + 1} ${s.script.name}`).join(", ")}
+${helpers}
+local replies = {}
+for i = 0, #KEYS / ${keysPerCall} - 1 do
+  local k, a = i * ${keysPerCall}, i * ${argsPerCall}
+  local op = ARGV[a + 1]
+  ${branches.join("\n  ")}
+  else return redis.error_reply('ERR unknown script ' .. tostring(op)) end
+end
+return replies
+`,
+    local(ctx, keys, args) {
+      const replies: ScriptReply[] = [];
+      for (let k = 0, a = 0; k < keys.length; k += keysPerCall, a += argsPerCall) {
+        const s = scripts[Number(args[a]) - 1];
+        if (s === undefined) throw new Error(`ERR unknown script ${args[a]}`);
+        replies.push(s.script.local(ctx, keys.slice(k, k + s.keys), args.slice(a + 1, a + 1 + s.args)));
+      }
+      return replies;
+    },
+  });
+  return Object.freeze({ many, scripts, keysPerCall, argsPerCall });
+}
+
+interface BatchedCall {
+  readonly index: number;
+  readonly keys: readonly string[];
+  readonly args: readonly ScriptArg[];
+  readonly onLateReply: ((reply: ScriptReply) => void) | undefined;
+}
+
+/**
+ * Runs the calls of a {@link BatchScript}'s scripts through `caller`. On a store shared with other
+ * processes (Redis, not a Cluster: there the keys of one call must share a slot), the calls made
+ * in one tick go as one call of `many` (see {@link Batcher}); elsewhere each goes alone.
+ *
+ * A batch is bounded like any other call by the caller's deadline, and a late reply still reaches
+ * each call's `onLateReply`. It is all-or-nothing in one way the calls alone are not: if the store
+ * fails it (an error, a timeout, a cut connection), every call in it fails, and a script error in
+ * one call leaves the calls before it done. A capability that takes something in a script must
+ * treat such a failure as "may have run" (a lock is given back by token).
+ */
+export class ScriptBatcher {
+  readonly #caller: StoreCaller;
+  readonly #batch: BatchScript;
+  readonly #index: Map<Script, number>;
+  readonly #batcher: Batcher<BatchedCall, ScriptReply> | undefined;
+
+  constructor(caller: StoreCaller, batch: BatchScript) {
+    this.#caller = caller;
+    this.#batch = batch;
+    this.#index = new Map(batch.scripts.map((s, i) => [s.script, i]));
+    const { shared, cluster } = caller.store.capabilities;
+    this.#batcher = shared && !cluster ? new Batcher((calls) => this.#send(calls)) : undefined;
+  }
+
+  /** Runs `script` (one of the batch's): with others of this tick where the store allows. */
+  run<R extends ScriptReply>(
+    script: Script<R>,
+    keys: readonly string[],
+    args: readonly ScriptArg[],
+    options?: RunOptions<R>,
+  ): Promise<R> {
+    const index = this.#index.get(script);
+    if (this.#batcher === undefined || index === undefined)
+      return this.#caller.run(script, keys, args, options);
+    const onLateReply = options?.onLateReply as ((reply: ScriptReply) => void) | undefined;
+    return this.#batcher.run({ index, keys, args, onLateReply }) as Promise<R>;
+  }
+
+  #send(calls: readonly BatchedCall[]): Promise<readonly ScriptReply[]> {
+    const { many, scripts, keysPerCall, argsPerCall } = this.#batch;
+    if (calls.length === 1) {
+      // Alone, as itself: the same script, and reply, as on a store that does not batch.
+      const [call] = calls as [BatchedCall];
+      const options = call.onLateReply === undefined ? undefined : { onLateReply: call.onLateReply };
+      return this.#caller
+        .run((scripts[call.index] as BatchedScript).script, call.keys, call.args, options)
+        .then(wrapOne);
+    }
+    const keys: string[] = [];
+    const args: ScriptArg[] = [];
+    let late = false;
+    for (const call of calls) {
+      for (let j = 0; j < keysPerCall; j++) keys.push(call.keys[j] ?? (call.keys[0] as string));
+      args.push(call.index + 1);
+      for (let j = 0; j < argsPerCall - 1; j++) args.push(call.args[j] ?? "");
+      late ||= call.onLateReply !== undefined;
+    }
+    return this.#caller.run(
+      many,
+      keys,
+      args,
+      late ? { onLateReply: (replies) => lateReplies(calls, replies) } : undefined,
+    );
+  }
+}
+
+function wrapOne(reply: ScriptReply): readonly ScriptReply[] {
+  return [reply];
+}
+
+/** A batch's late reply, to each call's `onLateReply`; what one throws is dropped, as a store drops it. */
+function lateReplies(calls: readonly BatchedCall[], replies: readonly ScriptReply[]): void {
+  calls.forEach((call, i) => {
+    try {
+      call.onLateReply?.(replies[i] as ScriptReply);
+    } catch {
+      // dropped
+    }
+  });
+}
