@@ -12,8 +12,9 @@ export const NEXT_FENCE_LUA = `-- next_fence(key, ttl): the next fencing token o
 -- keeps the counter's TTL). A counter that did not exist (never used, expired or evicted) starts at
 -- the server time in microseconds, for ttl ms: above every token handed out before, since those
 -- are the time an earlier counter started plus one per acquisition since, and one resource is
--- acquired far less often than once a microsecond (each acquisition is a script of its own on
--- this server). One command (INCR) while the counter exists, the common path.
+-- acquired far less often than once a microsecond (each acquisition is a script call of its own
+-- on this server, or a later step of a batch call, in which the counter, once started, exists).
+-- One command (INCR) while the counter exists, the common path.
 local function next_fence(key, ttl)
   local fence = redis.call('INCR', key)
   if fence == 1 then
