@@ -1,7 +1,10 @@
 import { Batcher } from "./batcher";
+import { InvalidOptionError, ScriptError } from "./errors";
 import { defineScript, type Script, type ScriptArg, type ScriptReply } from "./script";
 import type { RunOptions } from "./store";
 import type { StoreCaller } from "./store-caller";
+
+const PKG = "@mcp-persist/cache-core";
 
 /** One script a {@link BatchScript} can run, and how its Lua is called. */
 export interface BatchedScript {
@@ -13,10 +16,16 @@ export interface BatchedScript {
   readonly args: number;
 }
 
+/** One call's outcome in a batch's reply: `[1, its reply]`, or `[0, its error's message]`. */
+export type BatchEntry = readonly [1, ScriptReply] | readonly [0, string];
+
 /** Scripts that can be sent together, several calls of any of them in one store call. */
 export interface BatchScript {
-  /** The one script that runs a batch: one reply per call, in order. */
-  readonly many: Script<readonly ScriptReply[]>;
+  /**
+   * The one script that runs a batch: per call, in order, `[1, its reply]`, or `[0, message]` for a
+   * call that raised an error (that call fails alone, as if it had been sent alone).
+   */
+  readonly many: Script<readonly BatchEntry[]>;
   readonly scripts: readonly BatchedScript[];
   /** Keys per call in `many`: the most any script takes (a call with fewer repeats its first). */
   readonly keysPerCall: number;
@@ -41,28 +50,43 @@ export function defineBatchScript(
       ...Array.from({ length: s.keys }, (_, j) => `KEYS[k + ${j + 1}]`),
       ...Array.from({ length: s.args }, (_, j) => `ARGV[a + ${j + 2}]`),
     ].join(", ");
-    return `${i === 0 ? "if" : "elseif"} op == '${i + 1}' then replies[i + 1] = ${s.fn}(${params})`;
+    return `${i === 0 ? "if" : "elseif"} op == '${i + 1}' then replies[i + 1] = settle(pcall(${s.fn}, ${params}))`;
   });
-  const many = defineScript<readonly ScriptReply[]>({
+  const many = defineScript<readonly BatchEntry[]>({
     name,
     lua: `-- KEYS: ${keysPerCall} per call. ARGV: ${argsPerCall} per call, which script, then its arguments:
 -- ${scripts.map((s, i) => `${i + 1} ${s.script.name}`).join(", ")}
+-- Returns, per call, {1, its reply}, or {0, the error's message} when it raised one: one call's
+-- error fails that call only, as if it had been sent alone.
 ${helpers}
+local function settle(ok, reply)
+  if ok then return {1, reply} end
+  if type(reply) == 'table' then reply = reply.err end
+  return {0, tostring(reply)}
+end
 local replies = {}
 for i = 0, #KEYS / ${keysPerCall} - 1 do
   local k, a = i * ${keysPerCall}, i * ${argsPerCall}
   local op = ARGV[a + 1]
   ${branches.join("\n  ")}
-  else return redis.error_reply('ERR unknown script ' .. tostring(op)) end
+  else replies[i + 1] = {0, 'ERR unknown script ' .. tostring(op)} end
 end
 return replies
 `,
     local(ctx, keys, args) {
-      const replies: ScriptReply[] = [];
+      const replies: BatchEntry[] = [];
       for (let k = 0, a = 0; k < keys.length; k += keysPerCall, a += argsPerCall) {
         const s = scripts[Number(args[a]) - 1];
-        if (s === undefined) throw new Error(`ERR unknown script ${args[a]}`);
-        replies.push(s.script.local(ctx, keys.slice(k, k + s.keys), args.slice(a + 1, a + 1 + s.args)));
+        if (s === undefined) {
+          replies.push([0, `ERR unknown script ${args[a]}`]);
+          continue;
+        }
+        try {
+          const callKeys = keys.slice(k, k + s.keys);
+          replies.push([1, s.script.local(ctx, callKeys, args.slice(a + 1, a + 1 + s.args))]);
+        } catch (error) {
+          replies.push([0, error instanceof Error ? error.message : String(error)]);
+        }
       }
       return replies;
     },
@@ -83,10 +107,11 @@ interface BatchedCall {
  * in one tick go as one call of `many` (see {@link Batcher}); elsewhere each goes alone.
  *
  * A batch is bounded like any other call by the caller's deadline, and a late reply still reaches
- * each call's `onLateReply`. It is all-or-nothing in one way the calls alone are not: if the store
- * fails it (an error, a timeout, a cut connection), every call in it fails, and a script error in
- * one call leaves the calls before it done. A capability that takes something in a script must
- * treat such a failure as "may have run" (a lock is given back by token).
+ * each call's `onLateReply`. It fails as one where the calls alone would not: if the store fails it
+ * (an error, a timeout, a cut connection), every call in it fails. A capability that takes
+ * something in a script must treat such a failure as "may have run" (a lock is given back by
+ * token). A script error in one call fails that call only, as alone (`many` runs each under
+ * `pcall`).
  */
 export class ScriptBatcher {
   readonly #caller: StoreCaller;
@@ -112,11 +137,17 @@ export class ScriptBatcher {
     const index = this.#index.get(script);
     if (this.#batcher === undefined || index === undefined)
       return this.#caller.run(script, keys, args, options);
+    const shape = this.#batch.scripts[index] as BatchedScript;
+    if (keys.length !== shape.keys || args.length !== shape.args) {
+      // Cut or padded to fit the batch, the call would run differently than alone.
+      const why = `script "${script.name}" takes ${shape.keys} keys and ${shape.args} arguments in a batch, got ${keys.length} and ${args.length}`;
+      return Promise.reject(new InvalidOptionError(PKG, why));
+    }
     const onLateReply = options?.onLateReply as ((reply: ScriptReply) => void) | undefined;
     return this.#batcher.run({ index, keys, args, onLateReply }) as Promise<R>;
   }
 
-  #send(calls: readonly BatchedCall[]): Promise<readonly ScriptReply[]> {
+  #send(calls: readonly BatchedCall[]): Promise<readonly (ScriptReply | Promise<ScriptReply>)[]> {
     const { many, scripts, keysPerCall, argsPerCall } = this.#batch;
     if (calls.length === 1) {
       // Alone, as itself: the same script, and reply, as on a store that does not batch.
@@ -135,12 +166,10 @@ export class ScriptBatcher {
       for (let j = 0; j < argsPerCall - 1; j++) args.push(call.args[j] ?? "");
       late ||= call.onLateReply !== undefined;
     }
-    return this.#caller.run(
-      many,
-      keys,
-      args,
-      late ? { onLateReply: (replies) => lateReplies(calls, replies) } : undefined,
-    );
+    const options = late
+      ? { onLateReply: (entries: readonly BatchEntry[]) => lateReplies(calls, entries) }
+      : undefined;
+    return this.#caller.run(many, keys, args, options).then((entries) => settleEach(calls, scripts, entries));
   }
 }
 
@@ -148,11 +177,28 @@ function wrapOne(reply: ScriptReply): readonly ScriptReply[] {
   return [reply];
 }
 
-/** A batch's late reply, to each call's `onLateReply`; what one throws is dropped, as a store drops it. */
-function lateReplies(calls: readonly BatchedCall[], replies: readonly ScriptReply[]): void {
+/** Each call's reply, or, for a call that raised an error, a rejection of its own (a `ScriptError`, as a lone call gets). */
+function settleEach(
+  calls: readonly BatchedCall[],
+  scripts: readonly BatchedScript[],
+  entries: readonly BatchEntry[],
+): (ScriptReply | Promise<ScriptReply>)[] {
+  return calls.map((call, i) => {
+    const entry = entries[i];
+    if (entry?.[0] === 1) return entry[1] ?? null;
+    const name = (scripts[call.index] as BatchedScript).script.name;
+    const why = `Redis replied "${entry?.[1] ?? "nothing"}" (one call of a batch)`;
+    return Promise.reject(new ScriptError(PKG, name, why));
+  });
+}
+
+/** A batch's late reply, to each call's `onLateReply` (a call that raised an error has no reply); what one throws is dropped, as a store drops it. */
+function lateReplies(calls: readonly BatchedCall[], entries: readonly BatchEntry[]): void {
   calls.forEach((call, i) => {
+    const entry = entries[i];
+    if (entry?.[0] !== 1) return;
     try {
-      call.onLateReply?.(replies[i] as ScriptReply);
+      call.onLateReply?.(entry[1] ?? null);
     } catch {
       // dropped
     }

@@ -75,7 +75,7 @@ export class Batcher<I, R> {
       const batch = start === 0 && end === items.length ? items : items.slice(start, end);
       const callers = start === 0 && end === items.length ? waiting : waiting.slice(start, end);
       this.#sent += batch.length;
-      this.#send(batch).then(
+      sendSafely(this.#send, batch).then(
         (answers) => this.#answered(callers, answers),
         (error: unknown) => {
           this.#sent -= callers.length;
@@ -92,7 +92,13 @@ export class Batcher<I, R> {
   #answered(callers: readonly Waiting<R>[], answers: readonly (R | PromiseLike<R>)[]): void {
     this.#sent -= callers.length;
     const waiting = this.#ready.length > this.#readyAt;
-    for (let i = 0; i < callers.length; i++) this.#ready.push(callers[i] as Waiting<R>, answers[i] as R);
+    for (let i = 0; i < callers.length; i++) {
+      const answer = answers[i] as R | PromiseLike<R>;
+      // A promise answer may reject before its part is handed out: handled here, so the process
+      // sees no unhandled rejection; its caller still gets the rejection when it adopts it.
+      if (isPromise(answer)) answer.then(undefined, ignore);
+      this.#ready.push(callers[i] as Waiting<R>, answer as R);
+    }
     if (!waiting) this.#handOut();
   }
 
@@ -135,3 +141,21 @@ function resolveEach<R>(
 ): void {
   for (let i = from; i < end; i += 2) (ready[i] as Waiting<R>).resolve(ready[i + 1] as R);
 }
+
+/** `send(batch)`, with a synchronous throw turned into a rejection (it would otherwise escape the microtask, leaving the batch unanswered). */
+function sendSafely<I, R>(
+  send: SendBatch<I, R>,
+  batch: readonly I[],
+): Promise<readonly (R | PromiseLike<R>)[]> {
+  try {
+    return send(batch);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+function ignore(): void {}

@@ -2,7 +2,13 @@
 // application never needs it: the main entry holds what an application calls.
 export { MAX_TIMER_MS, warnDeprecated } from "@mcp-persist/internal";
 export { describeValue } from "@mcp-persist/keys";
-export { type BatchedScript, type BatchScript, defineBatchScript, ScriptBatcher } from "./batch-script";
+export {
+  type BatchEntry,
+  type BatchedScript,
+  type BatchScript,
+  defineBatchScript,
+  ScriptBatcher,
+} from "./batch-script";
 export { Batcher, type SendBatch } from "./batcher";
 export { rememberBounded } from "./bounded-map";
 export { assertClock, assertLogger, assertStore, isStore } from "./check-contract";

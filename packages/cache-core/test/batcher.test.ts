@@ -133,4 +133,35 @@ describe("Batcher: the calls of one tick, sent as one", () => {
     expect(ok).toEqual({ status: "fulfilled", value: "ok!" });
     expect(again).toMatchObject({ status: "rejected", reason: { message: "failed alone" } });
   });
+
+  it("holds a rejected answer that waits its turn without an unhandled rejection, and fails only its call", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const batcher = new Batcher((items: readonly number[]) =>
+        Promise.resolve(items.map((n) => (n === 15 ? Promise.reject(new Error(`item ${n} failed`)) : n))),
+      );
+      const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => batcher.run(i)));
+      // Let any unhandled rejection be reported before looking.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(outcomes.filter((o) => o.status === "rejected")).toEqual([
+        { status: "rejected", reason: new Error("item 15 failed") },
+      ]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
+  it("fails the calls of a batch whose send throws at once, rather than leaving them unanswered", async () => {
+    const batcher = new Batcher((): Promise<number[]> => {
+      throw new Error("bad arguments");
+    });
+    const outcomes = await Promise.allSettled([batcher.run(1), batcher.run(2)]);
+    expect(outcomes.map((o) => o.status === "rejected" && (o.reason as Error).message)).toEqual([
+      "bad arguments",
+      "bad arguments",
+    ]);
+  });
 });

@@ -4,6 +4,7 @@ import { redisStoreKinds, storeKinds, useRedis, waitFor } from "@mcp-persist/tes
 import { afterEach, describe, expect, it } from "vitest";
 import { acquireScript } from "../src/acquire.lua";
 import { LockUnavailableError, lockScripts, withLock } from "../src/index";
+import { lockKeys } from "../src/keys";
 import { lockBatchScript } from "../src/lock-batch.lua";
 import { freshNamespace } from "./support/namespace";
 
@@ -61,14 +62,19 @@ describe.each(redisStoreKinds(redis))("withLock calls made together on $name", (
     const store = kind.open();
     const namespace = freshNamespace();
     const held: number[] = [];
+    let holding = 0;
+    let mostAtOnce = 0;
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
         withLock(
           store,
           "one-card",
           async (lock) => {
+            holding++;
+            mostAtOnce = Math.max(mostAtOnce, holding);
             held.push(lock.fencingToken);
             await new Promise((resolve) => setTimeout(resolve, 1));
+            holding--;
           },
           { namespace, waitMs: 5000 },
         ),
@@ -76,7 +82,24 @@ describe.each(redisStoreKinds(redis))("withLock calls made together on $name", (
     );
     expect(results.every((result) => result.status === "ran")).toBe(true);
     expect(held).toHaveLength(20);
+    expect(mostAtOnce).toBe(1);
     for (let i = 1; i < held.length; i++) expect(held[i]).toBeGreaterThan(held[i - 1] as number);
+  });
+
+  it("one call that fails in the script fails alone: the others of its batch take their locks", async () => {
+    const store = kind.open();
+    const namespace = freshNamespace();
+    // A string that is not a number where the fencing counter goes: INCR fails for that resource.
+    await store.set(lockKeys(namespace, "lock", "poisoned").fence, "not a counter", 60_000);
+    const names = ["card-a", "poisoned", "card-b", "card-c"];
+    const outcomes = await Promise.allSettled(
+      names.map((resource) => withLock(store, resource, () => resource, { namespace })),
+    );
+    const alone = await withLock(store, "poisoned", () => "ran", { namespace }).catch((e: unknown) => e);
+    expect(alone).toBeInstanceOf(LockUnavailableError);
+    expect(
+      outcomes.map((o) => (o.status === "fulfilled" ? o.value.status : o.reason.constructor.name)),
+    ).toEqual(["ran", "LockUnavailableError", "ran", "ran"]);
   });
 
   it("a batch the server answers too late: every call is refused, and each lock it granted is given back", async () => {
@@ -106,6 +129,18 @@ describe.each(redisStoreKinds(redis))("withLock calls made together on $name", (
 });
 
 describe.each(redisStoreKinds(redis))("a lock batch on $name", (kind) => {
+  it("refuses a call whose keys or arguments do not fit its script's shape, touching nothing", async () => {
+    const store = kind.open();
+    const batcher = new ScriptBatcher(
+      storeCaller(store, { pkg: "test", timeoutMs: 1000, consequence: "the test went on" }),
+      lockBatchScript,
+    );
+    await expect(batcher.run(acquireScript, ["only-the-lock"], ["t", 1000, 1000])).rejects.toMatchObject({
+      code: "ERR_INVALID_OPTION",
+    });
+    expect(await store.get("only-the-lock")).toBeUndefined();
+  });
+
   it("answered after its deadline: each call's onLateReply gets its own reply", async () => {
     const store = kind.open({ timeoutMs: 5000 });
     const namespace = freshNamespace();
