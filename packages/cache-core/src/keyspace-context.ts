@@ -81,9 +81,9 @@ export function runLocalScript<R extends ScriptReply>(
 
 /**
  * A {@link LocalContext} over a keyspace, which also runs scripts (`run`). While a script runs,
- * its time is read once, at its first reading, and then frozen, as Redis 7 freezes it for the
+ * its time is read once, as it starts, and then frozen, as Redis 7 freezes it for the
  * expiries a script sets: every TTL counts from the script's time, and the keyspace is handed that
- * reading instead of reading the clock again on each write. Outside a script, every reading is new.
+ * reading instead of reading the clock again on each read or write. Outside a script, every reading is new.
  *
  * One class with the running built in, rather than a runner around a context: an in-process rate
  * limit runs a script on every check, and each layer between the store and the keyspace cost it
@@ -93,8 +93,11 @@ export class KeyspaceContext implements LocalContext {
   readonly #keyspace: LocalKeyspace;
   readonly #clock: Clock;
   #running = false;
-  /** The running script's time, once read; `undefined` outside a script (read the clock). */
-  #at: number | undefined = undefined;
+  /**
+   * The running script's time, read as it starts; 0 outside a script. Always a number, never
+   * `undefined`: the engine then keeps it in place instead of boxing a new number on each script.
+   */
+  #at = 0;
 
   constructor(keyspace: LocalKeyspace, clock: Clock) {
     this.#keyspace = keyspace;
@@ -115,10 +118,12 @@ export class KeyspaceContext implements LocalContext {
     // Saved and restored, not reset: a body that runs another script (a test may) keeps its time.
     const wasRunning = this.#running;
     const before = this.#at;
-    this.#running = true;
-    this.#at = undefined;
     let result: unknown;
     try {
+      // Read as the script starts, as Redis 7 reads it once for the whole script: every command
+      // sees that one time, even one that runs before the body asks for it.
+      this.#at = this.#clock.now();
+      this.#running = true;
       result = script.local(as, keys, argv);
     } catch (error) {
       throw new ScriptError(PKG, script.name, failure(error), { cause: error });
@@ -130,9 +135,12 @@ export class KeyspaceContext implements LocalContext {
   }
 
   #read(): number {
-    if (!this.#running) return this.#clock.now();
-    if (this.#at === undefined) this.#at = this.#clock.now();
-    return this.#at;
+    return this.#running ? this.#at : this.#clock.now();
+  }
+
+  /** The time handed to the keyspace: the script's, or none outside a script (it reads the clock if it needs to). */
+  #time(): number | undefined {
+    return this.#running ? this.#at : undefined;
   }
 
   now(): number {
@@ -146,14 +154,14 @@ export class KeyspaceContext implements LocalContext {
   }
 
   get(key: string): string | undefined {
-    const value = this.#keyspace.read(key, this.#at);
+    const value = this.#keyspace.read(key, this.#time());
     if (value === undefined || typeof value === "string") return value;
     throw new LocalCommandError(WRONGTYPE);
   }
 
   set(key: string, value: string, ttlMs: number): void {
     assertTtlMs(ttlMs, PKG);
-    this.#keyspace.write(key, value, ttlMs, this.#at);
+    this.#keyspace.write(key, value, ttlMs, this.#time());
   }
 
   delete(key: string): boolean {
@@ -168,9 +176,9 @@ export class KeyspaceContext implements LocalContext {
 
   pexpire(key: string, ttlMs: number): boolean {
     assertTtlMs(ttlMs, PKG);
-    const value = this.#keyspace.read(key, this.#at);
+    const value = this.#keyspace.read(key, this.#time());
     if (value === undefined) return false;
-    this.#keyspace.write(key, value, ttlMs, this.#at);
+    this.#keyspace.write(key, value, ttlMs, this.#time());
     return true;
   }
 
@@ -181,12 +189,12 @@ export class KeyspaceContext implements LocalContext {
     const next = (current === undefined ? 0 : Number(current)) + by;
     if (!Number.isSafeInteger(by) || !Number.isSafeInteger(next)) throw new LocalCommandError(NOT_INTEGER);
     // KEEPTTL, judged at the script's time like the read above: a key it found live keeps its TTL.
-    this.#keyspace.write(key, String(next), undefined, this.#at);
+    this.#keyspace.write(key, String(next), undefined, this.#time());
     return next;
   }
 
   getData<T extends object>(key: string): T | undefined {
-    const value = this.#keyspace.read(key, this.#at);
+    const value = this.#keyspace.read(key, this.#time());
     if (value === undefined || typeof value === "object") return value as T | undefined;
     throw new LocalCommandError(WRONGTYPE);
   }
@@ -195,13 +203,13 @@ export class KeyspaceContext implements LocalContext {
     assertTtlMs(ttlMs, PKG);
     if (typeof value !== "object" || value === null)
       throw new LocalCommandError("ERR setData takes an object");
-    this.#keyspace.write(key, value, ttlMs, this.#at);
+    this.#keyspace.write(key, value, ttlMs, this.#time());
   }
 
   getInteger(key: string): string | number | undefined {
     const keyspace = this.#keyspace;
     const value =
-      keyspace.readInteger === undefined ? keyspace.read(key, this.#at) : keyspace.readInteger(key, this.#at);
+      keyspace.readInteger === undefined ? keyspace.read(key, this.#time()) : keyspace.readInteger(key, this.#time());
     if (typeof value !== "object") return value;
     throw new LocalCommandError(WRONGTYPE);
   }
@@ -210,8 +218,8 @@ export class KeyspaceContext implements LocalContext {
     assertTtlMs(ttlMs, PKG);
     if (!Number.isSafeInteger(value)) throw new LocalCommandError(NOT_INTEGER);
     const keyspace = this.#keyspace;
-    if (keyspace.writeInteger === undefined) keyspace.write(key, String(value), ttlMs, this.#at);
-    else keyspace.writeInteger(key, value, ttlMs, this.#at);
+    if (keyspace.writeInteger === undefined) keyspace.write(key, String(value), ttlMs, this.#time());
+    else keyspace.writeInteger(key, value, ttlMs, this.#time());
   }
 }
 
@@ -246,8 +254,17 @@ function failure(error: unknown): string {
   return `JS body threw ${describeValue(error)}`;
 }
 
-/** A JS body's return value as Redis would reply the Lua value. */
+/**
+ * A JS body's return value as Redis would reply the Lua value. An array of integers only (a
+ * rate-limit check's, on every in-process check) is already its Redis shape: returned as it is,
+ * with no copy, by a test small enough for the engine to inline into `run`.
+ */
 function toReply(value: unknown, name: string): ScriptReply {
+  return Array.isArray(value) && integersOnly(value) ? (value as ScriptReply) : convertReply(value, name);
+}
+
+/** {@link toReply} for every other value: checked and converted item by item. */
+function convertReply(value: unknown, name: string): ScriptReply {
   switch (typeof value) {
     case "string":
       return value;
@@ -269,10 +286,8 @@ function toReply(value: unknown, name: string): ScriptReply {
   }
 }
 
+/** An array with something other than integers in it, converted into a new one. */
 function arrayReply(value: readonly unknown[], name: string): ScriptReply {
-  // A reply of integers only (a rate-limit check's, on every in-process check) is already its
-  // Redis shape: returned as it is, with no copy.
-  if (integersOnly(value)) return value as ScriptReply;
   // A loop, not map(): no callback per item.
   const reply: ScriptReply[] = new Array(value.length);
   for (let i = 0; i < value.length; i++) {

@@ -177,6 +177,33 @@ describe("runLocalScript", () => {
     expect(ctx.now()).toBeLessThan(ctx.now());
   });
 
+  it("hands every command the script's time, even one that runs before the body reads the time", () => {
+    let reading = 1_700_000_000_000.5;
+    const clock = { now: () => (reading += 7) };
+    const keyspace = memoryKeyspace(clock);
+    const handed: (number | undefined)[] = [];
+    const spied: LocalKeyspace = {
+      ...keyspace,
+      read(key, now) {
+        handed.push(now);
+        return keyspace.read(key, now);
+      },
+    };
+    const ctx = createLocalContext(spied, clock);
+    const script = defineScript({
+      name: "t",
+      lua: "return 1",
+      local: (c) => [c.get("k") === undefined ? 0 : 1, c.now()],
+    });
+    const [, time] = runLocalScript(script, ctx, [], []) as number[];
+    // The read came first, yet saw the script's time (Redis reads it once, as the script starts).
+    expect(handed).toEqual([1_700_000_000_007.5]);
+    expect(time).toBe(1_700_000_000_007);
+    // Outside a script the keyspace is handed no time: it reads the clock when it needs to.
+    ctx.get("k");
+    expect(handed[1]).toBeUndefined();
+  });
+
   it("runs on a copy of a context with a command overridden, its time still frozen, as on the context", () => {
     let reading = 1_700_000_000_000.5;
     const clock = { now: () => (reading += 7) };
