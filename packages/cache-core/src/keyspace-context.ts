@@ -209,7 +209,9 @@ export class KeyspaceContext implements LocalContext {
   getInteger(key: string): string | number | undefined {
     const keyspace = this.#keyspace;
     const value =
-      keyspace.readInteger === undefined ? keyspace.read(key, this.#time()) : keyspace.readInteger(key, this.#time());
+      keyspace.readInteger === undefined
+        ? keyspace.read(key, this.#time())
+        : keyspace.readInteger(key, this.#time());
     if (typeof value !== "object") return value;
     throw new LocalCommandError(WRONGTYPE);
   }

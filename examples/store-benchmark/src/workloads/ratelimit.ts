@@ -77,7 +77,9 @@ export async function ratelimitGroups(ctx: BenchContext, unavailable: Unavailabl
     op: async (i) => {
       const { consumedPoints } = await limiter.consume(caller(i));
       if (!(consumedPoints > 0)) {
-        throw new Error(`rate-limiter-flexible counted no point (consumedPoints ${consumedPoints}): not measurable`);
+        throw new Error(
+          `rate-limiter-flexible counted no point (consumedPoints ${consumedPoints}): not measurable`,
+        );
       }
     },
   });
