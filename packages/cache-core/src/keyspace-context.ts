@@ -216,8 +216,8 @@ export class KeyspaceContext implements LocalContext {
     throw new LocalCommandError(WRONGTYPE);
   }
 
-  setInteger(key: string, value: number, ttlMs: number): void {
-    assertTtlMs(ttlMs, PKG);
+  setInteger(key: string, value: number, ttlMs?: number): void {
+    if (ttlMs !== undefined) assertTtlMs(ttlMs, PKG);
     if (!Number.isSafeInteger(value)) throw new LocalCommandError(NOT_INTEGER);
     const keyspace = this.#keyspace;
     if (keyspace.writeInteger === undefined) keyspace.write(key, String(value), ttlMs, this.#time());

@@ -92,6 +92,22 @@ describe("the reference LocalContext (Redis command semantics)", () => {
     expect(() => ctx.setInteger?.("b", 1, 0)).toThrow("ttlMs must be a positive finite number");
   });
 
+  it("setInteger without a TTL keeps the key's (KEEPTTL), on either kind of keyspace; a new key gets none", () => {
+    const clock = createManualClock(1000);
+    const full = memoryKeyspace(clock);
+    const { read, write, remove, remainingTtl } = memoryKeyspace(clock);
+    for (const keyspace of [full, { read, write, remove, remainingTtl }]) {
+      const ctx = createLocalContext(keyspace, clock);
+      ctx.setInteger?.("n", 1_234_567_890_123, 1000);
+      clock.advance(400);
+      ctx.setInteger?.("n", 1_234_567_890_124);
+      expect(ctx.get("n")).toBe("1234567890124");
+      expect(ctx.pttl("n")).toBe(600);
+      ctx.setInteger?.("fresh", 7);
+      expect(ctx.pttl("fresh")).toBe(-1);
+    }
+  });
+
   it("setInteger on a keyspace that keeps strings only writes the string", () => {
     const clock = createManualClock(1000);
     const inner = memoryKeyspace(clock);

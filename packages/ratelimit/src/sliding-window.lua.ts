@@ -220,6 +220,8 @@ class Counter implements LimitState {
   cost = 0;
   budget = 0;
   retry = 0;
+  /** The key was last written in the current slot: a charge keeps its TTL (INCRBY in the Lua). */
+  inSlot = false;
 
   read(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number): void {
     const { limit, windowMs: window } = rule;
@@ -234,6 +236,7 @@ class Counter implements LimitState {
     const counts = (packed - slot) / 4;
     let current = Math.floor(counts / SPAN);
     let previous = counts - SPAN * current;
+    const inSlot = stored !== undefined && slot === index % 4;
     if (slot === (index + 3) % 4) {
       previous = current; // written during the previous slot
       current = 0;
@@ -260,14 +263,21 @@ class Counter implements LimitState {
     this.cost = cost;
     this.budget = budget;
     this.retry = retry;
+    this.inSlot = inSlot;
   }
 
   charge(): void {
     this.current += this.cost;
     const { key, index, previous, current } = this;
     const ctx = this.ctx as LocalContext;
-    const ttlMs = 2 * this.window - this.elapsed;
     // setInteger: an in-process store may keep the number, and write its digits only if asked.
+    if (this.inSlot) {
+      // The Lua's INCRBY: only the current count grows, and the key keeps its TTL.
+      if (ctx.setInteger === undefined) ctx.incr(key, 4 * SPAN * this.cost);
+      else ctx.setInteger(key, packInteger(index % 4, previous, current));
+      return;
+    }
+    const ttlMs = 2 * this.window - this.elapsed;
     if (ctx.setInteger === undefined) ctx.set(key, packCounts(index % 4, previous, current), ttlMs);
     else ctx.setInteger(key, packInteger(index % 4, previous, current), ttlMs);
   }

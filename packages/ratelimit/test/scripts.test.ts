@@ -1,3 +1,5 @@
+import { createLocalContext, memoryKeyspace, runLocalScript } from "@mcp-persist/cache-core/kit";
+import { createManualClock } from "@mcp-persist/cache-core/testing";
 import { expect, it } from "vitest";
 import { algorithms } from "../src/algorithms";
 import { SPAN } from "../src/sliding-window.lua";
@@ -33,5 +35,32 @@ it("every KEYS[...] and ARGV[...] a script reads is described in its header comm
     expect(described, script.name).toMatch(/-- KEYS/);
     expect(described, script.name).toMatch(/-- ARGV\[1\]/);
     expect(described, script.name).toMatch(/-- Returns/);
+  }
+});
+
+it("the sliding-window JS twin writes the same counters on a context without getInteger and setInteger", () => {
+  const clock = createManualClock(1_700_000_000_000);
+  const full = createLocalContext(memoryKeyspace(clock), clock);
+  const { read, write, remove, remainingTtl } = memoryKeyspace(clock);
+  const plain = createLocalContext({ read, write, remove, remainingTtl }, clock);
+  const { getInteger: _get, setInteger: _set, ...strings } = plain; // the string commands only
+  const check = algorithms["sliding-window"].check;
+  // Charges in one slot (the INCRBY path: the TTL stays, even under another window whose slot
+  // numbers agree at this time, as after a deploy that changes it), into the next slot (rewritten
+  // with a new TTL), a denial, and past both slots.
+  const steps: [advanceMs: number, limit: number, windowMs: number][] = [
+    [0, 5, 1000],
+    [5, 5, 700],
+    [10, 5, 1000],
+    [300, 5, 1000],
+    [800, 5, 1000],
+    [0, 2, 1000],
+    [3000, 5, 1000],
+  ];
+  for (const [advanceMs, limit, windowMs] of steps) {
+    clock.advance(advanceMs);
+    const replies = [full, strings].map((ctx) => runLocalScript(check, ctx, ["k"], [1, limit, windowMs, 1]));
+    expect(replies[1]).toEqual(replies[0]);
+    expect([strings.get("k"), strings.pttl("k")]).toEqual([full.get("k"), full.pttl("k")]);
   }
 });

@@ -213,6 +213,16 @@ describe("ratelimit", () => {
     it(`${check.name} and ${refund.name}: batched checks under changing limits, and refunds`, () =>
       property(call));
 
+    // A fixed regression: one key charged under a window of 1000 ms, then of 700 ms (a deploy that
+    // changes it) while both windows' slot numbers agree (at the clock's start, slot 0 of each):
+    // the sliding window's second charge keeps the key's TTL on both sides (INCRBY in the Lua).
+    it(`${check.name}: one key charged under a window of 1000 ms, then 700 ms in a slot numbered alike`, () =>
+      expectParity(bothClients(), [
+        { script: check, keys: ["k"], args: [1, 5, 1000, 1] },
+        { script: check, keys: ["k"], args: [1, 5, 700, 1], advanceMs: 10 },
+        { script: check, keys: ["k"], args: [1, 5, 1000, 1], advanceMs: 10 },
+      ]));
+
     // A fixed regression: one key checked against a limit of 20, then of 2 (a rolling deploy that
     // lowers it), then 20 again, all in one millisecond; then the first three charges refunded.
     it(`${check.name} and ${refund.name}: 12 calls at 20, 1 at 2, then 30 at 20 on one key, at one time, then 3 refunds and 5 calls at 20`, () => {
