@@ -118,11 +118,13 @@ export class KeyspaceContext implements LocalContext {
     // Saved and restored, not reset: a body that runs another script (a test may) keeps its time.
     const wasRunning = this.#running;
     const before = this.#at;
+    // Read as the script starts, as Redis 7 reads it once for the whole script: every command
+    // sees that one time, even one that runs before the body asks for it. Before the body, so a
+    // clock that fails is not reported as the body failing.
+    const at = this.#clock.now();
     let result: unknown;
     try {
-      // Read as the script starts, as Redis 7 reads it once for the whole script: every command
-      // sees that one time, even one that runs before the body asks for it.
-      this.#at = this.#clock.now();
+      this.#at = at;
       this.#running = true;
       result = script.local(as, keys, argv);
     } catch (error) {
@@ -216,8 +218,8 @@ export class KeyspaceContext implements LocalContext {
     throw new LocalCommandError(WRONGTYPE);
   }
 
-  setInteger(key: string, value: number, ttlMs?: number): void {
-    if (ttlMs !== undefined) assertTtlMs(ttlMs, PKG);
+  setInteger(key: string, value: number, ttlMs: number): void {
+    assertTtlMs(ttlMs, PKG);
     if (!Number.isSafeInteger(value)) throw new LocalCommandError(NOT_INTEGER);
     const keyspace = this.#keyspace;
     if (keyspace.writeInteger === undefined) keyspace.write(key, String(value), ttlMs, this.#time());

@@ -82,11 +82,9 @@ export interface LocalContext {
   /**
    * SET key `value` PX ttlMs, `value` a safe integer written in decimal (Lua: `string.format('%d',
    * value)`): what `get` then returns. The keyspace may keep the number and make the string only
-   * when it is read as one. `ttlMs` omitted: SET … KEEPTTL, the key keeps its TTL (what INCRBY of
-   * the difference does; a new key gets none). Optional: a context without it has
-   * `set(key, String(value), ttlMs)`, and `incr` to keep the TTL.
+   * when it is read as one. Optional: a context without it has `set(key, String(value), ttlMs)`.
    */
-  setInteger?(key: string, value: number, ttlMs?: number): void;
+  setInteger?(key: string, value: number, ttlMs: number): void;
 }
 
 /** A Redis-style command failure inside a JS body; `runLocalScript` names the script. */

@@ -92,22 +92,6 @@ describe("the reference LocalContext (Redis command semantics)", () => {
     expect(() => ctx.setInteger?.("b", 1, 0)).toThrow("ttlMs must be a positive finite number");
   });
 
-  it("setInteger without a TTL keeps the key's (KEEPTTL), on either kind of keyspace; a new key gets none", () => {
-    const clock = createManualClock(1000);
-    const full = memoryKeyspace(clock);
-    const { read, write, remove, remainingTtl } = memoryKeyspace(clock);
-    for (const keyspace of [full, { read, write, remove, remainingTtl }]) {
-      const ctx = createLocalContext(keyspace, clock);
-      ctx.setInteger?.("n", 1_234_567_890_123, 1000);
-      clock.advance(400);
-      ctx.setInteger?.("n", 1_234_567_890_124);
-      expect(ctx.get("n")).toBe("1234567890124");
-      expect(ctx.pttl("n")).toBe(600);
-      ctx.setInteger?.("fresh", 7);
-      expect(ctx.pttl("fresh")).toBe(-1);
-    }
-  });
-
   it("setInteger on a keyspace that keeps strings only writes the string", () => {
     const clock = createManualClock(1000);
     const inner = memoryKeyspace(clock);
@@ -218,6 +202,23 @@ describe("runLocalScript", () => {
     // Outside a script the keyspace is handed no time: it reads the clock when it needs to.
     ctx.get("k");
     expect(handed[1]).toBeUndefined();
+  });
+
+  it("a clock that fails fails the script with its own error, and leaves the context as it was", () => {
+    let failing = false;
+    const clock = {
+      now: () => {
+        if (failing) throw new Error("clock down");
+        return 1_700_000_000_000;
+      },
+    };
+    const ctx = createLocalContext(memoryKeyspace(clock), clock);
+    const script = defineScript({ name: "t", lua: "return 1", local: (c) => c.get("k") ?? 0 });
+    failing = true;
+    expect(() => runLocalScript(script, ctx, [], [])).toThrow(/^clock down$/);
+    failing = false;
+    expect(runLocalScript(script, ctx, [], [])).toBe(0);
+    expect(ctx.now()).toBe(1_700_000_000_000);
   });
 
   it("runs on a copy of a context with a command overridden, its time still frozen, as on the context", () => {

@@ -65,26 +65,21 @@ for i = 1, rules do
 end
 
 -- What the first pass learns of each limit of a check, for the second (one list each, reused
--- from check to check: no table per limit per check). inslot: the key was last written in the
--- current slot, so it already expires where a write now would make it (the end of the next slot).
-local previous, current, budget, retry, inslot = {}, {}, {}, {}, {}
+-- from check to check: no table per limit per check).
+local previous, current, budget, retry = {}, {}, {}, {}
 
 local reply, n = {}, 0
 for first = 0, #KEYS - rules, rules do
   local cost = tonumber(ARGV[2 * rules + 2 + first / rules])
   local allowed = 1
-  -- What charging the cost adds to a counter written in the current slot (see below).
-  local step = string.format('%d', 4 * SPAN * cost)
 
   -- First pass: weigh each limit's two slots; one without room for the cost denies the whole check.
   for i = 1, rules do
     local limit, window, index, since = limits[i], windows[i], indexes[i], elapsed[i]
-    local stored = redis.call('GET', KEYS[first + i])
-    local packed = tonumber(stored or '0')
+    local packed = tonumber(redis.call('GET', KEYS[first + i]) or '0')
     local slot = packed % 4
     local counts = (packed - slot) / 4
     local prev, cur = counts % SPAN, math.floor(counts / SPAN)
-    inslot[i] = stored and slot == index % 4
     if slot == (index + 3) % 4 then
       prev, cur = cur, 0 -- written during the previous slot
     elseif slot ~= index % 4 then
@@ -114,15 +109,9 @@ for first = 0, #KEYS - rules, rules do
     local window, since, prev, cur = windows[i], elapsed[i], previous[i], current[i]
     if allowed == 1 then
       cur = cur + cost
-      if inslot[i] then
-        -- Only the current count grows; INCRBY keeps the TTL, which a write in this slot set to
-        -- where this write would set it. Cheaper for Redis than a SET with PX: most checks.
-        redis.call('INCRBY', KEYS[first + i], step)
-      else
-        -- Needed until the end of the next slot, when this one stops counting.
-        redis.call('SET', KEYS[first + i], string.format('%d', indexes[i] % 4 + 4 * (prev + SPAN * cur)),
-          'PX', 2 * window - since)
-      end
+      -- Needed until the end of the next slot, when this one stops counting.
+      redis.call('SET', KEYS[first + i], string.format('%d', indexes[i] % 4 + 4 * (prev + SPAN * cur)),
+        'PX', 2 * window - since)
     end
     local reset = 0
     if cur > 0 then reset = 2 * window - since elseif prev > 0 then reset = window - since end
@@ -220,8 +209,6 @@ class Counter implements LimitState {
   cost = 0;
   budget = 0;
   retry = 0;
-  /** The key was last written in the current slot: a charge keeps its TTL (INCRBY in the Lua). */
-  inSlot = false;
 
   read(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number): void {
     const { limit, windowMs: window } = rule;
@@ -236,7 +223,6 @@ class Counter implements LimitState {
     const counts = (packed - slot) / 4;
     let current = Math.floor(counts / SPAN);
     let previous = counts - SPAN * current;
-    const inSlot = stored !== undefined && slot === index % 4;
     if (slot === (index + 3) % 4) {
       previous = current; // written during the previous slot
       current = 0;
@@ -263,21 +249,14 @@ class Counter implements LimitState {
     this.cost = cost;
     this.budget = budget;
     this.retry = retry;
-    this.inSlot = inSlot;
   }
 
   charge(): void {
     this.current += this.cost;
     const { key, index, previous, current } = this;
     const ctx = this.ctx as LocalContext;
-    // setInteger: an in-process store may keep the number, and write its digits only if asked.
-    if (this.inSlot) {
-      // The Lua's INCRBY: only the current count grows, and the key keeps its TTL.
-      if (ctx.setInteger === undefined) ctx.incr(key, 4 * SPAN * this.cost);
-      else ctx.setInteger(key, packInteger(index % 4, previous, current));
-      return;
-    }
     const ttlMs = 2 * this.window - this.elapsed;
+    // setInteger: an in-process store may keep the number, and write its digits only if asked.
     if (ctx.setInteger === undefined) ctx.set(key, packCounts(index % 4, previous, current), ttlMs);
     else ctx.setInteger(key, packInteger(index % 4, previous, current), ttlMs);
   }

@@ -45,9 +45,8 @@ it("the sliding-window JS twin writes the same counters on a context without get
   const plain = createLocalContext({ read, write, remove, remainingTtl }, clock);
   const { getInteger: _get, setInteger: _set, ...strings } = plain; // the string commands only
   const check = algorithms["sliding-window"].check;
-  // Charges in one slot (the INCRBY path: the TTL stays, even under another window whose slot
-  // numbers agree at this time, as after a deploy that changes it), into the next slot (rewritten
-  // with a new TTL), a denial, and past both slots.
+  // Charges in one slot (one under another window whose slot numbers agree at this time, as after
+  // a deploy that changes it), into the next slot, a denial, and past both slots.
   const steps: [advanceMs: number, limit: number, windowMs: number][] = [
     [0, 5, 1000],
     [5, 5, 700],

@@ -213,9 +213,9 @@ describe("ratelimit", () => {
     it(`${check.name} and ${refund.name}: batched checks under changing limits, and refunds`, () =>
       property(call));
 
-    // A fixed regression: one key charged under a window of 1000 ms, then of 700 ms (a deploy that
-    // changes it) while both windows' slot numbers agree (at the clock's start, slot 0 of each):
-    // the sliding window's second charge keeps the key's TTL on both sides (INCRBY in the Lua).
+    // A fixed case: one key charged under a window of 1000 ms, then of 700 ms (a deploy that
+    // changes it) while both windows' slot numbers agree (at the clock's start, slot 0 of each),
+    // where a counter's slot number alone cannot tell that its TTL came from another window.
     it(`${check.name}: one key charged under a window of 1000 ms, then 700 ms in a slot numbered alike`, () =>
       expectParity(bothClients(), [
         { script: check, keys: ["k"], args: [1, 5, 1000, 1] },
