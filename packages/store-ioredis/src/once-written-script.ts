@@ -36,7 +36,9 @@ export class OnceWrittenScript extends Command {
     keyPrefix: string | undefined,
     call: { readonly settled: boolean },
   ) {
-    super(name, args, { keyPrefix, replyEncoding: "utf8" });
+    super(name, flatAlready(args), { keyPrefix, replyEncoding: "utf8" });
+    // Gone again once Command has taken the array: what ioredis logs or traces is a plain array.
+    delete (args as { flat?: unknown }).flat;
     this.#call = call;
   }
 
@@ -84,3 +86,19 @@ Object.defineProperty(OnceWrittenScript.prototype, "reject", {
     };
   },
 });
+
+/**
+ * `args` (strings and numbers, flat already), given an own `flat()` that returns it as it is.
+ * ioredis's Command copies its arguments with `Array.prototype.flat()`, which on Node 20 costs
+ * about 70 ns an item: 1.4 µs for the 20 arguments of a batch of three lock calls, more than the
+ * rest of the command. The array is made for this one command, so handing it over uncopied
+ * changes nothing. Assigned and then deleted (~70 ns), not defined non-enumerable (~130 ns).
+ */
+function flatAlready(args: (string | number)[]): (string | number)[] {
+  (args as { flat: unknown }).flat = returnThis;
+  return args;
+}
+
+function returnThis<T>(this: T): T {
+  return this;
+}

@@ -1,5 +1,5 @@
 import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
-import { Redis } from "ioredis";
+import { Command, Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DROPPED, OnceWrittenScript } from "../src/once-written-script";
 
@@ -39,4 +39,16 @@ it("rejects, without running the script, when a PING was written in its place", 
   expect(await client.get("once-written")).toBe("1");
   // The PING's reply was consumed in order: the connection still pairs replies with commands.
   expect(await client.incr("once-written")).toBe(2);
+});
+
+it("writes the bytes ioredis writes for the same command, the client's keyPrefix on KEYS only", () => {
+  // Its arguments skip Command's copy (see flatAlready): what goes out must not change for it.
+  const args = () => ["sha1-of-the-script", 2, "lock", "lock:fence", "token", 10_000];
+  for (const keyPrefix of [undefined, "app:"]) {
+    const ours = new OnceWrittenScript("evalsha", args(), keyPrefix, { settled: false });
+    const theirs = new Command("evalsha", args(), { keyPrefix, replyEncoding: "utf8" });
+    expect(ours.toWritable(client.stream)).toBe(theirs.toWritable(client.stream));
+  }
+  const prefixed = new OnceWrittenScript("evalsha", args(), "app:", { settled: false });
+  expect(prefixed.args).toEqual(["sha1-of-the-script", "2", "app:lock", "app:lock:fence", "token", "10000"]);
 });
