@@ -36,7 +36,7 @@ export const acquireScript = defineScript<AcquireReply>({
   name: "lock-acquire",
   lua: `-- KEYS[1]: the lock key, set to the holder's token for the lease
 -- KEYS[2]: the resource's fencing counter (same hash tag as KEYS[1])
--- ARGV[1]: the new holder's token (unique to it)
+-- ARGV[1]: the new holder's random token
 -- ARGV[2]: the lease, whole ms
 -- ARGV[3]: TTL of the fencing counter, ms
 ${ACQUIRE_LUA}

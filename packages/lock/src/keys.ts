@@ -2,7 +2,7 @@ import { keySegment } from "@mcp-persist/keys";
 
 /** The store keys behind one lock; all share a Cluster hash tag, so one script may touch them all. */
 export interface LockKeys {
-  /** Holds the current holder's token for as long as the lease lasts. */
+  /** Holds the current holder's random token for as long as the lease lasts. */
   lock: string;
   /** The fencing counter: the last token handed out for this resource. */
   fence: string;

@@ -21,7 +21,7 @@ export const onceBeginScript = defineScript<OnceBeginReply>({
   lua: `-- KEYS[1]: the lock key
 -- KEYS[2]: the fencing counter (same hash tag)
 -- KEYS[3]: the record: 'ok:' .. stored result, or 'run:' .. token of the attempt that started
--- ARGV[1]: the new holder's token (unique to it)
+-- ARGV[1]: the new holder's random token
 -- ARGV[2]: the lease, whole ms
 -- ARGV[3]: TTL of the fencing counter, ms
 -- ARGV[4]: TTL of the record, ms

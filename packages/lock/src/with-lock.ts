@@ -13,7 +13,7 @@ import { waitForLock } from "./wait-for-lock";
 /**
  * Runs `fn` while holding an exclusive lock on `resource`, across every process sharing `store`.
  *
- * - Acquires with SET NX PX and a token unique to this holder, and hands out the next fencing token, in one
+ * - Acquires with SET NX PX and a random token, and hands out the next fencing token, in one
  *   round trip; with `waitMs`, retries a busy lock with full-jitter backoff.
  * - Renews the lease every `ttlMs / 3` while `fn` runs; if it cannot, `fn`'s `signal` fires
  *   before the lease can lapse.
