@@ -1,4 +1,9 @@
-export type { NodeRedisClient, NodeRedisScriptCommands, NodeRedisScriptOptions } from "./node-redis-client";
+export type {
+  NodeRedisClient,
+  NodeRedisCommands,
+  NodeRedisScriptCommands,
+  NodeRedisScriptOptions,
+} from "./node-redis-client";
 export { type NodeRedisStore, nodeRedisStore } from "./node-redis-store";
 export type {
   NodeRedisClientStoreOptions,

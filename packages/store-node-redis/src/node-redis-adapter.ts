@@ -1,13 +1,13 @@
 import type { RedisClientAdapter } from "@mcp-persist/cache-core/redis";
 import { ErrorReply } from "redis";
-import type { NodeRedisClient, NodeRedisScriptCommands } from "./node-redis-client";
+import type { NodeRedisClient, NodeRedisCommands } from "./node-redis-client";
 import { openNodeRedisSubscriber, publishNodeRedis } from "./node-redis-subscriber";
 
 /**
  * Maps the store's few commands onto a node-redis client or cluster. node-redis never re-sends a
  * command it has written (replies lost with a connection reject), so the only late write to rule
- * out is a queued one: scripts carry an abort signal, which takes them out of the queue unwritten.
- * `timeoutMs` is the store's deadline, the moment that signal aborts.
+ * out is a queued one: every command carries the store call's abort signal, which takes it out of
+ * the queue unwritten. `timeoutMs` is the store's deadline, the moment that signal aborts.
  */
 export function nodeRedisAdapter<C extends NodeRedisClient>(
   client: C,
@@ -15,14 +15,24 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(
 ): RedisClientAdapter<C> {
   // node-redis 6 gives every command a timeout (5 s by default) that, like the abort signal, only
   // takes a command out of the queue before it is written, and costs an AbortSignal.timeout (a
-  // timer and a signal) per command: half the CPU of a script call. The store's signal aborts
-  // first, so scripts go without it, unless the client was given a shorter one of its own.
+  // timer, a signal and a weak reference) per command: half the CPU of a script call, a sixth of a
+  // GET's (and garbage-collector work besides). The store's signal aborts first, so commands go
+  // without it, unless the client was given a shorter one of its own.
   const own = ownCommandTimeoutMs(client);
   const keepOwnTimeout = own !== undefined && own < timeoutMs;
   // withCommandOptions builds a view of the client; calls that share a signal (the store shares
   // one among calls due in the same millisecond) share the view too.
   let viewSignal: AbortSignal | undefined;
-  let view: NodeRedisScriptCommands = client;
+  let view: NodeRedisCommands = client;
+  const viewFor = (abortSignal: AbortSignal): NodeRedisCommands => {
+    if (abortSignal !== viewSignal) {
+      view = client.withCommandOptions(
+        keepOwnTimeout ? { abortSignal } : { abortSignal, timeout: undefined },
+      );
+      viewSignal = abortSignal;
+    }
+    return view;
+  };
   // A cluster from createCluster knows its master nodes; a client from createClient has none.
   const cluster = "masters" in client;
   return {
@@ -41,21 +51,16 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(
         client.off("connect", onEvent);
       };
     },
-    get: async (key) => {
-      const value = await client.get(key);
+    get: async (key, call) => {
+      const value = await viewFor(call.signal).get(key);
       // A client whose type mapping returns Buffers still gives the store text.
       return value === null || value === undefined ? null : String(value);
     },
-    set: (key, value, ttlMs) => client.set(key, value, { expiration: { type: "PX", value: ttlMs } }),
-    del: (key) => client.del(key),
+    set: (key, value, ttlMs, call) =>
+      viewFor(call.signal).set(key, value, { expiration: { type: "PX", value: ttlMs } }),
+    del: (key, call) => viewFor(call.signal).del(key),
     evalScript(command, body, keys, args, call) {
-      const abortSignal = call.signal;
-      if (abortSignal !== viewSignal) {
-        view = client.withCommandOptions(
-          keepOwnTimeout ? { abortSignal } : { abortSignal, timeout: undefined },
-        );
-        viewSignal = abortSignal;
-      }
+      const view = viewFor(call.signal);
       // node-redis copies keys and arguments into its own command (it never writes to them), so
       // the store's arrays go as they are, without a copy of each per script call.
       const options = { keys: keys as string[], arguments: args as string[] };

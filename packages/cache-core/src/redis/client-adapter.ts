@@ -24,12 +24,15 @@ export interface RedisClientAdapter<Client> {
    * A client that connects lazily is told to connect here.
    */
   onReady(listener: () => void): () => void;
-  /** GET: the value, or `null` when missing. */
-  get(key: string): Promise<string | null>;
+  /**
+   * GET: the value, or `null` when missing. `call`, as for scripts, is the store call it is sent
+   * for: its `signal` aborts at the store's deadline, for a client whose queue takes one.
+   */
+  get(key: string, call: ScriptCall): Promise<string | null>;
   /** SET key value PX ttlMs (`ttlMs` is a whole number of milliseconds). */
-  set(key: string, value: string, ttlMs: number): Promise<unknown>;
+  set(key: string, value: string, ttlMs: number, call: ScriptCall): Promise<unknown>;
   /** DEL: how many keys were removed. */
-  del(key: string): Promise<number>;
+  del(key: string, call: ScriptCall): Promise<number>;
   /**
    * EVALSHA (`command` "evalsha", `body` the SHA1) or EVAL (`body` the Lua source).
    * Must write the command at most once — never re-send it after a reconnect or a failover, and
@@ -71,7 +74,10 @@ export interface RedisClientAdapter<Client> {
   disconnect(): void;
 }
 
-/** The store call a script is sent for, as the adapter sees it. */
+/**
+ * The store call a command is sent for, as the adapter sees it: a script's (hence the name), or a
+ * GET, SET or DEL's.
+ */
 export interface ScriptCall {
   /**
    * True once the store has settled the call (answered, failed, or timed out): from then on the

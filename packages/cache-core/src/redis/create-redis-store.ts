@@ -115,11 +115,11 @@ class RedisClientStore<Client> implements RedisStore<Client> {
 
   // get and delete are the cache's hot path: no async wrapper, one promise per call.
   get(key: string): Promise<string | undefined> {
-    return this.#call("get", () => this.#adapter.get(key), toUndefined);
+    return this.#call("get", (call) => this.#adapter.get(key, call), toUndefined);
   }
 
   delete(key: string): Promise<boolean> {
-    return this.#call("delete", () => this.#adapter.del(key), removed);
+    return this.#call("delete", (call) => this.#adapter.del(key, call), removed);
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -128,7 +128,7 @@ class RedisClientStore<Client> implements RedisStore<Client> {
     if (typeof value !== "string")
       throw new TypeError(`[${this.#pkg}] set() takes a string value, got ${typeof value}`);
     const ms = Math.min(Math.ceil(ttlMs), MAX_TTL_MS);
-    await this.#call("set", () => this.#adapter.set(key, value, ms), noop);
+    await this.#call("set", (call) => this.#adapter.set(key, value, ms, call), noop);
   }
 
   run<R extends ScriptReply>(
