@@ -67,7 +67,8 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(
       return command === "eval" ? view.eval(body, options) : view.evalSha(body, options);
     },
     ping: () => client.ping(),
-    publish: (channel, message) => publishNodeRedis(client, cluster, channel, message),
+    publish: (channel, message, call) =>
+      publishNodeRedis(client, cluster, channel, message, viewFor(call.signal)),
     openSubscriber: (events) => openNodeRedisSubscriber(client, cluster, events),
     isReplyError: (error) => error instanceof ErrorReply,
     async quit() {

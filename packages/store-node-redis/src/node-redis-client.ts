@@ -11,13 +11,14 @@ export interface NodeRedisScriptCommands {
 }
 
 /**
- * Every command the store sends with its deadline's signal (scripts, GET, SET, DEL), on the
- * client or on a view of it with command options.
+ * Every command the store sends with its deadline's signal (scripts, GET, SET, DEL, PUBLISH), on
+ * the client or on a view of it with command options.
  */
 export interface NodeRedisCommands extends NodeRedisScriptCommands {
   get(key: string): Promise<unknown>;
   set(key: string, value: string, options: { expiration: { type: "PX"; value: number } }): Promise<unknown>;
   del(key: string): Promise<number>;
+  publish(channel: string, message: string): Promise<unknown>;
 }
 
 /**
@@ -31,7 +32,6 @@ export interface NodeRedisClient extends NodeRedisCommands {
   /** True between `connect()` and `close()`. */
   readonly isOpen: boolean;
   ping(): Promise<unknown>;
-  publish(channel: string, message: string): Promise<unknown>;
   /**
    * Used to give commands an abort signal, so a command the store gave up on is never written, in
    * place of the client's own command timeout when that is no shorter than the store's deadline.

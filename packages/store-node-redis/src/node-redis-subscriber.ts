@@ -1,6 +1,6 @@
 import type { RedisSubscriber, SubscriberEvents } from "@mcp-persist/cache-core/redis";
 import { reconnectStrategy } from "./create-node-redis-client";
-import type { NodeRedisClient } from "./node-redis-client";
+import type { NodeRedisClient, NodeRedisCommands } from "./node-redis-client";
 
 function noop(): void {}
 
@@ -40,8 +40,11 @@ export async function publishNodeRedis(
   cluster: boolean,
   channel: string,
   message: string,
+  view: NodeRedisCommands,
 ): Promise<unknown> {
-  if (!cluster) return client.publish(channel, message);
+  // `view`: the client with the store call's abort signal (see the adapter). A cluster's node
+  // clients are its own, with their own command options.
+  if (!cluster) return view.publish(channel, message);
   const nodes = client as unknown as ClusterNodes;
   let first: ClusterNodes["masters"][number] | undefined;
   for (const master of nodes.masters) {

@@ -1,13 +1,12 @@
-import type { Store } from "@mcp-persist/cache-core";
 import { defineScript } from "@mcp-persist/cache-core/kit";
-import { nodeRedisStore } from "@mcp-persist/store-node-redis";
+import { type NodeRedisStore, nodeRedisStore } from "@mcp-persist/store-node-redis";
 import { type RedisServer, startRedis } from "@mcp-persist/test-redis";
 import { createClient } from "redis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 // node-redis 6 arms an AbortSignal.timeout for every command sent with a command timeout (its
 // default is 5 s): a timer, a signal and a weak reference per command. For every command the
-// store sends, its own abort signal does that job, sooner.
+// store sends (scripts, GET, SET, DEL, PUBLISH), its own abort signal does that job, sooner.
 const echo = defineScript<string>({
   name: "test-echo",
   lua: "return ARGV[1]",
@@ -15,11 +14,12 @@ const echo = defineScript<string>({
 });
 
 /** One call of each kind the store sends, each checking its own reply. */
-const CALLS: Record<string, (store: Store) => Promise<void>> = {
+const CALLS: Record<string, (store: NodeRedisStore) => Promise<void>> = {
   script: async (store) => expect(await store.run(echo, [], ["measured"])).toBe("measured"),
   get: async (store) => expect(await store.get("timeout-test")).toBe("v"),
   set: (store) => store.set("timeout-test", "v", 60_000),
   delete: async (store) => expect(await store.delete("timeout-test-gone")).toBe(false),
+  publish: (store) => store.bus.publish("timeout-test", "hello"),
 };
 
 let server: RedisServer;
@@ -32,7 +32,7 @@ afterEach(() => {
 });
 
 async function timeoutsArmedBy(
-  call: (store: Store) => Promise<void>,
+  call: (store: NodeRedisStore) => Promise<void>,
   commandTimeoutMs: number | undefined,
   storeTimeoutMs: number,
 ) {

@@ -52,8 +52,9 @@ export interface RedisClientAdapter<Client> {
   /**
    * PUBLISH, on `client` (any node of a Cluster: classic pub/sub reaches every node). The channel
    * goes as given: Redis never prefixes channels, and neither client applies its `keyPrefix` to them.
+   * `call`: the store call it is sent for, as for `get`.
    */
-  publish(channel: string, message: string): Promise<unknown>;
+  publish(channel: string, message: string, call: ScriptCall): Promise<unknown>;
   /**
    * Opens a connection of its own for the store's bus to SUBSCRIBE on (a duplicate of `client`,
    * or on a Cluster, of one of its nodes: classic pub/sub reaches every node), connecting now and
@@ -76,7 +77,7 @@ export interface RedisClientAdapter<Client> {
 
 /**
  * The store call a command is sent for, as the adapter sees it: a script's (hence the name), or a
- * GET, SET or DEL's.
+ * GET, SET, DEL or PUBLISH's.
  */
 export interface ScriptCall {
   /**

@@ -101,7 +101,8 @@ class RedisClientStore<Client> implements RedisStore<Client> {
       pkg: parts.package,
       name: parts.name,
       adapter,
-      publish: (channel, message) => this.#call("publish", () => adapter.publish(channel, message), noop),
+      publish: (channel, message) =>
+        this.#call("publish", (call) => adapter.publish(channel, message, call), noop),
       afterFirstReady: (open) => {
         if (this.#readiness.state() !== "starting") {
           open();
