@@ -15,9 +15,9 @@ export function nodeRedisAdapter<C extends NodeRedisClient>(
 ): RedisClientAdapter<C> {
   // node-redis 6 gives every command a timeout (5 s by default) that, like the abort signal, only
   // takes a command out of the queue before it is written, and costs an AbortSignal.timeout (a
-  // timer, a signal and a weak reference) per command: half the CPU of a script call, a sixth of a
-  // GET's (and garbage-collector work besides). The store's signal aborts first, so commands go
-  // without it, unless the client was given a shorter one of its own.
+  // timer, a signal and a weak reference) per command: half the CPU of a script call, about 40 %
+  // of a cached read's with the garbage collector's share. The store's signal aborts first, so
+  // commands go without it, unless the client was given a shorter one of its own.
   const own = ownCommandTimeoutMs(client);
   const keepOwnTimeout = own !== undefined && own < timeoutMs;
   // withCommandOptions builds a view of the client; calls that share a signal (the store shares
