@@ -76,7 +76,7 @@ export function runLocalScript<R extends ScriptReply>(
   } catch (error) {
     throw new ScriptError(PKG, script.name, failure(error), { cause: error });
   }
-  return toReply(result, script.name) as R;
+  return (script.integerReply === true ? result : toReply(result, script.name)) as R;
 }
 
 /**
@@ -133,7 +133,7 @@ export class KeyspaceContext implements LocalContext {
       this.#running = wasRunning;
       this.#at = before;
     }
-    return toReply(result, script.name) as R;
+    return (script.integerReply === true ? result : toReply(result, script.name)) as R;
   }
 
   #read(): number {

@@ -27,6 +27,12 @@ export interface Script<R extends ScriptReply = ScriptReply> {
    * touch the keys it is given, through `ctx`. Arguments arrive as strings, like Lua's `ARGV`.
    */
   local(ctx: LocalContext, keys: readonly string[], args: readonly string[]): R;
+  /**
+   * True when every reply of `local` is an array of safe integers (never `-0`): already what Redis
+   * would reply, so an in-process store hands it back as it is instead of checking and converting
+   * it item by item (see {@link ScriptDefinition.integerReply}).
+   */
+  readonly integerReply?: boolean;
 }
 
 /** What {@link defineScript} takes: a script without its hash. */
@@ -37,6 +43,15 @@ export interface ScriptDefinition<R extends ScriptReply> {
   lua: string;
   /** The JS body; see {@link Script.local}. */
   local(ctx: LocalContext, keys: readonly string[], args: readonly string[]): R;
+  /**
+   * Declares that `local` replies an array of safe integers, always. An in-process store then
+   * skips the reply's conversion to Redis shapes (a scan of every item on every call, a rate
+   * limit's check being the hot case); a reply that breaks the promise is handed back unconverted,
+   * so declare it only for a body whose every path builds such an array, and let the conformance
+   * kit compare it with the Lua's.
+   * @default false
+   */
+  integerReply?: boolean;
 }
 
 /** Defines a script and computes its SHA1 once, at definition. */
@@ -46,5 +61,7 @@ export function defineScript<R extends ScriptReply>(definition: ScriptDefinition
     lua: definition.lua,
     sha1: createHash("sha1").update(definition.lua).digest("hex"),
     local: definition.local,
+    // Always present: every script then has one shape where a store reads it.
+    integerReply: definition.integerReply === true,
   });
 }

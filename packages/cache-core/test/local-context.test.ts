@@ -130,6 +130,23 @@ describe("runLocalScript", () => {
     expect(Object.is((run(() => [-0, 2]) as number[])[0], 0)).toBe(true);
   });
 
+  it("hands back a script's reply unconverted when the script declares integer replies", () => {
+    const reply = [1, 1_700_000_000_000, 0];
+    const declared = defineScript({ name: "i", lua: "return 1", local: () => reply, integerReply: true });
+    const plain = defineScript({ name: "p", lua: "return 1", local: () => reply });
+    expect([declared.integerReply, plain.integerReply]).toEqual([true, false]);
+    const { ctx } = context();
+    expect(runLocalScript(declared, ctx, [], [])).toBe(reply);
+    expect(runLocalScript(plain, ctx, [], [])).toEqual(reply);
+    // Nothing is scanned: a declared reply that breaks its promise comes back as it is, on the
+    // reference context and on a copy of it; undeclared, it is converted as Redis converts it.
+    const broken = (integerReply: boolean) =>
+      defineScript({ name: "b", lua: "return 1", local: () => [1.5], integerReply });
+    expect(runLocalScript(broken(true), ctx, [], [])).toEqual([1.5]);
+    expect(runLocalScript(broken(true), { ...ctx }, [], [])).toEqual([1.5]);
+    expect(runLocalScript(broken(false), ctx, [], [])).toEqual([1]);
+  });
+
   it("turns failures into ScriptError naming the script", () => {
     expect(() => run(() => ({ not: "a reply" }))).toThrow(ScriptError);
     expect(() => run(() => Promise.resolve(1))).toThrow("must be synchronous");

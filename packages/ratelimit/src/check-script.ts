@@ -32,23 +32,49 @@ export type ReadLimit = (
 ) => LimitState;
 
 /**
+ * The JS twin of a whole check of one limit, at `now` (ms), costing `cost` units: its reply
+ * `[allowed, now, remaining, retry after ms, reset after ms]`, the limit charged if allowed. What
+ * {@link ReadLimit} and its state do in two passes, in one: every in-process `createRateLimiter`
+ * check is one of these, and the engine then keeps the whole reading in locals.
+ */
+export type CheckOneLimit = (
+  ctx: LocalContext,
+  key: string,
+  rule: LimitRule,
+  cost: number,
+  now: number,
+) => number[];
+
+/**
  * A check script: one or more checks, each against the same limits, each charging all its limits
  * or none. `lua` is the whole script, readable top to bottom in the algorithm's file; every check
  * script shares its KEYS/ARGV layout and its two passes (read every limit, then charge and report
  * each), which {@link checkBody} mirrors in JS around the algorithm's `local` per-limit twin.
  * Several checks in one call are how the limiter batches concurrent checks into one round trip;
- * they run one after another, as separate calls would.
+ * they run one after another, as separate calls would. `one`, when given, decides a call of one
+ * check of one limit instead (it must reply what `local` would).
  */
 export function defineCheckScript(definition: {
   name: string;
   lua: string;
   local: ReadLimit;
+  one?: CheckOneLimit;
 }): Script<CheckReply> {
   const argvOf = lastArgv();
+  const { local: read, one = (ctx, key, rule, cost, now) => checkOne(ctx, key, rule, cost, now, read) } =
+    definition;
   return defineScript<CheckReply>({
     name: definition.name,
     lua: definition.lua,
-    local: (ctx, keys, args) => checkBody(ctx, keys, argvOf(args), definition.local),
+    local: (ctx, keys, args) => {
+      const argv = argvOf(args);
+      if (argv.count === 1 && keys.length === 1) {
+        // One check of one limit (an in-process createRateLimiter check).
+        return one(ctx, keys[0] as string, argv.rules[0] as LimitRule, argv.costs[0] as number, ctx.now());
+      }
+      return checkBody(ctx, keys, argv, read);
+    },
+    integerReply: true,
   });
 }
 
@@ -78,19 +104,27 @@ function lastArgv(): (args: readonly string[]) => CheckArgv {
   };
 }
 
+/** A check of one limit through `read`'s two passes, for an algorithm without a {@link CheckOneLimit} of its own. */
+function checkOne(
+  ctx: LocalContext,
+  key: string,
+  rule: LimitRule,
+  cost: number,
+  now: number,
+  read: ReadLimit,
+): number[] {
+  const state = read(ctx, key, rule, cost, now, 0);
+  // Made at its size: growing an empty array would allocate room for 17.
+  const reply = [state.fits ? 1 : 0, now, 0, 0, 0];
+  if (state.fits) state.charge();
+  state.report(reply, 2);
+  return reply;
+}
+
 /** The JS twin of a check script's loops, on its parsed ARGV. Plain loops: it runs on every in-process check. */
 function checkBody(ctx: LocalContext, keys: readonly string[], argv: CheckArgv, read: ReadLimit): CheckReply {
   const now = ctx.now();
   const { count, rules, costs } = argv;
-  if (count === 1 && keys.length === 1) {
-    // One check of one limit (an in-process createRateLimiter check): no list of states, and the
-    // reply made at its size (growing an empty array would allocate room for 17).
-    const state = read(ctx, keys[0] as string, rules[0] as LimitRule, costs[0] as number, now, 0);
-    const reply = [state.fits ? 1 : 0, now, 0, 0, 0];
-    if (state.fits) state.charge();
-    state.report(reply, 2);
-    return reply;
-  }
   const reply: number[] = [];
   const states: LimitState[] = [];
   for (let first = 0; first + count <= keys.length; first += count) {

@@ -17,19 +17,11 @@ export function storeResult(
   charge: unknown,
 ): RateLimitResult & { readonly tool?: string } {
   const allowed = reply[0] === 1;
-  // Rule i's remaining, retry after and reset after sit at 2 + 3i, 3 + 3i and 4 + 3i.
-  let binding = 2;
-  let resetAfterMs = 0;
-  for (let at = 2; at < 2 + 3 * set.rules.length; at += 3) {
-    if (
-      allowed
-        ? (reply[at] as number) < (reply[binding] as number)
-        : (reply[at + 1] as number) > (reply[binding + 1] as number)
-    ) {
-      binding = at;
-    }
-    resetAfterMs = Math.max(resetAfterMs, reply[at + 2] as number);
-  }
+  // Rule i's remaining, retry after and reset after sit at 2 + 3i, 3 + 3i and 4 + 3i. One rule
+  // (every createRateLimiter check) speaks for the call with no search.
+  const rules = set.rules.length;
+  const binding = rules === 1 ? 2 : bindingAt(reply, rules, allowed);
+  const resetAfterMs = rules === 1 ? Math.max(0, reply[4] as number) : longestReset(reply, rules);
   const rule = set.rules[(binding - 2) / 3] as NamedRule;
   // Whole ms, rounded up like retryAfterMs: the limiter's clock may be fractional (the default
   // one is), and at the time reported every limit must really be available again.
@@ -44,6 +36,31 @@ export function storeResult(
       : { allowed, reason, rule: name, limit, windowMs, remaining, resetAtMs, retryAfterMs, tool };
   if (charge !== undefined) new ChargeStamp(result, charge);
   return result;
+}
+
+/**
+ * Where the rule that speaks for a call of several rules sits in its reply. Denied: the one that
+ * holds the call back longest. Allowed: the one with the least room left.
+ */
+function bindingAt(reply: CheckReply, rules: number, allowed: boolean): number {
+  let binding = 2;
+  for (let at = 5; at < 2 + 3 * rules; at += 3) {
+    if (
+      allowed
+        ? (reply[at] as number) < (reply[binding] as number)
+        : (reply[at + 1] as number) > (reply[binding + 1] as number)
+    ) {
+      binding = at;
+    }
+  }
+  return binding;
+}
+
+/** Ms until every rule of the call is empty: the longest reset after. */
+function longestReset(reply: CheckReply, rules: number): number {
+  let resetAfterMs = 0;
+  for (let at = 4; at < 2 + 3 * rules; at += 3) resetAfterMs = Math.max(resetAfterMs, reply[at] as number);
+  return resetAfterMs;
 }
 
 /**

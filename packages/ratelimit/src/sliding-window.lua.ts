@@ -1,7 +1,6 @@
-import type { LocalContext } from "@mcp-persist/cache-core/kit";
-import { defineCheckScript, type LimitState, type ReadLimit } from "./check-script";
-import type { LimitRule } from "./limits";
+import { defineCheckScript } from "./check-script";
 import { defineRefundScript } from "./refund-script";
+import { checkOneCounter, integer, readCounter, SPAN, unpack } from "./sliding-window-counter";
 
 // Time is cut into slots of one window, aligned on the epoch. A sliding window ending now covers
 // the current slot and the tail of the previous one, whose count is weighted by that tail:
@@ -10,27 +9,6 @@ import { defineRefundScript } from "./refund-script";
 // limit * window <= 2^50) and identical in Lua and JS. One key holds one integer packing
 //   slot index mod 4 + 4 * (previous + 2^25 * current)
 // which Redis stores as an integer: with its key, under 128 bytes.
-
-/** 2^25: the span of one packed count (limits stay below it). `SPAN` in the Lua: a test checks they agree. */
-export const SPAN = 2 ** 25;
-
-/**
- * One counter per place in a check, rewritten by each check: a check of one limit (the common
- * in-process case) then allocates no state at all. Safe because a state is used only until the
- * next check reads its place (see {@link ReadLimit}).
- */
-const counters: Counter[] = [];
-
-/** The JS twin of one limit in {@link slidingWindowCheck}. */
-const readCounter: ReadLimit = (ctx, key, rule, cost, now, place) => {
-  let counter = counters[place];
-  if (counter === undefined) {
-    counter = new Counter();
-    counters[place] = counter;
-  }
-  counter.read(ctx, key, rule, cost, now);
-  return counter;
-};
 
 /** The sliding-window counter: two counts a limit, O(1) memory, approximate (see the README). */
 export const slidingWindowCheck = defineCheckScript({
@@ -123,6 +101,7 @@ end
 return reply
 `,
   local: readCounter,
+  one: checkOneCounter,
 });
 
 /**
@@ -189,124 +168,3 @@ return removed
     return taken;
   },
 });
-
-function unpack(packed: number): { slot: number; previous: number; current: number } {
-  const slot = packed % 4;
-  const counts = (packed - slot) / 4;
-  return { slot, previous: counts % SPAN, current: Math.floor(counts / SPAN) };
-}
-
-/** One limit's counter, read (the Lua's first pass), then charged and reported (its second). */
-class Counter implements LimitState {
-  fits = false;
-  ctx: LocalContext | undefined = undefined;
-  key = "";
-  window = 1;
-  index = 0;
-  elapsed = 0;
-  previous = 0;
-  current = 0;
-  cost = 0;
-  budget = 0;
-  retry = 0;
-
-  read(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number): void {
-    const { limit, windowMs: window } = rule;
-    const index = Math.floor(now / window);
-    const elapsed = now - index * window;
-    // A number when the store keeps the packed integer as one (see `charge`): nothing to parse.
-    const stored = ctx.getInteger === undefined ? ctx.get(key) : ctx.getInteger(key);
-    const packed = stored === undefined ? 0 : typeof stored === "number" ? stored : integer(stored);
-    // Lua's floored `%`, by division: the packed integer is past 2^31, where JS's `%` leaves
-    // V8's integer paths for a call to fmod (twice per limit per check, in process).
-    const slot = packed - 4 * Math.floor(packed / 4);
-    const counts = (packed - slot) / 4;
-    let current = Math.floor(counts / SPAN);
-    let previous = counts - SPAN * current;
-    if (slot === (index + 3) % 4) {
-      previous = current; // written during the previous slot
-      current = 0;
-    } else if (slot !== index % 4) {
-      previous = 0; // older than that
-      current = 0;
-    }
-    const budget = limit * window - previous * (window - elapsed);
-    const fits = (current + cost) * window <= budget;
-    let retry = 0;
-    if (!fits && current + cost <= limit) {
-      retry = window - elapsed - Math.floor(((limit - current - cost) * window) / previous);
-    } else if (!fits) {
-      retry = window - elapsed + Math.max(0, window - Math.floor(((limit - cost) * window) / current));
-    }
-    this.fits = fits;
-    this.ctx = ctx;
-    this.key = key;
-    this.window = window;
-    this.index = index;
-    this.elapsed = elapsed;
-    this.previous = previous;
-    this.current = current;
-    this.cost = cost;
-    this.budget = budget;
-    this.retry = retry;
-  }
-
-  charge(): void {
-    this.current += this.cost;
-    const { key, index, previous, current } = this;
-    const ctx = this.ctx as LocalContext;
-    const ttlMs = 2 * this.window - this.elapsed;
-    // setInteger: an in-process store may keep the number, and write its digits only if asked.
-    if (ctx.setInteger === undefined) ctx.set(key, packCounts(index % 4, previous, current), ttlMs);
-    else ctx.setInteger(key, packInteger(index % 4, previous, current), ttlMs);
-  }
-
-  report(reply: number[], at: number): void {
-    const { window, elapsed, current } = this;
-    reply[at] = Math.max(0, Math.floor(this.budget / window) - current);
-    reply[at + 1] = this.retry;
-    reply[at + 2] = current > 0 ? 2 * window - elapsed : this.previous > 0 ? window - elapsed : 0;
-  }
-}
-
-// The counter's one integer, to and from the decimal string a key holds, in JS. Counts past a few
-// units make it larger than 2^30, where String() and Number() leave V8's fast paths for its general
-// double conversions (~90 and ~50 ns); an in-process check does both on every limit (on a store
-// without `setInteger`), so these stay on integers of at most 9 and 15 digits.
-
-/** `slot + 4 * (previous + SPAN * current)`: the one integer a counter's key holds. */
-export function packInteger(slot: number, previous: number, current: number): number {
-  return slot + 4 * (previous + SPAN * current);
-}
-
-/** {@link packInteger} in decimal, as the Lua's `string.format('%d', …)` writes it. */
-export function packCounts(slot: number, previous: number, current: number): string {
-  return decimal(packInteger(slot, previous, current));
-}
-
-/** A non-negative safe integer in decimal: `String(value)`, in two parts of at most 9 digits. */
-export function decimal(value: number): string {
-  if (value < 1e9) return String(value);
-  let high = Math.floor(value / 1e9);
-  let low = value - high * 1e9; // exact: both are integers below 2^53
-  // value / 1e9 may round up to the next integer just below a multiple of 1e9.
-  if (low < 0) {
-    high -= 1;
-    low += 1e9;
-  }
-  const digits = String(low);
-  return `${high}${"000000000".slice(digits.length)}${digits}`;
-}
-
-/** `Number(text)`, read digit by digit when it is up to 15 of them (every value below 2^53 that short is exact). */
-export function integer(text: string): number {
-  const length = text.length;
-  if (length === 0 || length > 15) return Number(text);
-  let value = 0;
-  for (let i = 0; i < length; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return Number(text);
-    value = value * 10 + digit;
-  }
-  return value;
-}

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { decimal, integer, packCounts, SPAN } from "../src/sliding-window.lua";
+import { decimal, integer, packCounts, SPAN } from "../src/sliding-window-counter";
 
 // The sliding-window counter's own integer conversions must agree with String() and Number() on
 // everything a key can hold: the parity tests' small limits never take the packed value past

@@ -2,7 +2,7 @@ import { createLocalContext, memoryKeyspace, runLocalScript } from "@mcp-persist
 import { createManualClock } from "@mcp-persist/cache-core/testing";
 import { expect, it } from "vitest";
 import { algorithms } from "../src/algorithms";
-import { SPAN } from "../src/sliding-window.lua";
+import { SPAN } from "../src/sliding-window-counter";
 import { SERVER_NOW_LUA } from "./support/injected-time";
 
 // The SHA1 of every script and the agreement of its Lua and JS bodies are checked for every

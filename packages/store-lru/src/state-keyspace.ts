@@ -132,6 +132,22 @@ export class StateKeyspace implements Required<LocalKeyspace> {
   }
 
   writeInteger(key: string, value: number, ttlMs?: number, now?: number): void {
+    const entry = this.#newest;
+    if (entry !== undefined && entry.key === key && ttlMs !== undefined && !this.#bounds.ttlAutopurge) {
+      // A counter a script just read (it is the newest) rewritten with a TTL: what `#put` does for
+      // it, in place, without its branches for new keys, KEEPTTL and purge timers.
+      const size = entrySize(value, key);
+      if (size <= this.#bounds.maxSize) {
+        entry.value = undefined;
+        entry.integer = value;
+        entry.expiresAt = (now ?? this.#clock.now()) + ttlMs;
+        this.#calculatedSize += size - entry.size;
+        entry.size = size;
+        // One key more or less there is not: only its size can have grown past the bound.
+        if (this.#calculatedSize > this.#bounds.maxSize) this.#evict();
+        return;
+      }
+    }
     this.#put(key, undefined, value, ttlMs, now);
   }
 
@@ -266,15 +282,17 @@ export function entrySize(value: LruValue, key: string): number {
 }
 
 /**
- * `String(value).length` for a safe integer, without making the string. Compared, not counted in
- * a loop, up to 8 digits; a rate-limit counter rewritten on every check (9 to 15 digits) takes a
- * few steps from there.
+ * `String(value).length` for a safe integer, without making the string: by comparisons, at most
+ * four for the 16 digits a safe integer can have (a rate-limit counter, rewritten on every check,
+ * has 9 to 15).
  */
 function digits(value: number): number {
   if (value < 0) return 1 + digits(-value);
-  if (value < 1e4) return value < 100 ? (value < 10 ? 1 : 2) : value < 1e3 ? 3 : 4;
-  if (value < 1e8) return value < 1e6 ? (value < 1e5 ? 5 : 6) : value < 1e7 ? 7 : 8;
-  let count = 9;
-  for (let power = 1e9; power <= value; power *= 10) count++;
-  return count;
+  if (value < 1e8) {
+    if (value < 1e4) return value < 100 ? (value < 10 ? 1 : 2) : value < 1e3 ? 3 : 4;
+    return value < 1e6 ? (value < 1e5 ? 5 : 6) : value < 1e7 ? 7 : 8;
+  }
+  if (value < 1e12) return value < 1e10 ? (value < 1e9 ? 9 : 10) : value < 1e11 ? 11 : 12;
+  if (value < 1e16) return value < 1e14 ? (value < 1e13 ? 13 : 14) : value < 1e15 ? 15 : 16;
+  return String(value).length; // not a safe integer: not a counter a script keeps
 }

@@ -186,9 +186,27 @@ describe("StateKeyspace: the size bound", () => {
     for (let power = 1; power < 1e16; power *= 10) values.push(power - 1, power, power + 1, -power);
     for (const value of values) {
       const { state } = keyspace();
-      state.writeInteger("k", value, TTL);
+      state.writeInteger("k", value, TTL); // a new key
+      expect([value, state.calculatedSize]).toEqual([value, 1 + 1 + String(value).length]);
+      state.writeInteger("k", 7, TTL);
+      state.writeInteger("k", value, TTL); // rewritten in place, as the newest key
       expect([value, state.calculatedSize]).toEqual([value, 1 + 1 + String(value).length]);
     }
+  });
+
+  it("rewrites the newest key in place (a counter a script just read) counted, bounded and with its TTL", () => {
+    const { clock, state } = keyspace({ maxSize: 20 });
+    state.write("a", "x".repeat(8), TTL); // 10
+    state.writeInteger("b", 5, TTL); // 3, and the newest
+    state.writeInteger("b", 1_000_000, TTL); // 9
+    expect([state.keys(), state.calculatedSize]).toEqual([["a", "b"], 19]);
+    state.writeInteger("b", 1e9, TTL / 2, clock.now()); // 12: past the bound, a goes
+    expect([state.keys(), state.calculatedSize, state.remainingTtl("b")]).toEqual([["b"], 12, TTL / 2]);
+    state.write("b", "text", TTL);
+    state.writeInteger("b", 42, TTL); // what was a string is an integer again
+    expect([state.read("b"), state.readInteger("b"), state.calculatedSize]).toEqual(["42", 42, 4]);
+    state.writeInteger("b", 1e19, TTL); // 22, larger than the bound: the key goes
+    expect([state.read("b"), state.keys(), state.calculatedSize]).toEqual([undefined, [], 0]);
   });
 
   it("does not keep a value larger than the bound, and drops what its key held", () => {
