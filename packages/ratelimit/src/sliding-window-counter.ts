@@ -152,6 +152,9 @@ class Counter implements LimitState {
   retry = 0;
 
   read(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number): void {
+    // The reading `checkOneCounter` takes, step for step, kept in fields for the second pass. Not
+    // one shared function: it would hand the reading back in an object, the very cost the one-pass
+    // check exists to avoid; the steps themselves are the functions above.
     const { limit, windowMs: window } = rule;
     const index = slotIndex(now, window);
     const elapsed = now - index * window;
