@@ -20,15 +20,14 @@ function packedSlot(packed: number): number {
   return packed - 4 * Math.floor(packed / 4);
 }
 
-/** The count of the slot the counter was last written in. */
+/** The count of the slot the counter was last written in: the packed integer's top part. */
 function writtenCount(packed: number): number {
-  return Math.floor((packed - packedSlot(packed)) / 4 / SPAN);
+  return Math.floor(packed / (4 * SPAN));
 }
 
-/** The count of the slot before the one the counter was last written in. */
+/** The count of the slot before the one the counter was last written in: its middle part. */
 function writtenPrevious(packed: number): number {
-  const counts = (packed - packedSlot(packed)) / 4;
-  return counts - SPAN * Math.floor(counts / SPAN);
+  return Math.floor(packed / 4) - SPAN * writtenCount(packed);
 }
 
 /** The current slot's count (slot `index`): 0 unless the counter was written during it. */

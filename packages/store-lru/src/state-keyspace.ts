@@ -138,13 +138,8 @@ export class StateKeyspace implements Required<LocalKeyspace> {
       // it, in place, without its branches for new keys, KEEPTTL and purge timers.
       const size = entrySize(value, key);
       if (size <= this.#bounds.maxSize) {
-        entry.value = undefined;
-        entry.integer = value;
-        entry.expiresAt = (now ?? this.#clock.now()) + ttlMs;
-        this.#calculatedSize += size - entry.size;
-        entry.size = size;
-        // One key more or less there is not: only its size can have grown past the bound.
-        if (this.#calculatedSize > this.#bounds.maxSize) this.#evict();
+        this.#rewrite(entry, undefined, value, (now ?? this.#clock.now()) + ttlMs, size);
+        this.#evict();
         return;
       }
     }
@@ -171,17 +166,28 @@ export class StateKeyspace implements Required<LocalKeyspace> {
       const added: StateEntry = { key, value, integer, expiresAt, size, older: undefined, newer: undefined };
       this.#entries.set(key, added);
       this.#link(added);
+      this.#calculatedSize += size;
     } else {
-      entry.value = value;
-      entry.integer = integer;
-      entry.expiresAt = expiresAt;
-      this.#calculatedSize -= entry.size;
-      entry.size = size;
+      this.#rewrite(entry, value, integer, expiresAt, size);
       this.#touch(entry);
     }
-    this.#calculatedSize += size;
     this.#evict();
     if (this.#bounds.ttlAutopurge && expiresAt !== Number.POSITIVE_INFINITY) this.#purgeLater(key);
+  }
+
+  /** Gives `entry` a new value (the integer `integer` when `value` is `undefined`), expiry and size. */
+  #rewrite(
+    entry: StateEntry,
+    value: string | object | undefined,
+    integer: number,
+    expiresAt: number,
+    size: number,
+  ): void {
+    entry.value = value;
+    entry.integer = integer;
+    entry.expiresAt = expiresAt;
+    this.#calculatedSize += size - entry.size;
+    entry.size = size;
   }
 
   remove(key: string): boolean {
