@@ -214,11 +214,23 @@ export class StateKeyspace implements Required<LocalKeyspace> {
     return entry;
   }
 
-  /** Makes `entry` the most recently used. */
+  /**
+   * Makes `entry` the most recently used: `#unlink` then `#link` in one, without their branches
+   * for the ends it cannot be at (it is not the newest, and so has a newer entry and there is a
+   * newest) and without clearing the links it gets at once. A rate-limit check does it every call.
+   */
   #touch(entry: StateEntry): void {
-    if (entry === this.#newest) return;
-    this.#unlink(entry);
-    this.#link(entry);
+    const newest = this.#newest as StateEntry;
+    if (entry === newest) return;
+    const { older } = entry;
+    const newer = entry.newer as StateEntry;
+    if (older === undefined) this.#oldest = newer;
+    else older.newer = newer;
+    newer.older = older;
+    entry.older = newest;
+    entry.newer = undefined;
+    newest.newer = entry;
+    this.#newest = entry;
   }
 
   /** Puts `entry`, in no list, at the newest end. */
