@@ -72,8 +72,10 @@ export class Batcher<I, R> {
     this.#waiting = [];
     for (let start = 0; start < items.length; start += MAX_BATCH) {
       const end = Math.min(items.length, start + MAX_BATCH);
-      const batch = start === 0 && end === items.length ? items : items.slice(start, end);
-      const callers = start === 0 && end === items.length ? waiting : waiting.slice(start, end);
+      // Nearly always one batch of everything: sent as it is, no copies.
+      const whole = start === 0 && end === items.length;
+      const batch = whole ? items : items.slice(start, end);
+      const callers = whole ? waiting : waiting.slice(start, end);
       this.#sent += batch.length;
       sendSafely(this.#send, batch).then(
         (answers) => this.#answered(callers, answers),

@@ -98,10 +98,3 @@ async function openRaw(line, url, resource) {
     close: () => client.close(),
   };
 }
-
-/** The redis-server's CPU time so far, µs (INFO cpu: user + system, every thread of the process). */
-export async function redisCpuUs(client) {
-  const info = await client.info("cpu");
-  const field = (name) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? Number.NaN);
-  return (field("used_cpu_user") + field("used_cpu_sys")) * 1e6;
-}

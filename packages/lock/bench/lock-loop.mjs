@@ -16,9 +16,9 @@
 // redis-semaphore (on ioredis), raw-ioredis, raw-node-redis (withLock's two scripts sent straight
 // through the client: what the client alone costs); default the first four. Defaults: 7 rounds of 1000 ms, concurrency 16.
 import { createHistogram, performance } from "node:perf_hooks";
-import { startRedis } from "@mcp-persist/test-redis";
+import { redisCpuUs, startRedis } from "@mcp-persist/test-redis";
 import { Redis } from "ioredis";
-import { openLine, redisCpuUs } from "./bench-lines.mjs";
+import { openLine } from "./bench-lines.mjs";
 
 const args = process.argv.slice(2);
 const lines = (args[0] ?? "ioredis,node-redis,redlock,redis-semaphore").split(",");

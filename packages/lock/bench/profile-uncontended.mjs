@@ -11,9 +11,9 @@
 //
 // Lines: those of bench-lines.mjs (ioredis, node-redis, redlock, redis-semaphore, raw-ioredis, raw-node-redis).
 import { createHook } from "node:async_hooks";
-import { startRedis } from "@mcp-persist/test-redis";
+import { redisCpuUs, startRedis } from "@mcp-persist/test-redis";
 import { Redis } from "ioredis";
-import { openLine, redisCpuUs } from "./bench-lines.mjs";
+import { openLine } from "./bench-lines.mjs";
 
 const [line = "ioredis", callsArg = "50000", concurrencyArg = "16"] = process.argv.slice(2);
 const calls = Number(callsArg);

@@ -16,7 +16,7 @@
 import { createRateLimiter } from "@mcp-persist/ratelimit";
 import { ioredisStore } from "@mcp-persist/store-ioredis";
 import { nodeRedisStore } from "@mcp-persist/store-node-redis";
-import { startRedis } from "@mcp-persist/test-redis";
+import { redisCpuUs, startRedis } from "@mcp-persist/test-redis";
 import { Redis } from "ioredis";
 import { RateLimiterRedis } from "rate-limiter-flexible";
 import { createClient } from "redis";
@@ -74,10 +74,10 @@ async function open(line) {
 
 /** What the server has spent so far: CPU (µs), script calls and µs inside them. */
 async function serverSpent() {
-  const [cpu, stats] = [await admin.info("cpu"), await admin.info("commandstats")];
+  const stats = await admin.info("commandstats");
   const field = (text, pattern) => Number(pattern.exec(text)?.[1] ?? 0);
   return {
-    cpuUs: (field(cpu, /^used_cpu_user:([\d.]+)/m) + field(cpu, /^used_cpu_sys:([\d.]+)/m)) * 1e6,
+    cpuUs: await redisCpuUs(admin),
     scripts: field(stats, /^cmdstat_evalsha:calls=(\d+)/m) + field(stats, /^cmdstat_eval:calls=(\d+)/m),
     scriptUs:
       field(stats, /^cmdstat_evalsha:calls=\d+,usec=(\d+)/m) +
