@@ -1,5 +1,6 @@
 import type { Clock } from "@mcp-persist/cache-core";
 import type { LocalKeyspace, LocalValue } from "@mcp-persist/cache-core/kit";
+import { type Recency, RecencyHeap } from "./recency-heap";
 
 /**
  * What this store holds: a string, a structured value a script keeps, or an integer a script
@@ -7,7 +8,7 @@ import type { LocalKeyspace, LocalValue } from "@mcp-persist/cache-core/kit";
  */
 export type LruValue = LocalValue | number;
 
-interface StateEntry {
+interface StateEntry extends Recency {
   readonly key: string;
   /**
    * The value, or `undefined` when it is the integer in `integer`. An integer rewritten on every
@@ -22,10 +23,6 @@ interface StateEntry {
   expiresAt: number;
   /** {@link entrySize}, counted against `maxSizeBytes`. */
   size: number;
-  /** The next less recently used entry (toward `#oldest`). */
-  older: StateEntry | undefined;
-  /** The next more recently used entry (toward `#newest`). */
-  newer: StateEntry | undefined;
 }
 
 /** Bounds of a {@link StateKeyspace}. */
@@ -40,9 +37,9 @@ export interface StateBounds {
 
 /**
  * Where an lruStore keeps what scripts write (generation counters, locks, rate-limit windows): a
- * `Map` from key to entry, the entries linked in least-recently-used order (a read or a write
- * makes a key the newest; eviction takes the oldest), with absolute expiry and the bounds of
- * `maxStateKeys` and `maxSizeBytes`. The order is a list through the entries, not the Map's own:
+ * `Map` from key to entry, the entries in least-recently-used order (a read or a write makes a
+ * key the newest; eviction takes the oldest), with absolute expiry and the bounds of
+ * `maxStateKeys` and `maxSizeBytes`. The order is a {@link RecencyHeap}, not the Map's own:
  * moving a key by delete and set would leave a deleted slot in its hash chain each time, and a
  * key used on every call (a per-tool limit) would make its own lookups slower and slower.
  *
@@ -60,9 +57,9 @@ export class StateKeyspace implements Required<LocalKeyspace> {
   readonly #bounds: StateBounds;
   readonly #clock: Clock;
   #calculatedSize = 0;
-  /** The least recently used entry: the next to evict. */
-  #oldest: StateEntry | undefined;
-  /** The most recently used entry. */
+  /** The entries' least-recently-used order: the oldest is the next to evict. */
+  readonly #recency = new RecencyHeap<StateEntry>();
+  /** The most recently used entry: a script's write finds the key it just read here. */
   #newest: StateEntry | undefined;
 
   constructor(bounds: StateBounds, clock: Clock) {
@@ -100,7 +97,7 @@ export class StateKeyspace implements Required<LocalKeyspace> {
   dump(): [key: string, entry: { value: LruValue; ttlMs: number }][] {
     const now = this.#clock.now();
     const live: [string, { value: LruValue; ttlMs: number }][] = [];
-    for (let entry = this.#oldest; entry !== undefined; entry = entry.newer) {
+    for (const entry of this.#recency.ordered()) {
       const { key, expiresAt } = entry;
       if (now <= expiresAt) live.push([key, { value: valueOf(entry), ttlMs: expiresAt - now }]);
     }
@@ -111,7 +108,7 @@ export class StateKeyspace implements Required<LocalKeyspace> {
   clear(): void {
     this.#entries.clear();
     this.#calculatedSize = 0;
-    this.#oldest = undefined;
+    this.#recency.clear();
     this.#newest = undefined;
   }
 
@@ -163,9 +160,10 @@ export class StateKeyspace implements Required<LocalKeyspace> {
       expiresAt = entry.expiresAt;
     else expiresAt = Number.POSITIVE_INFINITY; // KEEPTTL on a new (or expired) key: none, as in Redis
     if (entry === undefined) {
-      const added: StateEntry = { key, value, integer, expiresAt, size, older: undefined, newer: undefined };
+      const added: StateEntry = { key, value, integer, expiresAt, size, used: 0, queued: 0 };
       this.#entries.set(key, added);
-      this.#link(added);
+      this.#recency.add(added);
+      this.#newest = added;
       this.#calculatedSize += size;
     } else {
       this.#rewrite(entry, value, integer, expiresAt, size);
@@ -214,50 +212,19 @@ export class StateKeyspace implements Required<LocalKeyspace> {
     return entry;
   }
 
-  /**
-   * Makes `entry` the most recently used: `#unlink` then `#link` in one, without their branches
-   * for the ends it cannot be at (it is not the newest, and so has a newer entry and there is a
-   * newest) and without clearing the links it gets at once. A rate-limit check does it every call.
-   */
+  /** Makes `entry` the most recently used. */
   #touch(entry: StateEntry): void {
-    const newest = this.#newest as StateEntry;
-    if (entry === newest) return;
-    const { older } = entry;
-    const newer = entry.newer as StateEntry;
-    if (older === undefined) this.#oldest = newer;
-    else older.newer = newer;
-    newer.older = older;
-    entry.older = newest;
-    entry.newer = undefined;
-    newest.newer = entry;
+    if (entry === this.#newest) return;
+    this.#recency.touch(entry);
     this.#newest = entry;
-  }
-
-  /** Puts `entry`, in no list, at the newest end. */
-  #link(entry: StateEntry): void {
-    const newest = this.#newest;
-    entry.older = newest;
-    entry.newer = undefined;
-    if (newest === undefined) this.#oldest = entry;
-    else newest.newer = entry;
-    this.#newest = entry;
-  }
-
-  #unlink(entry: StateEntry): void {
-    const { older, newer } = entry;
-    if (older === undefined) this.#oldest = newer;
-    else older.newer = newer;
-    if (newer === undefined) this.#newest = older;
-    else newer.older = older;
-    entry.older = undefined;
-    entry.newer = undefined;
   }
 
   #drop(key: string): void {
     const entry = this.#entries.get(key);
     if (entry === undefined) return;
     this.#entries.delete(key);
-    this.#unlink(entry);
+    this.#recency.remove(entry);
+    if (entry === this.#newest) this.#newest = undefined;
     this.#calculatedSize -= entry.size;
   }
 
@@ -265,7 +232,7 @@ export class StateKeyspace implements Required<LocalKeyspace> {
   #evict(): void {
     const { maxKeys, maxSize } = this.#bounds;
     while (this.#entries.size > maxKeys || this.#calculatedSize > maxSize) {
-      this.#drop((this.#oldest as StateEntry).key);
+      this.#drop((this.#recency.oldest() as StateEntry).key);
     }
   }
 

@@ -1,6 +1,7 @@
-// The keyspace lruStore keeps script state in: its LRU order (a list through the entries), its
+// The keyspace lruStore keeps script state in: its LRU order (stamps, and a heap for evictions), its
 // absolute expiry (judged at a script's reading of the clock when given one) and its two bounds.
 import { createManualClock } from "@mcp-persist/cache-core/testing";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { StateKeyspace } from "../src/state-keyspace";
 
@@ -67,7 +68,93 @@ describe("StateKeyspace: least recently used order", () => {
     for (const key of ["c", "d", "e"]) state.write(key, "1", TTL);
     expect(state.keys()).toEqual(["d", "e"]);
   });
+
+  it("keeps exactly the order of a reference LRU through any mix of reads, writes, removals and evictions", () => {
+    // The order is worked out lazily (a heap re-places a key only when it reaches the top, and
+    // removed keys leave it later), so every way a key can move is checked against the plainest
+    // exact LRU.
+    // Up to 40 keys against bounds of 1 to 30: small heaps and deep ones, often past the bound.
+    const key = fc.integer({ min: 0, max: 39 }).map((i) => `k${i}`);
+    const op = fc.oneof(
+      {
+        arbitrary: fc.record({
+          op: fc.constantFrom("write", "writeInteger", "read", "readInteger", "get", "remove"),
+          key,
+        }),
+        weight: 30,
+      },
+      { arbitrary: fc.constant({ op: "clear", key: "" }), weight: 1 },
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.array(op, { maxLength: 600, size: "max" }),
+        (maxKeys, ops) => {
+          const { state } = keyspace({ maxKeys });
+          const model = new ReferenceLru(maxKeys);
+          for (const { op, key } of ops) {
+            if (op === "write") state.write(key, "x", TTL);
+            else if (op === "writeInteger") state.writeInteger(key, 7, TTL);
+            else if (op === "read") state.read(key);
+            else if (op === "readInteger") state.readInteger(key);
+            else if (op === "get")
+              state.get(key); // inspection: no recency change
+            else if (op === "remove") state.remove(key);
+            else state.clear();
+            if (op === "write" || op === "writeInteger") model.use(key);
+            else if (op === "read" || op === "readInteger") model.read(key);
+            else if (op === "remove") model.remove(key);
+            else if (op === "clear") model.clear();
+            expect(state.keys()).toEqual(model.keys());
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("keeps its order through thousands of removals and evictions (removed keys are swept out in bulk)", () => {
+    const { state } = keyspace({ maxKeys: 3 });
+    const model = new ReferenceLru(3);
+    for (let i = 0; i < 3000; i++) {
+      state.write(`k${i}`, "x", TTL);
+      model.use(`k${i}`);
+      if (i % 3 === 0) {
+        state.remove(`k${i}`);
+        model.remove(`k${i}`);
+      } else {
+        state.read(`k${i - 1}`);
+        model.read(`k${i - 1}`);
+      }
+    }
+    expect(state.keys()).toEqual(model.keys());
+    expect(state.size).toBe(model.keys().length);
+  });
 });
+
+/** The plainest exact LRU: a Map whose keys move to its end when used, the first going past the bound. */
+class ReferenceLru {
+  readonly #keys = new Map<string, true>();
+  constructor(readonly maxKeys: number) {}
+  use(key: string): void {
+    this.#keys.delete(key);
+    this.#keys.set(key, true);
+    while (this.#keys.size > this.maxKeys) this.#keys.delete(this.#keys.keys().next().value as string);
+  }
+  /** A read refreshes a key that is held, and adds none. */
+  read(key: string): void {
+    if (this.#keys.has(key)) this.use(key);
+  }
+  remove(key: string): void {
+    this.#keys.delete(key);
+  }
+  clear(): void {
+    this.#keys.clear();
+  }
+  keys(): string[] {
+    return [...this.#keys.keys()];
+  }
+}
 
 describe("StateKeyspace: absolute expiry", () => {
   it("expires a key once the clock is past its TTL, and never extends it on reads", () => {
