@@ -79,12 +79,22 @@ function count(n: number, one: string, many: string): string {
 /** JSON-quoted (so newlines and lone surrogates are escaped), cut to a readable length. */
 function quoteShort(text: string): string {
   return text.length <= MAX_SHOWN
-    ? JSON.stringify(text)
-    : `${JSON.stringify(text.slice(0, MAX_SHOWN))}… (${text.length} characters)`;
+    ? quote(text)
+    : `${quote(text.slice(0, MAX_SHOWN))}… (${text.length} characters)`;
 }
 
 /** Cuts without quoting, escaping what would break a log line. */
 function cut(text: string, max = MAX_SHOWN): string {
   const shown = text.length <= max ? text : `${text.slice(0, max)}…`;
-  return /^[\w$ .#@/:()-]*…?$/.test(shown) ? shown : JSON.stringify(shown).slice(1, -1);
+  return /^[\w$ .#@/:()-]*…?$/.test(shown) ? shown : quote(shown).slice(1, -1);
+}
+
+/**
+ * `JSON.stringify(text)`, with the line and paragraph separators (U+2028, U+2029) escaped too:
+ * JSON leaves them as they are, and a log viewer may break the line at them.
+ */
+function quote(text: string): string {
+  return JSON.stringify(text).replace(/[\u2028\u2029]/g, (separator) =>
+    separator === "\u2028" ? "\\u2028" : "\\u2029",
+  );
 }

@@ -34,6 +34,9 @@ describe("describeValue", () => {
     expect(describeValue("a\nb\uD83D")).toBe('"a\\nb\\ud83d"');
     expect(describeValue("x".repeat(1000))).toBe(`"${"x".repeat(60)}"… (1000 characters)`);
     expect(describeValue(Symbol("a\nb"))).toBe("Symbol(a\\nb)");
+    // JSON.stringify leaves the line and paragraph separators raw; a log viewer may break at them.
+    expect(describeValue("a\u2028b\u2029c")).toBe('"a\\u2028b\\u2029c"');
+    expect(describeValue(Symbol("a\u2028b"))).toBe("Symbol(a\\u2028b)");
     expect(describeValue(10n ** 100n)).toMatch(/^10{59}…n$/);
     const manyKeys = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
     expect(describeValue(manyKeys)).toBe("an object with keys [k0, k1, k2, k3, k4, … 45 more]");
