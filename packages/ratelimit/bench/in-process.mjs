@@ -3,10 +3,13 @@
 // Runs on the built packages (`pnpm --filter @mcp-persist/ratelimit... build` first).
 //
 //   node packages/ratelimit/bench/in-process.mjs [--concurrency 32] [--rounds 5] [--ms 1000] [--lines plain,tool,rlf]
+//                                               [--callers 1000] [--spread zipf|cycle]
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof packages/ratelimit/bench/in-process.mjs --lines tool --rounds 1 --ms 3000
 //
-// Callers are Zipf-distributed (s = 1) over 1000, as in the store benchmark; limits are never
-// reached, so every check is allowed (the common path) and every line does the same work.
+// Callers are Zipf-distributed (s = 1) over 1000, as in the store benchmark, or (`--spread cycle`)
+// taken each in turn, the case where no caller is hot: with `--callers 20000`, more keys than a
+// limiter remembers (REMEMBERED_KEYS in src/key-memo.ts). Limits are never reached, so every check
+// is allowed (the common path) and every line does the same work.
 import { createHistogram } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { createRateLimiter, createToolRateLimiter } from "@mcp-persist/ratelimit";
@@ -20,6 +23,8 @@ const { values } = parseArgs({
     ms: { type: "string", default: "1000" },
     lines: { type: "string", default: "plain,tool,rlf" },
     algorithm: { type: "string", default: "sliding-window" },
+    callers: { type: "string", default: "1000" },
+    spread: { type: "string", default: "zipf" },
   },
 });
 const CONCURRENCY = Number(values.concurrency);
@@ -37,14 +42,18 @@ const random = () => {
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
+const CALLERS = Number(values.callers);
 const cdf = [];
 let sum = 0;
-for (let rank = 0; rank < 1000; rank++) cdf.push((sum += 1 / (rank + 1)));
-const sequence = Array.from({ length: 100_000 }, () => {
-  const u = random() * sum;
-  return cdf.findIndex((c) => c >= u);
-});
-const callers = Array.from({ length: 1000 }, (_, rank) => `caller-${rank}`);
+for (let rank = 0; rank < CALLERS; rank++) cdf.push((sum += 1 / (rank + 1)));
+const sequence =
+  values.spread === "cycle"
+    ? Array.from({ length: Math.max(100_000, CALLERS) }, (_, i) => (i * 7919) % CALLERS)
+    : Array.from({ length: 100_000 }, () => {
+        const u = random() * sum;
+        return cdf.findIndex((c) => c >= u);
+      });
+const callers = Array.from({ length: CALLERS }, (_, rank) => `caller-${rank}`);
 const caller = (i) => callers[sequence[i % sequence.length]];
 const TOOLS = ["search_docs", "send_email", "fetch_page"];
 
@@ -120,7 +129,9 @@ for (let round = 0; round < ROUNDS; round++) {
   const order = names.map((_, k) => names[(k + round) % names.length]);
   for (const name of order) samples[name].push(await measure(ops[name], cursors[name]));
 }
-console.log(`concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${MS} ms, ${algorithm}`);
+console.log(
+  `concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${MS} ms, ${algorithm}, ${CALLERS} callers (${values.spread})`,
+);
 for (const name of names) {
   const s = samples[name];
   const rate = s.map((x) => x.opsPerSec);

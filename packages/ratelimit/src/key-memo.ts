@@ -2,15 +2,26 @@ import { rememberBounded } from "@mcp-persist/cache-core/kit";
 import type { Caller } from "@mcp-persist/keys";
 import { singleKey, type ToolRule, toolCallKeys } from "./key-layout";
 
-/**
- * Most key lists a limiter remembers. A server sees the same callers and tools again and again;
- * remembering their keys spares each check the caller's SHA-256 digest, the escaping of every
- * segment and new strings that every map lookup would hash again. Bounded, because callers come
- * and go: past it, the oldest remembered goes (~300 bytes each).
- */
-const REMEMBERED = 4096;
+// A server sees the same callers and tools again and again; remembering their keys spares each
+// check the caller's SHA-256 digest, the escaping of every segment, and a new string that the
+// store's lookup would have to hash and compare character by character (the remembered one is
+// the very string the store keeps, found by identity). Bounded, because callers come and go.
 
-/** A Map that forgets its oldest entries past `REMEMBERED` (what FIFO loses to LRU, a miss refills). */
+/**
+ * Most keys `createRateLimiter` remembers (~150 bytes each, the key string included, which an
+ * in-process store shares): 2.4 MB at most. More than a busy server has in use within a window;
+ * past it, every check of a key no longer remembered pays the escaping and a lookup by content,
+ * about three times the remembered check's cost in process.
+ */
+export const REMEMBERED_KEYS = 16_384;
+
+/**
+ * Most tool × caller pairs a tool limiter remembers (~800 bytes each with their three keys and
+ * digests): 6.6 MB at most. A pair no longer remembered costs its caller's digest again.
+ */
+export const REMEMBERED_PAIRS = 8_192;
+
+/** A Map that forgets its oldest entries past `REMEMBERED_KEYS` (what FIFO loses to LRU, a miss refills). */
 class Memo<V> {
   readonly #map = new Map<string, V>();
 
@@ -19,7 +30,7 @@ class Memo<V> {
   }
 
   set(key: string, value: V): V {
-    rememberBounded(this.#map, key, value, REMEMBERED);
+    rememberBounded(this.#map, key, value, REMEMBERED_KEYS);
     return value;
   }
 }
@@ -130,7 +141,7 @@ export class ToolCallKeys {
     const keys = this.#build(tool, caller); // throws for a bad tool or caller: nothing is remembered
     // Tool × caller pairs, counted as a whole: past the bound, start again from nothing (the
     // pairs in use come back at once; the others were costing memory for nothing).
-    if (++this.#remembered > 2 * REMEMBERED) {
+    if (++this.#remembered > REMEMBERED_PAIRS) {
       this.#tools.clear();
       this.#remembered = 1;
     }

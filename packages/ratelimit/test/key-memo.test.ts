@@ -2,6 +2,7 @@ import type { ToolCall } from "@mcp-persist/cache-core";
 import { lruStore } from "@mcp-persist/store-lru";
 import { describe, expect, it } from "vitest";
 import { createRateLimiter, createToolRateLimiter } from "../src/index";
+import { REMEMBERED_KEYS, REMEMBERED_PAIRS, SingleKeys, ToolCallKeys } from "../src/key-memo";
 
 // The limiters remember each tool call's keys (and each key's) instead of digesting the caller on
 // every check. These tests hold the limits to what the callers' digests say, whatever was
@@ -74,11 +75,11 @@ describe("remembered tool call keys", () => {
     }
   });
 
-  it("limits hold past the memo's bound: 10,000 callers on 2 tools, then the first ones again", async () => {
+  it("limits hold past the memo's bound: more callers on 2 tools than it keeps, then the first ones again", async () => {
     const limiter = createToolRateLimiter({ store: lruStore(), perCallerPerTool: one });
     const check = (i: number, tool: string) =>
       limiter.check({ tool, caller: { client: `c${i}` } }).then((result) => result.allowed);
-    for (let i = 0; i < 10_000; i++) {
+    for (let i = 0; i < REMEMBERED_PAIRS / 2 + 1000; i++) {
       expect(await check(i, "a")).toBe(true);
       expect(await check(i, "b")).toBe(true);
     }
@@ -87,10 +88,36 @@ describe("remembered tool call keys", () => {
 });
 
 describe("remembered keys of createRateLimiter", () => {
-  it("limits hold past the memo's bound: 10,000 keys, then the first ones again", async () => {
+  it("limits hold past the memo's bound: more keys than it keeps, then the first ones again", async () => {
     const limiter = createRateLimiter({ store: lruStore(), ...one });
-    for (let i = 0; i < 10_000; i++) expect((await limiter.check(`k${i}`)).allowed).toBe(true);
+    for (let i = 0; i < REMEMBERED_KEYS + 1000; i++)
+      expect((await limiter.check(`k${i}`)).allowed).toBe(true);
     for (let i = 0; i < 10; i++) expect((await limiter.check(`k${i}`)).allowed).toBe(false);
     await expect(limiter.check("")).rejects.toMatchObject({ code: "ERR_KEY_INVALID_SEGMENT" });
+  });
+});
+
+describe("the memos' bounds", () => {
+  // What a memo keeps is found by identity: the same frozen key list, not one built again.
+  it("createRateLimiter's keeps REMEMBERED_KEYS keys, then forgets the oldest", () => {
+    const keys = new SingleKeys("base");
+    const first = keys.of("k0");
+    for (let i = 1; i < REMEMBERED_KEYS; i++) keys.of(`k${i}`);
+    expect(keys.of("k0")).toBe(first);
+    keys.of("one-more");
+    const again = keys.of("k0");
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
+
+  it("a tool limiter's keeps REMEMBERED_PAIRS tool × caller pairs, then starts again", () => {
+    const keys = new ToolCallKeys("base", ["perCallerPerTool", "perCaller"]);
+    const first = keys.of("t", { client: "c0" });
+    for (let i = 1; i < REMEMBERED_PAIRS; i++) keys.of(i % 2 === 0 ? "t" : "u", { client: `c${i}` });
+    expect(keys.of("t", { client: "c0" })).toBe(first);
+    keys.of("t", "one-more");
+    const again = keys.of("t", { client: "c0" });
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
   });
 });
