@@ -34,11 +34,40 @@ export function toolCallKeys(
   caller: Caller | undefined,
 ): Record<ToolRule, string> {
   const who = callerSegment(caller);
-  const what = keySegment(tool);
+  return toolKeysOf(callerKeyParts(base, who), toolKeyParts(base, tool));
+}
+
+/** What a caller's keys share, whatever the tool. */
+export interface CallerKeyParts {
+  /** `<base>:{<caller>}`: the per-caller key, and the head of each per-caller-per-tool key. */
+  readonly perCaller: string;
+}
+
+/** What a tool's keys share, whatever the caller. */
+export interface ToolKeyParts {
+  /** The tool's escaped segment. */
+  readonly segment: string;
+  /** `<base>:_all:{<tool>}`: the per-tool key. */
+  readonly perTool: string;
+}
+
+/** The parts of the keys of the caller whose segment is `who` (its digest, or `_anon`). */
+export function callerKeyParts(base: string, who: string): CallerKeyParts {
+  return { perCaller: `${base}:{${who}}` };
+}
+
+/** @throws {KeyError} for a tool that is not a non-empty string (from `keySegment`). */
+export function toolKeyParts(base: string, tool: string): ToolKeyParts {
+  const segment = keySegment(tool);
+  return { segment, perTool: `${base}:${ALL_CALLERS}:{${segment}}` };
+}
+
+/** A tool call's three keys from its caller's and its tool's parts. */
+export function toolKeysOf(caller: CallerKeyParts, tool: ToolKeyParts): Record<ToolRule, string> {
   return {
-    perCallerPerTool: `${base}:{${who}}:${what}`,
-    perCaller: `${base}:{${who}}`,
-    perTool: `${base}:${ALL_CALLERS}:{${what}}`,
+    perCallerPerTool: `${caller.perCaller}:${tool.segment}`,
+    perCaller: caller.perCaller,
+    perTool: tool.perTool,
   };
 }
 

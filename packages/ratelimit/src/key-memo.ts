@@ -1,6 +1,15 @@
 import { rememberBounded } from "@mcp-persist/cache-core/kit";
 import type { Caller } from "@mcp-persist/keys";
-import { singleKey, type ToolRule, toolCallKeys } from "./key-layout";
+import {
+  type CallerKeyParts,
+  callerKeyParts,
+  callerSegment,
+  singleKey,
+  type ToolKeyParts,
+  type ToolRule,
+  toolKeyParts,
+  toolKeysOf,
+} from "./key-layout";
 
 // A server sees the same callers and tools again and again; remembering their keys spares each
 // check the caller's SHA-256 digest, the escaping of every segment, and a new string that the
@@ -16,10 +25,12 @@ import { singleKey, type ToolRule, toolCallKeys } from "./key-layout";
 export const REMEMBERED_KEYS = 16_384;
 
 /**
- * Most tool × caller pairs a tool limiter remembers (~800 bytes each with their three keys and
- * digests): 6.6 MB at most. A pair no longer remembered costs its caller's digest again.
+ * Most callers (and tool names) a tool limiter remembers, and most key lists (one per caller and
+ * tool): up to about 5 MB for the callers, their digests and per-caller keys, and 2.5 MB for the
+ * lists. Past the lists' bound every list is forgotten, but not the callers: a list is made again
+ * from its caller's parts without a digest. Past the callers' bound, everything is.
  */
-export const REMEMBERED_PAIRS = 8_192;
+export const REMEMBERED_CALLERS = 16_384;
 
 /** A Map that forgets its oldest entries past `REMEMBERED_KEYS` (what FIFO loses to LRU, a miss refills). */
 class Memo<V> {
@@ -51,107 +62,153 @@ export class SingleKeys {
 }
 
 /**
- * Key lists of object callers with the same fields present: one map level per present field, by
- * its value, in the order `user`, `tenant`, `session`, `client`; the key list below the last.
+ * What a tool limiter remembers of one caller: the parts its keys share, whatever the tool (the
+ * digest is made once per caller, not once per tool), and its key lists by tool.
  */
-type ByValues = Map<string, unknown> | readonly string[];
-
-/**
- * One tool's remembered key lists: by string caller; by object caller, first by which fields it
- * has (`objects[mask]`, a bit per field: a missing field costs no lookup), then by their values;
- * the anonymous caller's.
- */
-interface ToolMemo {
-  readonly strings: Map<string, readonly string[]>;
-  readonly objects: (ByValues | undefined)[];
-  anonymous?: readonly string[];
+interface CallerMemo {
+  readonly parts: CallerKeyParts;
+  readonly byTool: Map<string, readonly string[]>;
 }
 
 /**
- * The keys of a tool call, one per active rule in order, remembered per tool and caller. A string
- * caller is remembered by itself; an object caller by which fields it has, then by their values
- * (one map level per field present, so no new string is built to look it up, and a missing field
- * costs nothing), when it is a plain object with no field but `user`, `tenant`,
- * `session` and `client`, each a non-empty string or missing: all its digest depends on (see
- * `callerDigest`). Any other caller is digested on every call, as before, so that what it throws,
- * or how it is digested, never changes.
+ * Callers with the same fields present, remembered by value: one map level per present field, in
+ * the order `user`, `tenant`, `session`, `client`; the caller's memo below the last.
+ */
+type ByValues = Map<string, unknown> | CallerMemo;
+
+/**
+ * The keys of a tool call, one per active rule in order, remembered per caller and tool. A string
+ * caller is remembered by itself; an object caller by which fields it has (`#objects[mask]`, a
+ * bit per field: a missing field costs no lookup), then by their values (one map level per field
+ * present, so no new string is built to look it up), when it is a plain object with no field but
+ * `user`, `tenant`, `session` and `client`, each a non-empty string or missing: all its digest
+ * depends on (see `callerDigest`). Any other caller is digested on every call, as before, so that
+ * what it throws, or how it is digested, never changes.
+ *
+ * Caller first, then tool: a caller's digest and its per-caller key are made once for all its
+ * tools, and every key list of one caller (or one tool) holds the same per-caller (per-tool)
+ * string, which an in-process store then finds by identity.
  */
 export class ToolCallKeys {
   readonly #base: string;
   readonly #rules: readonly ToolRule[];
-  readonly #tools = new Map<string, ToolMemo>();
+  readonly #strings = new Map<string, CallerMemo>();
+  readonly #objects: (ByValues | undefined)[] = [];
+  #anonymous: CallerMemo | undefined;
+  readonly #tools = new Map<string, ToolKeyParts>();
+  /** Every caller remembered, to forget their key lists (see `#listed`). */
+  readonly #callers: CallerMemo[] = [];
+  /** Callers and tools remembered, against `REMEMBERED_CALLERS`. */
   #remembered = 0;
+  /** Key lists remembered, against `REMEMBERED_CALLERS`. */
+  #listed = 0;
 
   constructor(base: string, rules: readonly ToolRule[]) {
     this.#base = base;
     this.#rules = rules;
   }
 
+  /** What is remembered, for tests: callers, tool names, key lists. */
+  get remembered(): { callers: number; tools: number; lists: number } {
+    return { callers: this.#callers.length, tools: this.#tools.size, lists: this.#listed };
+  }
+
   /** @throws {KeyError} for an empty tool name or caller (from `keySegment` / `callerDigest`). */
   of(tool: string, caller: Caller | undefined): readonly string[] {
-    const memo = this.#tools.get(tool);
-    if (caller === undefined) {
-      return memo?.anonymous ?? this.#remember(tool, undefined, (m, keys) => (m.anonymous = keys));
-    }
+    const memo = this.#callerMemo(caller);
+    if (memo === undefined) return this.#keyList(callerKeyParts(this.#base, callerSegment(caller)), tool);
+    return memo.byTool.get(tool) ?? this.#rememberKeys(memo, tool);
+  }
+
+  /**
+   * The memo of `caller`, made (digest and all) if it is not remembered; `undefined` for a caller
+   * that is never remembered (see the class comment).
+   * @throws {KeyError} for a caller the digest refuses.
+   */
+  #callerMemo(caller: Caller | undefined): CallerMemo | undefined {
+    if (caller === undefined) return this.#anonymous ?? (this.#anonymous = this.#newCaller(undefined));
     if (typeof caller === "string") {
-      return (
-        memo?.strings.get(caller) ?? this.#remember(tool, caller, (m, keys) => m.strings.set(caller, keys))
-      );
+      let memo = this.#strings.get(caller);
+      if (memo === undefined) {
+        memo = this.#newCaller(caller);
+        this.#strings.set(caller, memo);
+      }
+      return memo;
     }
-    if (!hasOnlyCallerFields(caller)) return this.#build(tool, caller);
+    if (!hasOnlyCallerFields(caller)) return undefined;
     const { user, tenant, session, client } = caller;
-    if (!(isField(user) && isField(tenant) && isField(session) && isField(client))) {
-      return this.#build(tool, caller);
-    }
+    if (!(isField(user) && isField(tenant) && isField(session) && isField(client))) return undefined;
     const mask =
       (user === undefined ? 0 : 1) |
       (tenant === undefined ? 0 : 2) |
       (session === undefined ? 0 : 4) |
       (client === undefined ? 0 : 8);
-    let found = memo?.objects[mask];
+    let found = this.#objects[mask];
     if (user !== undefined) found = down(found, user);
     if (tenant !== undefined) found = down(found, tenant);
     if (session !== undefined) found = down(found, session);
     if (client !== undefined) found = down(found, client);
-    if (found !== undefined) return found as readonly string[];
+    if (found !== undefined) return found as CallerMemo;
     // Digested from the values just read, so that what is remembered is what they give.
-    return this.#remember(tool, { user, tenant, session, client }, (m, keys) => {
-      const values = [user, tenant, session, client].filter((value) => value !== undefined);
-      const last = values.pop() as string; // one at least: the digest refused a caller with none
-      let map = m.objects[mask] as Map<string, unknown> | undefined;
-      if (map === undefined) {
-        map = new Map();
-        m.objects[mask] = map;
-      }
-      for (const value of values) map = level(map, value);
-      map.set(last, keys);
-    });
+    const memo = this.#newCaller({ user, tenant, session, client });
+    const values = [user, tenant, session, client].filter((value) => value !== undefined);
+    const last = values.pop() as string; // one at least: the digest refused a caller with none
+    let map = this.#objects[mask] as Map<string, unknown> | undefined;
+    if (map === undefined) {
+      map = new Map();
+      this.#objects[mask] = map;
+    }
+    for (const value of values) map = level(map, value);
+    map.set(last, memo);
+    return memo;
   }
 
-  #build(tool: string, caller: Caller | undefined): readonly string[] {
-    const keys = toolCallKeys(this.#base, tool, caller);
+  /** @throws {KeyError} for a caller the digest refuses: nothing is remembered. */
+  #newCaller(caller: Caller | undefined): CallerMemo {
+    const memo: CallerMemo = { parts: callerKeyParts(this.#base, callerSegment(caller)), byTool: new Map() };
+    this.#count();
+    this.#callers.push(memo);
+    return memo;
+  }
+
+  /** `memo`'s caller's key list for `tool`, remembered. @throws {KeyError} for a bad tool: nothing is remembered. */
+  #rememberKeys(memo: CallerMemo, tool: string): readonly string[] {
+    const keys = this.#keyList(memo.parts, tool);
+    if (++this.#listed > REMEMBERED_CALLERS) {
+      // Lists only: each is made again from its caller's parts, with no digest.
+      for (const each of this.#callers) each.byTool.clear();
+      this.#listed = 1;
+    }
+    memo.byTool.set(tool, keys);
+    return keys;
+  }
+
+  /** The key list of the caller with `parts` and `tool`, one key per active rule. @throws {KeyError} for a bad tool. */
+  #keyList(parts: CallerKeyParts, tool: string): readonly string[] {
+    let toolParts = this.#tools.get(tool);
+    if (toolParts === undefined) {
+      toolParts = toolKeyParts(this.#base, tool);
+      this.#count();
+      this.#tools.set(tool, toolParts);
+    }
+    const keys = toolKeysOf(parts, toolParts);
     return Object.freeze(this.#rules.map((rule) => keys[rule]));
   }
 
-  #remember(
-    tool: string,
-    caller: Caller | undefined,
-    store: (memo: ToolMemo, keys: readonly string[]) => void,
-  ): readonly string[] {
-    const keys = this.#build(tool, caller); // throws for a bad tool or caller: nothing is remembered
-    // Tool × caller pairs, counted as a whole: past the bound, start again from nothing (the
-    // pairs in use come back at once; the others were costing memory for nothing).
-    if (++this.#remembered > REMEMBERED_PAIRS) {
-      this.#tools.clear();
-      this.#remembered = 1;
-    }
-    let memo = this.#tools.get(tool);
-    if (memo === undefined) {
-      memo = { strings: new Map(), objects: [] };
-      this.#tools.set(tool, memo);
-    }
-    store(memo, keys);
-    return keys;
+  /**
+   * Counts one more caller or tool remembered. Past the bound, everything is forgotten at once
+   * (what is in use comes back at once; the rest was costing memory for nothing), before the new
+   * one is added.
+   */
+  #count(): void {
+    if (++this.#remembered <= REMEMBERED_CALLERS) return;
+    this.#strings.clear();
+    this.#objects.length = 0;
+    this.#anonymous = undefined;
+    this.#tools.clear();
+    this.#callers.length = 0;
+    this.#remembered = 1;
+    this.#listed = 0;
   }
 }
 

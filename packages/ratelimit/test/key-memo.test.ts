@@ -2,7 +2,7 @@ import type { ToolCall } from "@mcp-persist/cache-core";
 import { lruStore } from "@mcp-persist/store-lru";
 import { describe, expect, it } from "vitest";
 import { createRateLimiter, createToolRateLimiter } from "../src/index";
-import { REMEMBERED_KEYS, REMEMBERED_PAIRS, SingleKeys, ToolCallKeys } from "../src/key-memo";
+import { REMEMBERED_CALLERS, REMEMBERED_KEYS, SingleKeys, ToolCallKeys } from "../src/key-memo";
 
 // The limiters remember each tool call's keys (and each key's) instead of digesting the caller on
 // every check. These tests hold the limits to what the callers' digests say, whatever was
@@ -79,7 +79,7 @@ describe("remembered tool call keys", () => {
     const limiter = createToolRateLimiter({ store: lruStore(), perCallerPerTool: one });
     const check = (i: number, tool: string) =>
       limiter.check({ tool, caller: { client: `c${i}` } }).then((result) => result.allowed);
-    for (let i = 0; i < REMEMBERED_PAIRS / 2 + 1000; i++) {
+    for (let i = 0; i < REMEMBERED_CALLERS + 1000; i++) {
       expect(await check(i, "a")).toBe(true);
       expect(await check(i, "b")).toBe(true);
     }
@@ -110,12 +110,39 @@ describe("the memos' bounds", () => {
     expect(again).toEqual(first);
   });
 
-  it("a tool limiter's keeps REMEMBERED_PAIRS tool × caller pairs, then starts again", () => {
+  it("a tool limiter's remembers a caller once for all its tools, and a tool once for all its callers", () => {
+    const keys = new ToolCallKeys("base", ["perCallerPerTool", "perCaller", "perTool"]);
+    const list = keys.of("t", { client: "c" });
+    keys.of("u", { client: "c" });
+    keys.of("t", { client: "d" });
+    expect(keys.remembered).toEqual({ callers: 2, tools: 2, lists: 3 });
+    expect(keys.of("t", { client: "c" })).toBe(list);
+  });
+
+  it("a tool limiter's forgets its key lists past REMEMBERED_CALLERS of them, but not its callers", () => {
+    const keys = new ToolCallKeys("base", ["perCallerPerTool", "perCaller"]);
+    const first = keys.of("t0", "c");
+    // Every pair new, over 1000 callers and a few tools: far fewer callers than lists.
+    const pair = (i: number) => keys.of(`t${Math.floor(i / 1000)}`, `c${i % 1000}`);
+    for (let i = 0; i < REMEMBERED_CALLERS - 1; i++) pair(i);
+    expect(keys.of("t0", "c")).toBe(first);
+    expect(keys.remembered.lists).toBe(REMEMBERED_CALLERS);
+    pair(REMEMBERED_CALLERS - 1);
+    expect(keys.remembered).toMatchObject({ callers: 1001, lists: 1 });
+    const again = keys.of("t0", "c");
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    expect(keys.remembered).toMatchObject({ callers: 1001, lists: 2 });
+  });
+
+  it("a tool limiter's forgets everything past REMEMBERED_CALLERS callers and tools", () => {
     const keys = new ToolCallKeys("base", ["perCallerPerTool", "perCaller"]);
     const first = keys.of("t", { client: "c0" });
-    for (let i = 1; i < REMEMBERED_PAIRS; i++) keys.of(i % 2 === 0 ? "t" : "u", { client: `c${i}` });
+    for (let i = 1; i < REMEMBERED_CALLERS - 1; i++) keys.of("t", { client: `c${i}` });
     expect(keys.of("t", { client: "c0" })).toBe(first);
+    expect(keys.remembered.callers + keys.remembered.tools).toBe(REMEMBERED_CALLERS);
     keys.of("t", "one-more");
+    expect(keys.remembered).toEqual({ callers: 1, tools: 1, lists: 1 });
     const again = keys.of("t", { client: "c0" });
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
