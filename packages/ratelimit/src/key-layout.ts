@@ -27,16 +27,6 @@ export function callerSegment(caller: Caller | undefined): string {
 /** The rules of a tool limiter, by the keys they count on. */
 export type ToolRule = "perCallerPerTool" | "perCaller" | "perTool";
 
-/** The three keys of a tool call. */
-export function toolCallKeys(
-  base: string,
-  tool: string,
-  caller: Caller | undefined,
-): Record<ToolRule, string> {
-  const who = callerSegment(caller);
-  return toolKeysOf(callerKeyParts(base, who), toolKeyParts(base, tool));
-}
-
 /** What a caller's keys share, whatever the tool. */
 export interface CallerKeyParts {
   /** `<base>:{<caller>}`: the per-caller key, and the head of each per-caller-per-tool key. */
@@ -62,7 +52,7 @@ export function toolKeyParts(base: string, tool: string): ToolKeyParts {
   return { segment, perTool: `${base}:${ALL_CALLERS}:{${segment}}` };
 }
 
-/** A tool call's three keys from its caller's and its tool's parts. */
+/** The three keys of a tool call, from its caller's and its tool's parts. */
 export function toolKeysOf(caller: CallerKeyParts, tool: ToolKeyParts): Record<ToolRule, string> {
   return {
     perCallerPerTool: `${caller.perCaller}:${tool.segment}`,
