@@ -1,8 +1,8 @@
 import { warnDeprecated } from "@mcp-persist/internal";
 import { type Caller, callerDigest, keySegment, toolKey, toolPrefix } from "@mcp-persist/keys";
-import { rememberBounded } from "./bounded-map";
+import { REMEMBERED_CALLERS, rememberBounded } from "./bounded-map";
 import { InvalidOptionError } from "./errors";
-import { copyJson, plainJsonHash, sameJson } from "./json-identity";
+import { copyJson, hashedUnits, plainJsonHash, sameJson } from "./json-identity";
 import { Counters } from "./stats";
 import type { Labelled } from "./telemetry";
 import type { ToolDefaults } from "./tool-policy";
@@ -65,6 +65,8 @@ interface MemoEntry extends ResolvedKey {
   readonly args: unknown;
   readonly caller: Caller | undefined;
   readonly version: string | undefined;
+  /** The size of those copies, in `plainJsonHash`'s units (about characters). */
+  readonly units: number;
 }
 
 /** Per-tool state, made once per tool label. */
@@ -75,14 +77,18 @@ export interface ToolState extends Labelled, ToolDefaults {
   readonly keyError: unknown;
   /** Resolved calls by the structural hash of their arguments, caller and version. */
   readonly memo: Map<number, MemoEntry>;
+  /** The total `units` of the memo's entries, against `MAX_MEMO_UNITS_PER_TOOL`. */
+  memoUnits: number;
 }
 
 /** The label of string keys wrapped without a `tool` option. */
 export const UNLABELLED = "_";
 
-/** Bounds for the memos: they follow arguments and callers, so they must not grow forever. */
-const MAX_MEMO = 10_000;
-const MAX_MEMO_PER_TOOL = 4096;
+// Bounds for the memos: they follow arguments and callers, so they must not grow forever. A tool's
+// resolved calls: one per caller at least, so as many as callers are remembered, and at most
+// 4 Mi units of copied arguments (~8 MB: each call's are up to 4096 units, plus its caller's).
+const MAX_MEMO_PER_TOOL = REMEMBERED_CALLERS;
+const MAX_MEMO_UNITS_PER_TOOL = 4 * 1024 * 1024;
 
 export interface KeyLayoutOptions {
   namespace: string;
@@ -141,6 +147,7 @@ export class KeyLayout {
         genKeys,
         keyError,
         memo: new Map(),
+        memoUnits: 0,
         policy,
         requireCaller,
       };
@@ -165,7 +172,7 @@ export class KeyLayout {
     let storageKey = this.#strings.get(key);
     if (storageKey === undefined) {
       storageKey = `${this.#prefix}~k:${keySegment(key)}`;
-      rememberBounded(this.#strings, key, storageKey, MAX_MEMO);
+      rememberBounded(this.#strings, key, storageKey, REMEMBERED_CALLERS);
     }
     return storageKey;
   }
@@ -180,7 +187,11 @@ export class KeyLayout {
   callKey(call: ToolCall, tool: ToolState): ResolvedKey {
     const caller = callerOf(call);
     let hash = plainJsonHash(call.args);
-    if (hash !== undefined && caller !== undefined) hash = plainJsonHash(caller, hash);
+    let units = hashedUnits();
+    if (hash !== undefined && caller !== undefined) {
+      hash = plainJsonHash(caller, hash);
+      units += hashedUnits();
+    }
     if (hash !== undefined && call.version !== undefined) hash = plainJsonHash(call.version, hash);
     if (hash === undefined) return this.#resolve(call, caller, tool);
     const known = tool.memo.get(hash);
@@ -201,8 +212,9 @@ export class KeyLayout {
       args: copyJson(call.args),
       caller: copyJson(caller),
       version: call.version,
+      units,
     };
-    rememberBounded(tool.memo, hash, entry, MAX_MEMO_PER_TOOL);
+    remember(tool, hash, entry);
     return entry;
   }
 
@@ -216,7 +228,7 @@ export class KeyLayout {
     let key = callerId === undefined ? undefined : this.#callerGenKeys.get(callerId);
     if (key === undefined) {
       key = `${this.#prefix}~g:s:${callerDigest(caller)}`;
-      if (callerId !== undefined) rememberBounded(this.#callerGenKeys, callerId, key, MAX_MEMO);
+      if (callerId !== undefined) rememberBounded(this.#callerGenKeys, callerId, key, REMEMBERED_CALLERS);
     }
     return key;
   }
@@ -238,6 +250,30 @@ export class KeyLayout {
       genKeys: caller === undefined ? tool.genKeys : [...tool.genKeys, this.callerGenKey(caller)],
     };
   }
+}
+
+/**
+ * Remembers `entry` in `tool`'s memo under `hash`. Past either bound (entries, units), the oldest
+ * go first, an eighth of each bound at a time, as `rememberBounded` drops them and for its reason.
+ */
+function remember(tool: ToolState, hash: number, entry: MemoEntry): void {
+  const memo = tool.memo;
+  const replaced = memo.get(hash); // another call with the same structural hash: it goes
+  if (replaced !== undefined) {
+    memo.delete(hash);
+    tool.memoUnits -= replaced.units;
+  }
+  if (memo.size >= MAX_MEMO_PER_TOOL || tool.memoUnits + entry.units > MAX_MEMO_UNITS_PER_TOOL) {
+    const size = MAX_MEMO_PER_TOOL - (MAX_MEMO_PER_TOOL >> 3);
+    const units = MAX_MEMO_UNITS_PER_TOOL - (MAX_MEMO_UNITS_PER_TOOL >> 3) - entry.units;
+    for (const [oldest, old] of memo) {
+      if (memo.size < size && tool.memoUnits <= units) break;
+      memo.delete(oldest);
+      tool.memoUnits -= old.units;
+    }
+  }
+  memo.set(hash, entry);
+  tool.memoUnits += entry.units;
 }
 
 /**

@@ -1,10 +1,13 @@
-import { rememberBounded } from "./bounded-map";
+import { REMEMBERED_CALLERS, rememberBounded } from "./bounded-map";
 import type { Clock } from "./clock";
 import { bumpGenerationScript, readGenerationScript } from "./generation-scripts";
 import type { Script } from "./script";
 
-/** Generation keys this process remembers (namespace, tools and recently seen caller scopes). */
-const MAX_KNOWN = 10_000;
+/**
+ * Generation keys this process remembers: the namespace's, the tools' and a caller scope's each
+ * (~150 bytes each). One per caller, so as many as callers are remembered, and room for the tools'.
+ */
+const MAX_KNOWN = REMEMBERED_CALLERS + 1024;
 
 interface Known {
   value: string;

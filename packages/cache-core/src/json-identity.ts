@@ -26,6 +26,14 @@ export function plainJsonHash(value: unknown, seed = FNV_OFFSET): number | undef
 }
 
 /**
+ * The units the last {@link plainJsonHash} walked (a string counts its length and one more): a
+ * measure of how much a copy of that value holds, for memos bounded by size.
+ */
+export function hashedUnits(): number {
+  return MAX_UNITS - budget;
+}
+
+/**
  * A deep copy of a value {@link plainJsonHash} accepted (so at most 32 levels deep), equal to what
  * a JSON round trip gives — members that are `undefined` left out, a `"__proto__"` member kept as
  * a member — without writing and parsing text. Kept to compare later calls with: callers may

@@ -10,7 +10,7 @@ export {
   ScriptBatcher,
 } from "./batch-script";
 export { Batcher, type SendBatch } from "./batcher";
-export { rememberBounded } from "./bounded-map";
+export { REMEMBERED_CALLERS, rememberBounded } from "./bounded-map";
 export { assertClock, assertLogger, assertStore, isStore } from "./check-contract";
 export { clusterSlot } from "./cluster-slot";
 export { withDeadline } from "./deadline";

@@ -1,8 +1,9 @@
 import { toolKey } from "@mcp-persist/keys";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rememberBounded } from "../src/bounded-map";
+import { REMEMBERED_CALLERS, rememberBounded } from "../src/bounded-map";
 import { KeyLayout } from "../src/cache-key";
+import { Generations } from "../src/generations";
 import { plainJsonHash, sameJson } from "../src/json-identity";
 
 const layout = () =>
@@ -117,5 +118,54 @@ describe("the tool-call key memo", () => {
     expect(kept).toEqual([...kept].sort((a, b) => a - b));
     expect(kept.at(-1)).toBe(999);
     expect(kept.length).toBeGreaterThanOrEqual(64 - 8);
+  });
+});
+
+describe("per-caller memos keep REMEMBERED_CALLERS callers", () => {
+  // A memo that keeps an entry gives the same object back: what it forgot is made again.
+  it("a tool's resolved calls: one per caller, then the oldest go", () => {
+    const keys = layout();
+    const tool = keys.tool("get_profile");
+    const call = (caller: string) => keys.callKey({ tool: "get_profile", args: {}, caller }, tool);
+    const first = call("c0");
+    for (let i = 1; i < REMEMBERED_CALLERS; i++) call(`c${i}`);
+    expect(call("c0")).toBe(first);
+    call("one-more");
+    const again = call("c0");
+    expect(again).not.toBe(first);
+    expect(again.key).toBe(first.key);
+  });
+
+  it("a tool's resolved calls are bounded by the size of the arguments they copy, too", () => {
+    const keys = layout();
+    const tool = keys.tool("t");
+    const text = "x".repeat(4000);
+    const call = (i: number) => keys.callKey({ tool: "t", args: { i, text } }, tool);
+    const first = call(0);
+    for (let i = 1; i < 3000; i++) call(i);
+    // About 4 Mi units in all at most: ~1000 calls of 4000 characters, far fewer than the count allows.
+    expect(tool.memoUnits).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(tool.memo.size).toBeLessThan(1100);
+    expect(tool.memo.size).toBeGreaterThan(800);
+    let units = 0;
+    for (const entry of tool.memo.values()) units += (entry as { units: number }).units;
+    expect(tool.memoUnits).toBe(units);
+    expect(call(2999)).toBe(call(2999));
+    expect(call(0)).not.toBe(first);
+  });
+
+  it("generation counters: one per caller scope, and the namespace's", async () => {
+    let reads = 0;
+    const generations = new Generations(
+      async () => {
+        reads++;
+        return "1";
+      },
+      60_000,
+      { now: () => 1 },
+    );
+    for (let i = 0; i < REMEMBERED_CALLERS; i++) await generations.fetch(["ns", `s${i}`]);
+    expect(reads).toBe(REMEMBERED_CALLERS + 1);
+    expect(generations.current(["ns", "s0"], 1)).toBe("1.1");
   });
 });

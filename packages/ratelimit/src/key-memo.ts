@@ -1,4 +1,4 @@
-import { rememberBounded } from "@mcp-persist/cache-core/kit";
+import { REMEMBERED_CALLERS, rememberBounded } from "@mcp-persist/cache-core/kit";
 import type { Caller } from "@mcp-persist/keys";
 import {
   type CallerKeyParts,
@@ -14,25 +14,16 @@ import {
 // A server sees the same callers and tools again and again; remembering their keys spares each
 // check the caller's SHA-256 digest, the escaping of every segment, and a new string that the
 // store's lookup would have to hash and compare character by character (the remembered one is
-// the very string the store keeps, found by identity). Bounded, because callers come and go.
+// the very string the store keeps, found by identity). Bounded, because callers come and go:
+// `REMEMBERED_CALLERS` (cache-core's, for every per-caller memo) of each.
+//
+// `createRateLimiter` keeps that many keys (~150 bytes each, the key string included, which an
+// in-process store shares: 2.4 MB at most). A tool limiter keeps that many callers and tool names
+// (their digests and per-caller keys, ~300 bytes each) and as many key lists, one per caller and
+// tool (~150 bytes): past the lists' bound every list is forgotten but not the callers (a list is
+// made again from its caller's parts, without a digest); past the callers' bound, everything is.
 
-/**
- * Most keys `createRateLimiter` remembers (~150 bytes each, the key string included, which an
- * in-process store shares): 2.4 MB at most. More than a busy server has in use within a window;
- * past it, every check of a key no longer remembered pays the escaping and a lookup by content,
- * about three times the remembered check's cost in process.
- */
-export const REMEMBERED_KEYS = 16_384;
-
-/**
- * Most callers (and tool names) a tool limiter remembers, and most key lists (one per caller and
- * tool): up to about 5 MB for the callers, their digests and per-caller keys, and 2.5 MB for the
- * lists. Past the lists' bound every list is forgotten, but not the callers: a list is made again
- * from its caller's parts without a digest. Past the callers' bound, everything is.
- */
-export const REMEMBERED_CALLERS = 16_384;
-
-/** A Map that forgets its oldest entries past `REMEMBERED_KEYS` (what FIFO loses to LRU, a miss refills). */
+/** A Map that forgets its oldest entries past `REMEMBERED_CALLERS` (what FIFO loses to LRU, a miss refills). */
 class Memo<V> {
   readonly #map = new Map<string, V>();
 
@@ -41,7 +32,7 @@ class Memo<V> {
   }
 
   set(key: string, value: V): V {
-    rememberBounded(this.#map, key, value, REMEMBERED_KEYS);
+    rememberBounded(this.#map, key, value, REMEMBERED_CALLERS);
     return value;
   }
 }

@@ -1,8 +1,9 @@
 import type { ToolCall } from "@mcp-persist/cache-core";
+import { REMEMBERED_CALLERS } from "@mcp-persist/cache-core/kit";
 import { lruStore } from "@mcp-persist/store-lru";
 import { describe, expect, it } from "vitest";
 import { createRateLimiter, createToolRateLimiter } from "../src/index";
-import { REMEMBERED_CALLERS, REMEMBERED_KEYS, SingleKeys, ToolCallKeys } from "../src/key-memo";
+import { SingleKeys, ToolCallKeys } from "../src/key-memo";
 
 // The limiters remember each tool call's keys (and each key's) instead of digesting the caller on
 // every check. These tests hold the limits to what the callers' digests say, whatever was
@@ -90,7 +91,7 @@ describe("remembered tool call keys", () => {
 describe("remembered keys of createRateLimiter", () => {
   it("limits hold past the memo's bound: more keys than it keeps, then the first ones again", async () => {
     const limiter = createRateLimiter({ store: lruStore(), ...one });
-    for (let i = 0; i < REMEMBERED_KEYS + 1000; i++)
+    for (let i = 0; i < REMEMBERED_CALLERS + 1000; i++)
       expect((await limiter.check(`k${i}`)).allowed).toBe(true);
     for (let i = 0; i < 10; i++) expect((await limiter.check(`k${i}`)).allowed).toBe(false);
     await expect(limiter.check("")).rejects.toMatchObject({ code: "ERR_KEY_INVALID_SEGMENT" });
@@ -99,10 +100,10 @@ describe("remembered keys of createRateLimiter", () => {
 
 describe("the memos' bounds", () => {
   // What a memo keeps is found by identity: the same frozen key list, not one built again.
-  it("createRateLimiter's keeps REMEMBERED_KEYS keys, then forgets the oldest", () => {
+  it("createRateLimiter's keeps REMEMBERED_CALLERS keys, then forgets the oldest", () => {
     const keys = new SingleKeys("base");
     const first = keys.of("k0");
-    for (let i = 1; i < REMEMBERED_KEYS; i++) keys.of(`k${i}`);
+    for (let i = 1; i < REMEMBERED_CALLERS; i++) keys.of(`k${i}`);
     expect(keys.of("k0")).toBe(first);
     keys.of("one-more");
     const again = keys.of("k0");
