@@ -26,8 +26,9 @@ export function plainJsonHash(value: unknown, seed = FNV_OFFSET): number | undef
 }
 
 /**
- * The units the last {@link plainJsonHash} walked (a string counts its length and one more): a
- * measure of how much a copy of that value holds, for memos bounded by size.
+ * The units the last {@link plainJsonHash} walked (a string counts its length and one more, an
+ * object or array one, an array item one more): a measure of how much a copy of that value holds,
+ * for memos bounded by size.
  */
 export function hashedUnits(): number {
   return MAX_UNITS - budget;
@@ -93,6 +94,10 @@ function walk(value: unknown, hash: number, depth: number): number | undefined {
       if (depth >= MAX_DEPTH || --budget < 0) return undefined;
       let h: number | undefined;
       if (Array.isArray(value)) {
+        // A unit per item: numbers, booleans and nulls cost nothing on their own, and a memo
+        // bounded by units must see an array of a million numbers as large.
+        budget -= value.length;
+        if (budget < 0) return undefined;
         h = mix(mix(hash, 6), value.length);
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];

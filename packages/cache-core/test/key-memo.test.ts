@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { REMEMBERED_CALLERS, rememberBounded } from "../src/bounded-map";
 import { KeyLayout } from "../src/cache-key";
 import { Generations } from "../src/generations";
-import { plainJsonHash, sameJson } from "../src/json-identity";
+import { hashedUnits, plainJsonHash, sameJson } from "../src/json-identity";
 
 const layout = () =>
   new KeyLayout(
@@ -152,6 +152,18 @@ describe("per-caller memos keep REMEMBERED_CALLERS callers", () => {
     expect(tool.memoUnits).toBe(units);
     expect(call(2999)).toBe(call(2999));
     expect(call(0)).not.toBe(first);
+  });
+
+  it("counts an array's items in the size of what it copies, numbers included", () => {
+    expect(plainJsonHash(new Array(5000).fill(7))).toBeUndefined();
+    plainJsonHash({ xs: new Array(1000).fill(7) });
+    expect(hashedUnits()).toBeGreaterThan(1000);
+    const keys = layout();
+    const tool = keys.tool("t");
+    for (let i = 0; i < 3000; i++)
+      keys.callKey({ tool: "t", args: { i, xs: new Array(4000).fill(i) } }, tool);
+    expect(tool.memoUnits).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(tool.memo.size).toBeLessThan(1100);
   });
 
   it("generation counters: one per caller scope, and the namespace's", async () => {

@@ -106,22 +106,23 @@ export class ToolCallKeys {
 
   /** @throws {KeyError} for an empty tool name or caller (from `keySegment` / `callerDigest`). */
   of(tool: string, caller: Caller | undefined): readonly string[] {
-    const memo = this.#callerMemo(caller);
+    const memo = this.#callerMemo(caller, tool);
     if (memo === undefined) return this.#keyList(callerKeyParts(this.#base, callerSegment(caller)), tool);
     return memo.byTool.get(tool) ?? this.#rememberKeys(memo, tool);
   }
 
   /**
    * The memo of `caller`, made (digest and all) if it is not remembered; `undefined` for a caller
-   * that is never remembered (see the class comment).
-   * @throws {KeyError} for a caller the digest refuses.
+   * that is never remembered (see the class comment). `tool` is checked before a caller is
+   * remembered: a call that cannot be keyed leaves nothing behind.
+   * @throws {KeyError} for a caller the digest refuses, then for a bad tool.
    */
-  #callerMemo(caller: Caller | undefined): CallerMemo | undefined {
-    if (caller === undefined) return this.#anonymous ?? (this.#anonymous = this.#newCaller(undefined));
+  #callerMemo(caller: Caller | undefined, tool: string): CallerMemo | undefined {
+    if (caller === undefined) return this.#anonymous ?? (this.#anonymous = this.#newCaller(undefined, tool));
     if (typeof caller === "string") {
       let memo = this.#strings.get(caller);
       if (memo === undefined) {
-        memo = this.#newCaller(caller);
+        memo = this.#newCaller(caller, tool);
         this.#strings.set(caller, memo);
       }
       return memo;
@@ -141,7 +142,7 @@ export class ToolCallKeys {
     if (client !== undefined) found = down(found, client);
     if (found !== undefined) return found as CallerMemo;
     // Digested from the values just read, so that what is remembered is what they give.
-    const memo = this.#newCaller({ user, tenant, session, client });
+    const memo = this.#newCaller({ user, tenant, session, client }, tool);
     const values = [user, tenant, session, client].filter((value) => value !== undefined);
     const last = values.pop() as string; // one at least: the digest refused a caller with none
     let map = this.#objects[mask] as Map<string, unknown> | undefined;
@@ -154,9 +155,10 @@ export class ToolCallKeys {
     return memo;
   }
 
-  /** @throws {KeyError} for a caller the digest refuses: nothing is remembered. */
-  #newCaller(caller: Caller | undefined): CallerMemo {
+  /** @throws {KeyError} for a caller the digest refuses, then for a bad `tool`: nothing is remembered. */
+  #newCaller(caller: Caller | undefined, tool: string): CallerMemo {
     const memo: CallerMemo = { parts: callerKeyParts(this.#base, callerSegment(caller)), byTool: new Map() };
+    this.#toolParts(tool);
     this.#count();
     this.#callers.push(memo);
     return memo;
@@ -176,14 +178,19 @@ export class ToolCallKeys {
 
   /** The key list of the caller with `parts` and `tool`, one key per active rule. @throws {KeyError} for a bad tool. */
   #keyList(parts: CallerKeyParts, tool: string): readonly string[] {
-    let toolParts = this.#tools.get(tool);
-    if (toolParts === undefined) {
-      toolParts = toolKeyParts(this.#base, tool);
-      this.#count();
-      this.#tools.set(tool, toolParts);
-    }
-    const keys = toolKeysOf(parts, toolParts);
+    const keys = toolKeysOf(parts, this.#toolParts(tool));
     return Object.freeze(this.#rules.map((rule) => keys[rule]));
+  }
+
+  /** `tool`'s key parts, remembered. @throws {KeyError} for a bad tool: nothing is remembered. */
+  #toolParts(tool: string): ToolKeyParts {
+    let parts = this.#tools.get(tool);
+    if (parts === undefined) {
+      parts = toolKeyParts(this.#base, tool);
+      this.#count();
+      this.#tools.set(tool, parts);
+    }
+    return parts;
   }
 
   /**

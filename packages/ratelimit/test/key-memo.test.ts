@@ -120,6 +120,25 @@ describe("the memos' bounds", () => {
     expect(keys.of("t", { client: "c" })).toBe(list);
   });
 
+  it("a tool limiter's remembers nothing of a call it cannot key, caller or tool", () => {
+    const keys = new ToolCallKeys("base", ["perCallerPerTool", "perCaller"]);
+    for (let i = 0; i < 5; i++) {
+      expect(() => keys.of("", `u${i}`)).toThrow(
+        expect.objectContaining({ code: "ERR_KEY_INVALID_SEGMENT" }),
+      );
+      expect(() => keys.of("", { user: `u${i}` })).toThrow(
+        expect.objectContaining({ code: "ERR_KEY_INVALID_SEGMENT" }),
+      );
+      expect(() => keys.of("t", { user: "" })).toThrow(
+        expect.objectContaining({ code: "ERR_KEY_INVALID_SCOPE" }),
+      );
+    }
+    expect(() => keys.of("", undefined)).toThrow(
+      expect.objectContaining({ code: "ERR_KEY_INVALID_SEGMENT" }),
+    );
+    expect(keys.remembered).toEqual({ callers: 0, tools: 0, lists: 0 });
+  });
+
   it("a tool limiter's forgets its key lists past REMEMBERED_CALLERS of them, but not its callers", () => {
     const keys = new ToolCallKeys("base", ["perCallerPerTool", "perCaller"]);
     const first = keys.of("t0", "c");
