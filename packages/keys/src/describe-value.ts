@@ -1,3 +1,5 @@
+import { quote } from "./quote";
+
 /** Longest rendering of one string (or symbol, BigInt) in a message; the rest is counted, not shown. */
 const MAX_SHOWN = 60;
 /** Members named when describing a plain object. */
@@ -79,22 +81,22 @@ function count(n: number, one: string, many: string): string {
 /** JSON-quoted (so newlines and lone surrogates are escaped), cut to a readable length. */
 function quoteShort(text: string): string {
   return text.length <= MAX_SHOWN
-    ? quote(text)
-    : `${quote(text.slice(0, MAX_SHOWN))}… (${text.length} characters)`;
+    ? quoteLine(text)
+    : `${quoteLine(text.slice(0, MAX_SHOWN))}… (${text.length} characters)`;
 }
 
 /** Cuts without quoting, escaping what would break a log line. */
 function cut(text: string, max = MAX_SHOWN): string {
   const shown = text.length <= max ? text : `${text.slice(0, max)}…`;
-  return /^[\w$ .#@/:()-]*…?$/.test(shown) ? shown : quote(shown).slice(1, -1);
+  return /^[\w$ .#@/:()-]*…?$/.test(shown) ? shown : quoteLine(shown).slice(1, -1);
 }
 
 /**
- * `JSON.stringify(text)`, with the line and paragraph separators (U+2028, U+2029) escaped too:
- * JSON leaves them as they are, and a log viewer may break the line at them.
+ * JSON-quoted (`quote`, JSON's own quoting), with the line and paragraph separators (U+2028,
+ * U+2029) escaped too: JSON leaves them as they are, and a log viewer may break the line at them.
  */
-function quote(text: string): string {
-  return JSON.stringify(text).replace(/[\u2028\u2029]/g, (separator) =>
+function quoteLine(text: string): string {
+  return quote(text).replace(/[\u2028\u2029]/g, (separator) =>
     separator === "\u2028" ? "\\u2028" : "\\u2029",
   );
 }
