@@ -1,7 +1,9 @@
-// In-process checks in a plain awaited loop, to profile: createRateLimiter (sliding window) on
-// lruStore, or createToolRateLimiter with three rules (`tool`), or RateLimiterMemory (`rlf`), over
-// 1000 callers. Prints CPU ns per check. Runs on the built packages (build them first).
-//   node --cpu-prof --cpu-prof-dir=/tmp/prof packages/ratelimit/bench/check-loop.mjs [tool|rlf]
+// In-process checks in a plain awaited loop, to profile: createRateLimiter (sliding window, or the
+// algorithm given) on lruStore, or createToolRateLimiter with three rules (`tool`), or
+// RateLimiterMemory (`rlf`), over 1000 callers. Prints CPU ns per check. Runs on the built
+// packages (build them first).
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof packages/ratelimit/bench/check-loop.mjs [tool|rlf] [--algorithm gcra]
+import { parseArgs } from "node:util";
 import { createRateLimiter, createToolRateLimiter } from "@mcp-persist/ratelimit";
 import { lruStore } from "@mcp-persist/store-lru";
 import { RateLimiterMemory } from "rate-limiter-flexible";
@@ -10,17 +12,22 @@ const LIMIT = 2 ** 25 - 1;
 const callers = Array.from({ length: 1000 }, (_, i) => `caller-${i}`);
 const tools = ["search_docs", "send_email", "fetch_page"];
 const rule = { limit: LIMIT, windowMs: 60_000 };
-const tool = process.argv[2] === "tool";
-const rlf = process.argv[2] === "rlf" ? new RateLimiterMemory({ points: LIMIT, duration: 60 }) : undefined;
+const { values, positionals } = parseArgs({
+  options: { algorithm: { type: "string", default: "sliding-window" } },
+  allowPositionals: true,
+});
+const { algorithm } = values;
+const tool = positionals[0] === "tool";
+const rlf = positionals[0] === "rlf" ? new RateLimiterMemory({ points: LIMIT, duration: 60 }) : undefined;
 const limiter = tool
   ? createToolRateLimiter({
       store: lruStore(),
-      algorithm: "sliding-window",
+      algorithm,
       perCallerPerTool: rule,
       perCaller: rule,
       perTool: rule,
     })
-  : createRateLimiter({ store: lruStore(), algorithm: "sliding-window", ...rule });
+  : createRateLimiter({ store: lruStore(), algorithm, ...rule });
 const check = rlf
   ? (i) => rlf.consume(callers[(i * 7919) % 1000])
   : tool

@@ -112,6 +112,7 @@ end
 return reply
 `,
   local: readLog,
+  one: checkOneLog,
 });
 
 /**
@@ -162,26 +163,56 @@ return removed
  * names; only Redis does. The array is the stored one: changes to it are changes to the log.
  */
 function liveLog(ctx: LocalContext, key: string, now: number, windowMs: number): number[] {
-  const log = ctx.getData<number[]>(key) ?? [];
-  const fresh = log.findIndex((at) => at > now - windowMs);
-  log.splice(0, fresh < 0 ? log.length : fresh);
+  const log = ctx.getData<number[]>(key);
+  if (log === undefined) return [];
+  // A plain loop, and no splice when nothing has left: both run on every in-process check.
+  const oldest = now - windowMs;
+  let left = 0;
+  while (left < log.length && (log[left] as number) <= oldest) left++;
+  if (left > 0) log.splice(0, left);
   return log;
 }
 
+/** Ms until `cost` fits a live log that has no room for it (the Lua's `retry`). */
+function retryOf(log: readonly number[], cost: number, limit: number, windowMs: number, now: number): number {
+  // It fits once the (count + cost - limit) oldest units have left the window.
+  return (log[log.length + cost - limit - 1] as number) + windowMs - now;
+}
+
+/** Logs `cost` units at `now` and keeps the log until its newest unit leaves the window: that newest unit's time. */
+function chargeLog(
+  ctx: LocalContext,
+  key: string,
+  log: number[],
+  cost: number,
+  now: number,
+  windowMs: number,
+): number {
+  // The newest unit: `now`, unless a clock that went back left a later one in the log.
+  const last = log.length > 0 ? Math.max(log[log.length - 1] as number, now) : now;
+  for (let i = 0; i < cost; i++) log.push(now);
+  ctx.setData(key, log, last + windowMs - now);
+  return last;
+}
+
 /** The JS twin of one limit in {@link slidingLogCheck}. */
-function readLog(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number): LimitState {
+export function readLog(
+  ctx: LocalContext,
+  key: string,
+  rule: LimitRule,
+  cost: number,
+  now: number,
+): LimitState {
   const { limit, windowMs } = rule;
   const log = liveLog(ctx, key, now, windowMs);
   let last = log.at(-1) ?? now;
   const fits = log.length + cost <= limit;
-  const retry = fits ? 0 : (log[log.length + cost - limit - 1] as number) + windowMs - now;
+  const retry = fits ? 0 : retryOf(log, cost, limit, windowMs, now);
   if (log.length === 0) ctx.delete(key);
   return {
     fits,
     charge() {
-      for (let i = 0; i < cost; i++) log.push(now);
-      last = Math.max(last, now);
-      ctx.setData(key, log, last + windowMs - now);
+      last = chargeLog(ctx, key, log, cost, now, windowMs);
     },
     report(reply, at) {
       reply[at] = Math.max(limit - log.length, 0);
@@ -189,4 +220,28 @@ function readLog(ctx: LocalContext, key: string, rule: LimitRule, cost: number, 
       reply[at + 2] = log.length > 0 ? last + windowMs - now : 0;
     },
   };
+}
+
+/**
+ * A check of one limit (every in-process `createRateLimiter` check on the log): {@link readLog}'s
+ * two passes in one, without its state object and closures.
+ */
+export function checkOneLog(
+  ctx: LocalContext,
+  key: string,
+  rule: LimitRule,
+  cost: number,
+  now: number,
+): number[] {
+  const { limit, windowMs } = rule;
+  const log = liveLog(ctx, key, now, windowMs);
+  const count = log.length;
+  const fits = count + cost <= limit;
+  const retry = fits ? 0 : retryOf(log, cost, limit, windowMs, now);
+  let last = count > 0 ? (log[count - 1] as number) : now;
+  // An empty log is no key (as in Redis, where the trimmed set is gone): a charge writes it anew.
+  if (fits) last = chargeLog(ctx, key, log, cost, now, windowMs);
+  else if (count === 0) ctx.delete(key);
+  const reset = log.length > 0 ? last + windowMs - now : 0;
+  return [fits ? 1 : 0, now, Math.max(limit - log.length, 0), retry, reset];
 }

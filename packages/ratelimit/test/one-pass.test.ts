@@ -2,6 +2,10 @@ import { createLocalContext, type LocalContext, memoryKeyspace } from "@mcp-pers
 import { createManualClock } from "@mcp-persist/cache-core/testing";
 import fc from "fast-check";
 import { expect, it } from "vitest";
+import type { ReadLimit } from "../src/check-script";
+import { checkOneTat, readTat } from "../src/gcra.lua";
+import type { LimitRule } from "../src/limits";
+import { checkOneLog, readLog } from "../src/sliding-log.lua";
 import { checkOneCounter, packInteger, readCounter, SPAN } from "../src/sliding-window-counter";
 
 // A check of one limit goes through the sliding window's one-pass twin (`checkOneCounter`); a
@@ -14,15 +18,22 @@ const KEY = "k";
 
 /** A context over a fresh keyspace at `now`, the counter under KEY written as `packed` (0: none). */
 function contextWith(packed: number, now: number, ttlMs: number): LocalContext {
+  return freshContext(now, (ctx) => {
+    if (packed > 0) ctx.set(KEY, String(packed), ttlMs);
+  });
+}
+
+/** A fresh context at `now`, set up by `write`. */
+function freshContext(now: number, write: (ctx: LocalContext) => void): LocalContext {
   const clock = createManualClock(now);
   const ctx = createLocalContext(memoryKeyspace(clock), clock);
-  if (packed > 0) ctx.set(KEY, String(packed), ttlMs);
+  write(ctx);
   return ctx;
 }
 
-/** The two-pass driver on one limit, as `checkBody` runs it for each limit of a check of several. */
-function twoPasses(ctx: LocalContext, limit: number, windowMs: number, cost: number, now: number): number[] {
-  const state = readCounter(ctx, KEY, { limit, windowMs }, cost, now, 0);
+/** `read`'s two passes on one limit, as `checkBody` runs them. */
+function passes(read: ReadLimit, ctx: LocalContext, rule: LimitRule, cost: number, now: number): number[] {
+  const state = read(ctx, KEY, rule, cost, now, 0);
   const reply = [state.fits ? 1 : 0, now, 0, 0, 0];
   if (state.fits) state.charge();
   state.report(reply, 2);
@@ -58,7 +69,7 @@ it("one pass replies and writes what the two passes do, for any counter and cost
       const one = contextWith(packed, now, 2 * windowMs);
       const two = contextWith(packed, now, 2 * windowMs);
       expect(checkOneCounter(one, KEY, { limit, windowMs }, cost, now)).toEqual(
-        twoPasses(two, limit, windowMs, cost, now),
+        passes(readCounter, two, { limit, windowMs }, cost, now),
       );
       expect(one.get(KEY)).toBe(two.get(KEY));
       expect(one.pttl(KEY)).toBe(two.pttl(KEY));
@@ -78,4 +89,63 @@ it("one pass charges an allowed check and leaves a denied one's counter as it wa
   expect(denied[0]).toBe(0);
   expect(denied[3]).toBeGreaterThan(0); // retry after
   expect(ctx.get(KEY)).toBe(charged);
+});
+
+// The sliding log and GCRA have one-pass twins too (`checkOneLog`, `checkOneTat`): held to their
+// two passes (`readLog`, `readTat`) the same way, on logs and TATs of every shape around a limit.
+
+const ruleAndCost = fc
+  .record({
+    windowMs: fc.integer({ min: 1, max: 3_600_000 }),
+    limit: fc.integer({ min: 1, max: 200 }),
+    cost: fc.double({ min: 0, max: 1, noNaN: true }),
+  })
+  .map(({ windowMs, limit, cost }) => ({
+    rule: { limit, windowMs },
+    cost: 1 + Math.floor(cost * (limit - 1)),
+  }));
+
+it("the sliding log's one pass replies and writes what its two passes do, for any log and cost", () => {
+  const cases = fc.record({
+    given: ruleAndCost,
+    // Admission times as shares of two windows back from now: some already out of the window.
+    // More units than the limit, at times: a higher limit (a rolling deploy) may have admitted them.
+    shares: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 250 }),
+  });
+  fc.assert(
+    fc.property(cases, ({ given: { rule, cost }, shares }) => {
+      const now = 1_700_000_000_000;
+      const log = shares.map((share) => now - Math.floor(share * 2 * rule.windowMs)).sort((a, b) => a - b);
+      const write = (ctx: LocalContext) => {
+        if (log.length > 0) ctx.setData(KEY, [...log], 2 * rule.windowMs);
+      };
+      const one = freshContext(now, write);
+      const two = freshContext(now, write);
+      expect(checkOneLog(one, KEY, rule, cost, now)).toEqual(passes(readLog, two, rule, cost, now));
+      expect(one.getData(KEY)).toEqual(two.getData(KEY));
+      expect(one.pttl(KEY)).toBe(two.pttl(KEY));
+    }),
+    { numRuns: 2_000 },
+  );
+});
+
+it("GCRA's one pass replies and writes what its two passes do, for any TAT and cost", () => {
+  const cases = fc.record({
+    given: ruleAndCost,
+    // The TAT relative to now, in buckets: in the past (a full bucket), or up to past a full one.
+    fill: fc.double({ min: -0.5, max: 1.2, noNaN: true }),
+  });
+  fc.assert(
+    fc.property(cases, ({ given: { rule, cost }, fill }) => {
+      const now = 1_700_000_000_000;
+      const tat = now * 1000 + Math.floor(fill * rule.windowMs * 1000);
+      const write = (ctx: LocalContext) => ctx.set(KEY, String(tat), 2 * rule.windowMs);
+      const one = freshContext(now, write);
+      const two = freshContext(now, write);
+      expect(checkOneTat(one, KEY, rule, cost, now)).toEqual(passes(readTat, two, rule, cost, now));
+      expect(one.get(KEY)).toBe(two.get(KEY));
+      expect(one.pttl(KEY)).toBe(two.pttl(KEY));
+    }),
+    { numRuns: 2_000 },
+  );
 });
