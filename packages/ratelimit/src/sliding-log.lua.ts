@@ -149,33 +149,51 @@ end
 return removed
 `,
   local(ctx, key, rule, { cost, at }, now) {
-    const log = liveLog(ctx, key, now, rule.windowMs);
+    const log = storedLog(ctx, key);
+    const live = liveFrom(log, now, rule.windowMs);
     let removed = 0;
-    for (; removed < cost && log.lastIndexOf(at) >= 0; removed++) log.splice(log.lastIndexOf(at), 1);
-    if (log.length === 0) ctx.delete(key);
+    for (; removed < cost; removed++) {
+      // Units at one time are adjacent: when the last of them has left the window, all have.
+      const unit = log.lastIndexOf(at);
+      if (unit < live) break;
+      log.splice(unit, 1);
+    }
+    if (log.length === live) ctx.delete(key);
     return removed;
   },
 });
 
-/**
- * A log without the units that have left the window: an ascending array of admission times (in
- * process the clock never goes backwards, so appending keeps it sorted). JS needs no member
- * names; only Redis does. The array is the stored one: changes to it are changes to the log.
- */
-function liveLog(ctx: LocalContext, key: string, now: number, windowMs: number): number[] {
-  const log = ctx.getData<number[]>(key);
-  if (log === undefined) return [];
-  // A plain loop, and no splice when nothing has left: both run on every in-process check.
-  const oldest = now - windowMs;
-  let left = 0;
-  while (left < log.length && (log[left] as number) <= oldest) left++;
-  if (left > 0) log.splice(0, left);
-  return log;
+/** The log under `key` (empty when missing): the stored array itself, so changes to it are changes to the log. */
+function storedLog(ctx: LocalContext, key: string): number[] {
+  return ctx.getData<number[]>(key) ?? [];
 }
 
-/** Ms until `cost` fits a live log that has no room for it (the Lua's `retry`). */
+/**
+ * Where the units still in the window start in `log`, an ascending array of admission times (in
+ * process the clock never goes backwards, so appending keeps it sorted; JS needs no member names,
+ * only Redis does): those before that index have left the window.
+ *
+ * They are dropped in bulk, once at least as many as those still in. A splice on every check
+ * moved the whole log each time, O(limit) a check: about 11 µs at 100,000 units in the window and
+ * 110 µs at a million. In bulk, each unit is moved about once. Found by bisection, for the same reason.
+ */
+function liveFrom(log: number[], now: number, windowMs: number): number {
+  const oldest = now - windowMs;
+  let low = 0;
+  let high = log.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((log[middle] as number) <= oldest) low = middle + 1;
+    else high = middle;
+  }
+  if (low === 0 || 2 * low < log.length) return low;
+  log.splice(0, low);
+  return 0;
+}
+
+/** Ms until `cost` fits a log whose live units have no room for it (the Lua's `retry`). */
 function retryOf(log: readonly number[], cost: number, limit: number, windowMs: number, now: number): number {
-  // It fits once the (count + cost - limit) oldest units have left the window.
+  // It fits once the (count + cost - limit) oldest live units have left the window.
   return (log[log.length + cost - limit - 1] as number) + windowMs - now;
 }
 
@@ -204,20 +222,24 @@ export function readLog(
   now: number,
 ): LimitState {
   const { limit, windowMs } = rule;
-  const log = liveLog(ctx, key, now, windowMs);
-  let last = log.at(-1) ?? now;
-  const fits = log.length + cost <= limit;
+  const log = storedLog(ctx, key);
+  const live = liveFrom(log, now, windowMs); // first: it may drop units from the log
+  let count = log.length - live;
+  let last = count > 0 ? (log[log.length - 1] as number) : now;
+  const fits = count + cost <= limit;
   const retry = fits ? 0 : retryOf(log, cost, limit, windowMs, now);
-  if (log.length === 0) ctx.delete(key);
+  // An empty log is no key (as in Redis, where the trimmed set is gone); a charge writes it anew.
+  if (count === 0) ctx.delete(key);
   return {
     fits,
     charge() {
       last = chargeLog(ctx, key, log, cost, now, windowMs);
+      count += cost;
     },
     report(reply, at) {
-      reply[at] = Math.max(limit - log.length, 0);
+      reply[at] = Math.max(limit - count, 0);
       reply[at + 1] = retry;
-      reply[at + 2] = log.length > 0 ? last + windowMs - now : 0;
+      reply[at + 2] = count > 0 ? last + windowMs - now : 0;
     },
   };
 }
@@ -234,14 +256,18 @@ export function checkOneLog(
   now: number,
 ): number[] {
   const { limit, windowMs } = rule;
-  const log = liveLog(ctx, key, now, windowMs);
-  const count = log.length;
+  const log = storedLog(ctx, key);
+  const live = liveFrom(log, now, windowMs); // first: it may drop units from the log
+  let count = log.length - live;
+  let last = count > 0 ? (log[log.length - 1] as number) : now;
   const fits = count + cost <= limit;
   const retry = fits ? 0 : retryOf(log, cost, limit, windowMs, now);
-  let last = count > 0 ? (log[count - 1] as number) : now;
-  // An empty log is no key (as in Redis, where the trimmed set is gone): a charge writes it anew.
-  if (fits) last = chargeLog(ctx, key, log, cost, now, windowMs);
-  else if (count === 0) ctx.delete(key);
-  const reset = log.length > 0 ? last + windowMs - now : 0;
-  return [fits ? 1 : 0, now, Math.max(limit - log.length, 0), retry, reset];
+  if (fits) {
+    last = chargeLog(ctx, key, log, cost, now, windowMs);
+    count += cost;
+  } else if (count === 0) {
+    ctx.delete(key); // as readLog does; a charge writes the key anew
+  }
+  const reset = count > 0 ? last + windowMs - now : 0;
+  return [fits ? 1 : 0, now, Math.max(limit - count, 0), retry, reset];
 }

@@ -1,6 +1,9 @@
+import { createManualClock } from "@mcp-persist/cache-core/testing";
+import { lruStore } from "@mcp-persist/store-lru";
 import { useRedis } from "@mcp-persist/test-kit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { createRateLimiter } from "../src/index";
 import { storeKinds } from "./support/stores";
 import { Admissions, clockedLimiter, runsOn, traffic } from "./support/traffic";
 
@@ -42,5 +45,36 @@ describe.each(storeKinds(redis))("sliding log on $name, with a controlled clock"
       }),
       { numRuns: runsOn(kind) },
     );
+  });
+});
+
+describe("sliding log in process: a long log", () => {
+  it("drops the units that left the window in bulk, never counting them", async () => {
+    const clock = createManualClock();
+    const store = lruStore({ clock });
+    const limiter = createRateLimiter({
+      store,
+      clock,
+      algorithm: "sliding-log",
+      limit: 1000,
+      windowMs: 1000,
+    });
+    // One unit a millisecond for five windows: from the second on, a unit leaves at every check.
+    const lengths: number[] = [];
+    for (let t = 0; t < 5000; t++) {
+      const inWindow = Math.min(t + 1, 1000);
+      expect(await limiter.check("k")).toMatchObject({ allowed: true, remaining: 1000 - inWindow });
+      const [key] = store.state.keys();
+      lengths.push((store.state.get(key as string) as number[]).length);
+      clock.advance(1);
+    }
+    const steady = lengths.slice(1000);
+    // The stored array holds the live units and at most as many that left: dropped together once
+    // they are as many (a splice at every check moved the whole log each time: O(limit) a check).
+    expect(Math.min(...steady)).toBeGreaterThanOrEqual(1000);
+    expect(Math.max(...steady)).toBeLessThanOrEqual(2000);
+    const drops = steady.filter((length, i) => i > 0 && length < (steady[i - 1] as number)).length;
+    expect(drops).toBeGreaterThanOrEqual(3);
+    expect(drops).toBeLessThanOrEqual(5);
   });
 });
