@@ -5,7 +5,8 @@ import { slidingLogCheck, slidingLogRefund } from "./sliding-log.lua";
 import { slidingWindowCheck, slidingWindowRefund } from "./sliding-window.lua";
 
 /**
- * - `sliding-log`: exact; memory grows with the limit (one entry per unit in the window).
+ * - `sliding-log`: exact; memory grows with the limit (one entry per unit in the window; in process,
+ *   up to a fifteenth more until those that left are dropped in bulk).
  * - `sliding-window`: two counters, O(1); approximate within documented bounds.
  * - `gcra`: one timestamp, O(1); smooth, bursts up to the limit.
  */

@@ -127,10 +127,10 @@ return removed
   local(ctx, key, rule, { cost, at }, now) {
     const us = now * 1000;
     const left = cost * interval(rule) - Math.max(now - at, 0) * 1000;
-    const tat = Number(ctx.get(key) ?? "0");
+    const tat = storedTat(ctx, key);
     if (tat <= us || left <= 0) return 0;
     const back = tat - left;
-    if (back > us) ctx.set(key, String(back), Math.ceil((back - us) / 1000));
+    if (back > us) writeTat(ctx, key, back, Math.ceil((back - us) / 1000));
     else ctx.delete(key);
     return cost;
   },

@@ -223,6 +223,18 @@ describe("ratelimit", () => {
         { script: check, keys: ["k"], args: [1, 5, 1000, 1], advanceMs: 10 },
       ]));
 
+    // A fixed regression: one key checked under a window of 10 s, then 1 s (a deploy that
+    // changes it), then 10 s again, at a limit that just fits what Redis still holds. The 1 s
+    // check leaves the unit of t = 0 behind, which Redis removes for good; the in-process log,
+    // which drops such units in bulk, once kept it and counted it again under 10 s.
+    it(`${check.name}: a unit a short window left behind is not counted again under a longer one`, () =>
+      expectParity(bothClients(), [
+        { script: check, keys: ["k"], args: [1, 40, 10_000, 1] },
+        { script: check, keys: ["k"], args: [1, 40, 10_000, 20], advanceMs: 900 },
+        { script: check, keys: ["k"], args: [1, 40, 1000, 1], advanceMs: 600 },
+        { script: check, keys: ["k"], args: [1, 22, 10_000, 1], advanceMs: 100 },
+      ]));
+
     // A fixed regression: one key checked against a limit of 20, then of 2 (a rolling deploy that
     // lowers it), then 20 again, all in one millisecond; then the first three charges refunded.
     it(`${check.name} and ${refund.name}: 12 calls at 20, 1 at 2, then 30 at 20 on one key, at one time, then 3 refunds and 5 calls at 20`, () => {

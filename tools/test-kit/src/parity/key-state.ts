@@ -5,7 +5,8 @@ import type { LocalValue } from "@mcp-persist/cache-core/kit";
  * What one key holds after a call, comparable across Redis and an in-process keyspace: its type,
  * its milliseconds left (-1 none), and its content. A sorted set is compared by its scores: a JS
  * twin keeps the sorted set as an ascending array of scores (or a Map of member -> score), and
- * member names are an implementation detail of the Lua side.
+ * member names are an implementation detail of the Lua side. In such an array, `-Infinity` marks a
+ * member the Lua has removed (the sliding log drops those in bulk, later).
  */
 export type KeyState =
   | { type: "none" }
@@ -25,7 +26,8 @@ export function localKeyState(value: LocalValue | undefined, ttl: number | undef
   const left = ttl === Number.POSITIVE_INFINITY ? -1 : Math.max(0, Math.ceil(ttl));
   if (typeof value === "string") return { type: "string", ttl: left, value };
   if (Array.isArray(value) && value.every((item) => typeof item === "number")) {
-    return { type: "zset", ttl: left, scores: [...value].sort((a, b) => a - b) };
+    const scores = value.filter((score) => score !== Number.NEGATIVE_INFINITY);
+    return { type: "zset", ttl: left, scores: scores.sort((a, b) => a - b) };
   }
   // A list: a JS twin keeps a Redis list as an array of strings, in list order.
   if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string")) {
