@@ -195,7 +195,6 @@ function liveFrom(log: number[], now: number, windowMs: number): number {
     if ((log[middle] as number) <= oldest) low = middle + 1;
     else high = middle;
   }
-  if (low === 0) return 0;
   if (16 * low >= log.length) {
     log.splice(0, low);
     return 0;
