@@ -173,6 +173,25 @@ describe("StateKeyspace: absolute expiry", () => {
     expect(state.size).toBe(0);
   });
 
+  it("leaves an expired key a script read for the write that follows it; any other read drops it", () => {
+    const { clock, state } = keyspace();
+    state.writeInteger("bucket", 5, 1000);
+    state.write("other", "v", TTL);
+    clock.advance(1001);
+    // A script's read (a rate-limit bucket that emptied): missing, but the entry is still held.
+    expect(state.readInteger("bucket", clock.now())).toBeUndefined();
+    expect(state.size).toBe(2);
+    // Its write rewrites that entry: a new value and TTL, made the newest.
+    state.writeInteger("bucket", 6, 1000, clock.now());
+    expect([state.readInteger("bucket"), state.remainingTtl("bucket"), state.size]).toEqual([6, 1000, 2]);
+    expect(state.keys()).toEqual(["other", "bucket"]);
+    clock.advance(1001);
+    expect(state.read("bucket")).toBeUndefined();
+    expect(state.size).toBe(2);
+    expect(state.has("bucket")).toBe(false); // an inspection drops it
+    expect(state.size).toBe(1);
+  });
+
   it("judges expiry at the time a script read when it is handed one", () => {
     const { clock, state } = keyspace();
     state.write("k", "v", 1000);
