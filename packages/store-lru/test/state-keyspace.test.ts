@@ -192,6 +192,19 @@ describe("StateKeyspace: absolute expiry", () => {
     expect(state.size).toBe(1);
   });
 
+  it("drops an expired key a script read without writing it at the next use of another key, before any eviction", () => {
+    const { clock, state } = keyspace({ maxKeys: 2 });
+    state.write("held", "token", TTL); // a long lease: the least recently used key
+    state.write("lapsed", "token", 1000);
+    clock.advance(1001);
+    // A release that finds its lease lapsed writes nothing; the entry it read is left behind.
+    expect(state.read("lapsed", clock.now())).toBeUndefined();
+    // The next key written needs a slot: the expired entry gives it up, not the live lease.
+    state.write("new", "token", TTL);
+    expect(state.keys()).toEqual(["held", "new"]);
+    expect(state.size).toBe(2);
+  });
+
   it("judges expiry at the time a script read when it is handed one", () => {
     const { clock, state } = keyspace();
     state.write("k", "v", 1000);
