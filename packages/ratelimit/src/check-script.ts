@@ -31,6 +31,28 @@ export type ReadLimit = (
   place: number,
 ) => LimitState;
 
+/** A {@link LimitState} that takes its reading of a limit itself: one kept per place, see {@link readingsPerPlace}. */
+export interface LimitReading extends LimitState {
+  read(ctx: LocalContext, key: string, rule: LimitRule, cost: number, now: number): void;
+}
+
+/**
+ * A {@link ReadLimit} over readings kept one per place in a check and rewritten by each check
+ * (`make` makes one the first time a place is read): no state is allocated per check.
+ */
+export function readingsPerPlace(make: () => LimitReading): ReadLimit {
+  const readings: LimitReading[] = [];
+  return (ctx, key, rule, cost, now, place) => {
+    let reading = readings[place];
+    if (reading === undefined) {
+      reading = make();
+      readings[place] = reading;
+    }
+    reading.read(ctx, key, rule, cost, now);
+    return reading;
+  };
+}
+
 /**
  * The JS twin of a whole check of one limit, at `now` (ms), costing `cost` units: its reply
  * `[allowed, now, remaining, retry after ms, reset after ms]`, the limit charged if allowed. What

@@ -1,6 +1,5 @@
-import type { LocalContext } from "@mcp-persist/cache-core/kit";
-import { defineCheckScript, type LimitState } from "./check-script";
-import type { LimitRule } from "./limits";
+import { defineCheckScript } from "./check-script";
+import { checkOneTat, interval, readTat, storedTat, writeTat } from "./gcra-bucket";
 import { defineRefundScript } from "./refund-script";
 
 // GCRA is a token bucket kept as one timestamp, the theoretical arrival time (TAT): the moment the
@@ -135,80 +134,3 @@ return removed
     return cost;
   },
 });
-
-/** Microseconds between units at the sustained rate, rounded up. */
-function interval(rule: LimitRule): number {
-  return Math.ceil((rule.windowMs * 1000) / rule.limit);
-}
-
-/** The JS twin of one limit in {@link gcraCheck}. */
-export function readTat(
-  ctx: LocalContext,
-  key: string,
-  rule: LimitRule,
-  cost: number,
-  now: number,
-): LimitState {
-  const us = now * 1000;
-  const step = interval(rule);
-  const capacity = rule.limit * step;
-  let backlog = Math.max(storedTat(ctx, key) - us, 0);
-  const fits = backlog + cost * step <= capacity;
-  const retry = fits ? 0 : Math.ceil((backlog + cost * step - capacity) / 1000);
-  return {
-    fits,
-    charge() {
-      backlog += cost * step;
-      writeTat(ctx, key, us + backlog, Math.ceil(backlog / 1000));
-    },
-    report(reply, at) {
-      reply[at] = Math.max(0, Math.floor((capacity - backlog) / step));
-      reply[at + 1] = retry;
-      reply[at + 2] = Math.ceil(backlog / 1000);
-    },
-  };
-}
-
-/**
- * A check of one limit (every in-process `createRateLimiter` check on GCRA): {@link readTat}'s two
- * passes in one, without its state object and closures.
- */
-export function checkOneTat(
-  ctx: LocalContext,
-  key: string,
-  rule: LimitRule,
-  cost: number,
-  now: number,
-): number[] {
-  const us = now * 1000;
-  const step = interval(rule);
-  const capacity = rule.limit * step;
-  let backlog = Math.max(storedTat(ctx, key) - us, 0);
-  const fits = backlog + cost * step <= capacity;
-  const retry = fits ? 0 : Math.ceil((backlog + cost * step - capacity) / 1000);
-  if (fits) {
-    backlog += cost * step;
-    writeTat(ctx, key, us + backlog, Math.ceil(backlog / 1000));
-  }
-  return [
-    fits ? 1 : 0,
-    now,
-    Math.max(0, Math.floor((capacity - backlog) / step)),
-    retry,
-    Math.ceil(backlog / 1000),
-  ];
-}
-
-/** The TAT under `key` (epoch µs), 0 when missing. */
-function storedTat(ctx: LocalContext, key: string): number {
-  // A number when the store keeps the integer as one (see `writeTat`): nothing to parse.
-  const stored = ctx.getInteger === undefined ? ctx.get(key) : ctx.getInteger(key);
-  return stored === undefined ? 0 : Number(stored);
-}
-
-/** Writes the TAT `tat` (epoch µs, an integer: its decimal digits, as the Lua's `%d`) for `ttlMs`. */
-function writeTat(ctx: LocalContext, key: string, tat: number, ttlMs: number): void {
-  // setInteger: an in-process store may keep the number, and write its digits only if asked.
-  if (ctx.setInteger === undefined || !Number.isSafeInteger(tat)) ctx.set(key, String(tat), ttlMs);
-  else ctx.setInteger(key, tat, ttlMs);
-}

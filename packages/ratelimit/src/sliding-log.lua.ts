@@ -1,7 +1,6 @@
-import type { LocalContext } from "@mcp-persist/cache-core/kit";
-import { defineCheckScript, type LimitState } from "./check-script";
-import type { LimitRule } from "./limits";
+import { defineCheckScript } from "./check-script";
 import { defineRefundScript } from "./refund-script";
+import { liveFrom, readLog, storedLog } from "./sliding-log-units";
 
 /**
  * The exact sliding log: one sorted-set member per admitted unit. The guides' script, with its
@@ -112,7 +111,6 @@ end
 return reply
 `,
   local: readLog,
-  one: checkOneLog,
 });
 
 /**
@@ -162,126 +160,3 @@ return removed
     return removed;
   },
 });
-
-/** The log under `key` (empty when missing): the stored array itself, so changes to it are changes to the log. */
-function storedLog(ctx: LocalContext, key: string): number[] {
-  return ctx.getData<number[]>(key) ?? [];
-}
-
-/**
- * Where the units still in the window start in `log`, an ascending array of admission times (in
- * process the clock never goes backwards, so appending keeps it sorted; JS needs no member names,
- * only Redis does): those before that index have left the window.
- *
- * They are dropped in bulk, once they are a sixteenth of the array. A splice on every check moved
- * the whole log each time, O(limit) a check: about 11 µs at 100,000 units in the window and 110 µs
- * at a million. In bulk, each unit is moved about sixteen times (a few ns a check), and the array,
- * which counts against the store's `maxSizeBytes`, stays within a fifteenth above the units in the
- * window (a log larger than the whole bound is not kept: its limit would be forgotten).
- *
- * Until then each is marked `-Infinity`: the Lua removes a unit for good once one check's window
- * has left it behind, so a later check under a longer window (a deploy that changes `windowMs`)
- * must not count it again. Marked once each, walking back from the first unit still in to the
- * first already marked. Found by bisection, for the same reason as the bulk drop.
- */
-function liveFrom(log: number[], now: number, windowMs: number): number {
-  const oldest = now - windowMs;
-  // Most checks find every unit still in: one comparison, no search.
-  if (log.length === 0 || (log[0] as number) > oldest) return 0;
-  let low = 1;
-  let high = log.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((log[middle] as number) <= oldest) low = middle + 1;
-    else high = middle;
-  }
-  if (16 * low >= log.length) {
-    log.splice(0, low);
-    return 0;
-  }
-  for (let gone = low - 1; gone >= 0 && log[gone] !== Number.NEGATIVE_INFINITY; gone--) {
-    log[gone] = Number.NEGATIVE_INFINITY;
-  }
-  return low;
-}
-
-/** Ms until `cost` fits a log whose live units have no room for it (the Lua's `retry`). */
-function retryOf(log: readonly number[], cost: number, limit: number, windowMs: number, now: number): number {
-  // It fits once the (count + cost - limit) oldest live units have left the window.
-  return (log[log.length + cost - limit - 1] as number) + windowMs - now;
-}
-
-/** Logs `cost` units at `now` and keeps the log until its newest unit leaves the window: that newest unit's time. */
-function chargeLog(
-  ctx: LocalContext,
-  key: string,
-  log: number[],
-  cost: number,
-  now: number,
-  windowMs: number,
-): number {
-  // The newest unit: `now`, unless a clock that went back left a later one in the log.
-  const last = log.length > 0 ? Math.max(log[log.length - 1] as number, now) : now;
-  for (let i = 0; i < cost; i++) log.push(now);
-  ctx.setData(key, log, last + windowMs - now);
-  return last;
-}
-
-/** The JS twin of one limit in {@link slidingLogCheck}. */
-export function readLog(
-  ctx: LocalContext,
-  key: string,
-  rule: LimitRule,
-  cost: number,
-  now: number,
-): LimitState {
-  const { limit, windowMs } = rule;
-  const log = storedLog(ctx, key);
-  const live = liveFrom(log, now, windowMs); // first: it may drop units from the log
-  let count = log.length - live;
-  let last = count > 0 ? (log[log.length - 1] as number) : now;
-  const fits = count + cost <= limit;
-  const retry = fits ? 0 : retryOf(log, cost, limit, windowMs, now);
-  // An empty log is no key (as in Redis, where the trimmed set is gone); a charge writes it anew.
-  if (count === 0) ctx.delete(key);
-  return {
-    fits,
-    charge() {
-      last = chargeLog(ctx, key, log, cost, now, windowMs);
-      count += cost;
-    },
-    report(reply, at) {
-      reply[at] = Math.max(limit - count, 0);
-      reply[at + 1] = retry;
-      reply[at + 2] = count > 0 ? last + windowMs - now : 0;
-    },
-  };
-}
-
-/**
- * A check of one limit (every in-process `createRateLimiter` check on the log): {@link readLog}'s
- * two passes in one, without its state object and closures.
- */
-export function checkOneLog(
-  ctx: LocalContext,
-  key: string,
-  rule: LimitRule,
-  cost: number,
-  now: number,
-): number[] {
-  const { limit, windowMs } = rule;
-  const log = storedLog(ctx, key);
-  const live = liveFrom(log, now, windowMs); // first: it may drop units from the log
-  let count = log.length - live;
-  let last = count > 0 ? (log[log.length - 1] as number) : now;
-  const fits = count + cost <= limit;
-  const retry = fits ? 0 : retryOf(log, cost, limit, windowMs, now);
-  if (fits) {
-    last = chargeLog(ctx, key, log, cost, now, windowMs);
-    count += cost;
-  } else if (count === 0) {
-    ctx.delete(key); // as readLog does; a charge writes the key anew
-  }
-  const reset = count > 0 ? last + windowMs - now : 0;
-  return [fits ? 1 : 0, now, Math.max(limit - count, 0), retry, reset];
-}

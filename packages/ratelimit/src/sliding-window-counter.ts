@@ -1,5 +1,5 @@
 import type { LocalContext } from "@mcp-persist/cache-core/kit";
-import type { CheckOneLimit, LimitState, ReadLimit } from "./check-script";
+import { type CheckOneLimit, type LimitReading, type ReadLimit, readingsPerPlace } from "./check-script";
 import type { LimitRule } from "./limits";
 
 // The JS twin of the sliding-window check (sliding-window.lua.ts has the Lua and the layout):
@@ -118,26 +118,11 @@ export const checkOneCounter: CheckOneLimit = (ctx, key, rule, cost, now) => {
   return [fits ? 1 : 0, now, remainingOf(budget, window, current), retry, reset];
 };
 
-/**
- * One counter per place in a check of several limits, rewritten by each check: no state is
- * allocated per check. Safe because a state is used only until the next check reads its place
- * (see {@link ReadLimit}).
- */
-const counters: Counter[] = [];
-
-/** One limit of a check of several, read in the first pass (see {@link Counter}). */
-export const readCounter: ReadLimit = (ctx, key, rule, cost, now, place) => {
-  let counter = counters[place];
-  if (counter === undefined) {
-    counter = new Counter();
-    counters[place] = counter;
-  }
-  counter.read(ctx, key, rule, cost, now);
-  return counter;
-};
+/** One limit of a check of several, read in the first pass (see {@link Counter}): one counter per place. */
+export const readCounter: ReadLimit = readingsPerPlace(() => new Counter());
 
 /** One limit's counter, read (the Lua's first pass), then charged and reported (its second). */
-class Counter implements LimitState {
+class Counter implements LimitReading {
   fits = false;
   ctx: LocalContext | undefined = undefined;
   key = "";

@@ -3,9 +3,8 @@ import { createManualClock } from "@mcp-persist/cache-core/testing";
 import fc from "fast-check";
 import { expect, it } from "vitest";
 import type { ReadLimit } from "../src/check-script";
-import { checkOneTat, readTat } from "../src/gcra.lua";
+import { checkOneTat, readTat } from "../src/gcra-bucket";
 import type { LimitRule } from "../src/limits";
-import { checkOneLog, readLog } from "../src/sliding-log.lua";
 import { checkOneCounter, packInteger, readCounter, SPAN } from "../src/sliding-window-counter";
 
 // A check of one limit goes through the sliding window's one-pass twin (`checkOneCounter`); a
@@ -91,8 +90,8 @@ it("one pass charges an allowed check and leaves a denied one's counter as it wa
   expect(ctx.get(KEY)).toBe(charged);
 });
 
-// The sliding log and GCRA have one-pass twins too (`checkOneLog`, `checkOneTat`): held to their
-// two passes (`readLog`, `readTat`) the same way, on logs and TATs of every shape around a limit.
+// GCRA has a one-pass twin too (`checkOneTat`): held to its two passes (`readTat`) the same way,
+// on TATs of every shape around a limit.
 
 const ruleAndCost = fc
   .record({
@@ -104,30 +103,6 @@ const ruleAndCost = fc
     rule: { limit, windowMs },
     cost: 1 + Math.floor(cost * (limit - 1)),
   }));
-
-it("the sliding log's one pass replies and writes what its two passes do, for any log and cost", () => {
-  const cases = fc.record({
-    given: ruleAndCost,
-    // Admission times as shares of two windows back from now: some already out of the window.
-    // More units than the limit, at times: a higher limit (a rolling deploy) may have admitted them.
-    shares: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 250 }),
-  });
-  fc.assert(
-    fc.property(cases, ({ given: { rule, cost }, shares }) => {
-      const now = 1_700_000_000_000;
-      const log = shares.map((share) => now - Math.floor(share * 2 * rule.windowMs)).sort((a, b) => a - b);
-      const write = (ctx: LocalContext) => {
-        if (log.length > 0) ctx.setData(KEY, [...log], 2 * rule.windowMs);
-      };
-      const one = freshContext(now, write);
-      const two = freshContext(now, write);
-      expect(checkOneLog(one, KEY, rule, cost, now)).toEqual(passes(readLog, two, rule, cost, now));
-      expect(one.getData(KEY)).toEqual(two.getData(KEY));
-      expect(one.pttl(KEY)).toBe(two.pttl(KEY));
-    }),
-    { numRuns: 2_000 },
-  );
-});
 
 it("GCRA's one pass replies and writes what its two passes do, for any TAT and cost", () => {
   const cases = fc.record({
