@@ -211,7 +211,7 @@ export class StateKeyspace implements Required<LocalKeyspace> {
    * lapsed), and that write then rewrites the entry in place, where dropping it here made the write
    * add it back: a Map deletion and insertion, a new entry, the recency heap's removal and
    * insertion (GCRA in process, whose key expires between the checks of a caller under its limit:
-   * about 0.75× → 0.93× `RateLimiterMemory`). It reads as missing meanwhile, and only the last
+   * about 0.75× → 0.80–0.96× `RateLimiterMemory`). It reads as missing meanwhile, and only the last
    * such entry is left: the next use of any other key drops it (`#settle`), so it never holds a
    * slot a live key would lose to eviction.
    */
