@@ -110,11 +110,9 @@ function sdkRefuses(registerName: unknown, config: unknown): boolean {
 
 describe("createToolPolicies, registerTool and the registered handler, given anything", () => {
   it("throw a typed error (or what the SDK throws for the same registration), or serve a tool that answers", async () => {
+    const answering = async () => ({ content: [{ type: "text" as const, text: "ok" }] });
     const handler = fc.oneof(
-      {
-        weight: 5,
-        arbitrary: fc.constant(async () => ({ content: [{ type: "text" as const, text: "ok" }] })),
-      },
+      { weight: 5, arbitrary: fc.constant(answering) },
       { weight: 1, arbitrary: hostileValue },
     );
     await fc.assert(
@@ -156,14 +154,17 @@ describe("createToolPolicies, registerTool and the registered handler, given any
           }
           const hasInput = (config as { inputSchema?: unknown }).inputSchema !== undefined;
           const call = () => (hasInput ? registered?.handler(args, context) : registered?.handler(context));
+          // A junk handler's own error, or junk answer (`() => 1`, passed on as the SDK passes it
+          // on), is its own; the answering handler's call must answer, or fail typed.
           const result = tally(
             "tool call",
             await settledTyped(
               async () => (await call()) as unknown,
-              () => fn !== handler,
+              () => fn !== answering,
             ),
-          ); // a junk handler's own error is its own
-          if (result.ok) expect(result.value).toMatchObject({ content: expect.any(Array) });
+          );
+          if (result.ok && fn === answering)
+            expect(result.value).toMatchObject({ content: expect.any(Array) });
         },
       ),
       runs(700),
