@@ -17,7 +17,9 @@ export interface StoreCapabilities {
   readonly cluster: boolean;
   /**
    * The store settles every `get`/`set`/`delete`/`run` within this many milliseconds by itself
-   * (the Redis stores do). A capability whose `storeTimeoutMs` is at least this adds no timer of its own.
+   * (the Redis stores: their `timeoutMs`; the in-process stores: 0, every call is settled when it
+   * returns). A capability whose `storeTimeoutMs` is at least this adds no timer of its own. A
+   * wrapper that can delay or hold back the calls it passes on must not pass this on.
    */
   readonly deadlineMs?: number;
 }

@@ -90,7 +90,8 @@ describe("lruStore", () => {
   });
 
   it("declares an in-process store that runs scripts, and the clock they read", () => {
-    expect(lruStore().capabilities).toEqual({ shared: false, cluster: false });
+    // deadlineMs 0: every call is settled when it returns, so capabilities arm no timer for it.
+    expect(lruStore().capabilities).toEqual({ shared: false, cluster: false, deadlineMs: 0 });
     const clock = createManualClock();
     expect([lruStore().clock, lruStore({ clock }).clock]).toEqual([systemClock, clock]);
     expect(lruStore({ name: "tools" }).name).toBe("tools");

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type Suite, withStore } from "./conformance-support";
+import { sampleScripts } from "./sample-scripts";
 
 const MINUTE = 60_000;
 
@@ -97,6 +98,30 @@ export function basicTests(suite: Suite): void {
       );
     }));
 
+  test("a deadlineMs it states is a duration, and 0 only if every call is settled when it returns", () =>
+    withStore(suite, async (store, key) => {
+      const { deadlineMs } = store.capabilities;
+      if (deadlineMs !== undefined) {
+        assert.ok(Number.isFinite(deadlineMs) && deadlineMs >= 0, `capabilities.deadlineMs is ${deadlineMs}`);
+      }
+      if (deadlineMs !== 0) return;
+      // Capabilities then race none of its calls against a timer: a call that waited would never time out.
+      assert.equal(
+        suite.capabilities.shared,
+        false,
+        "a shared store does I/O: its calls cannot settle at once",
+      );
+      const calls = {
+        set: store.set(key("a"), "one", MINUTE),
+        get: store.get(key("a")),
+        delete: store.delete(key("a")),
+        run: store.run(sampleScripts.incrWithTtl, [key("n")], [1, MINUTE]),
+      };
+      for (const [name, call] of Object.entries(calls)) {
+        assert.equal(await settledAtOnce(call), true, `${name}() was not settled when it returned`);
+      }
+    }));
+
   // The cache's default maxValueBytes: every store keeps a value that large.
   const largeBytes = 1_048_576;
   test("a 1 MB value round-trips", () =>
@@ -127,4 +152,18 @@ export function basicTests(suite: Suite): void {
       const value = await store.get(key("contended"));
       assert.ok(value !== undefined && written.includes(value), `unexpected value ${String(value)}`);
     }));
+}
+
+/**
+ * Whether `call` was settled before this ran: a promise settled already queues its callbacks at
+ * once, ahead of the one turn awaited here; one that settles later has not queued them yet.
+ */
+async function settledAtOnce(call: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  const note = () => {
+    settled = true;
+  };
+  call.then(note, note);
+  await null;
+  return settled;
 }

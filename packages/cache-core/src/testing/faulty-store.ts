@@ -9,7 +9,8 @@ export type FaultyOperation = "get" | "set" | "delete" | "run" | "ping";
 /**
  * Wraps a store so that the chosen operations fail in the chosen way, for testing that callers
  * degrade gracefully. Other operations, and `close()`, go to `inner`. It never offers `getSync`,
- * so every read goes through the (failing) `get`.
+ * so every read goes through the (failing) `get`, and states no `deadlineMs`, so callers race its
+ * calls against their own `storeTimeoutMs`.
  * @param options.only @default every operation
  */
 export function faultyStore(
@@ -26,7 +27,9 @@ export function faultyStore(
   };
   return {
     name: `faulty(${inner.name})`,
-    capabilities: inner.capabilities,
+    // Without the inner store's `deadlineMs`: a call held back ("hang") never settles, so whoever
+    // calls it must bound it with a deadline of their own.
+    capabilities: Object.freeze({ shared: inner.capabilities.shared, cluster: inner.capabilities.cluster }),
     get: (key) => (broken.has("get") ? fail("get") : inner.get(key)),
     set: (key, value, ttlMs) => (broken.has("set") ? fail("set") : inner.set(key, value, ttlMs)),
     delete: (key) => (broken.has("delete") ? fail("delete") : inner.delete(key)),

@@ -10,7 +10,8 @@ export type ScriptFault = "hang" | "reject";
 export function breakScripts(inner: Store, names: readonly string[], fault: ScriptFault): Store {
   return {
     name: `${inner.name}(broken ${names.join(",")})`,
-    capabilities: inner.capabilities,
+    // Without the inner store's deadline (an in-process store's is 0): a broken script may hang.
+    capabilities: { shared: inner.capabilities.shared, cluster: inner.capabilities.cluster },
     get: (key) => inner.get(key),
     set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
     delete: (key) => inner.delete(key),
