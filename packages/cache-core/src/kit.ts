@@ -12,6 +12,7 @@ export {
 export { Batcher, type SendBatch } from "./batcher";
 export { REMEMBERED_CALLERS, rememberBounded } from "./bounded-map";
 export { assertClock, assertLogger, assertStore, isStore } from "./check-contract";
+export { given } from "./check-option";
 export { clusterSlot } from "./cluster-slot";
 export { withDeadline } from "./deadline";
 export { assertDurationMs } from "./duration";

@@ -12,6 +12,7 @@ import {
   assertStore,
   DEFAULT_STORE_TIMEOUT_MS,
   describeValue,
+  given,
   STORE_OUTAGE_POLICIES,
   warnDeprecated,
 } from "@mcp-persist/cache-core/kit";
@@ -111,11 +112,6 @@ function outagePolicy(options: LimiterOptions): StoreOutagePolicy {
     throw invalidOption(`onStoreDown must be "proceed" or "refuse", got ${describeValue(policy)}`);
   }
   return policy as StoreOutagePolicy;
-}
-
-/** An option's value, or its default when left out. Only `undefined` is "left out": `null` is checked, and refused. */
-function given<T>(value: T | undefined, fallback: T): T {
-  return value === undefined ? fallback : value;
 }
 
 function checkStore(name: string, store: unknown): Store {

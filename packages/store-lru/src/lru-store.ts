@@ -5,7 +5,13 @@ import {
   type StoreBus,
   systemClock,
 } from "@mcp-persist/cache-core";
-import { createLocalStore, describeValue, type LocalValue } from "@mcp-persist/cache-core/kit";
+import {
+  assertClock,
+  createLocalStore,
+  describeValue,
+  given,
+  type LocalValue,
+} from "@mcp-persist/cache-core/kit";
 import { LRUCache } from "lru-cache";
 import { lruKeyspace } from "./lru-keyspace";
 import { entrySize, StateKeyspace } from "./state-keyspace";
@@ -77,13 +83,22 @@ export interface LruStore extends Store {
  * TTLs (reads never extend them), a size bound, and scripts run atomically by their JS body.
  * A single-process MCP server needs nothing else.
  *
- * @throws {InvalidOptionError} for a `max` or `maxSizeBytes` that is not a positive integer.
+ * @throws {InvalidOptionError} for options that are not an object, a `max`, `maxStateKeys` or
+ *   `maxSizeBytes` that is not a positive integer, a `clock` without `now()`, a `ttlAutopurge`
+ *   that is not a boolean, or an empty `name`.
  */
 export function lruStore(options: LruStoreOptions = {}): LruStore {
-  const max = positiveInteger("max", options.max ?? 10_000);
-  const maxStateKeys = positiveInteger("maxStateKeys", options.maxStateKeys ?? 100_000);
-  const maxSize = positiveInteger("maxSizeBytes", options.maxSizeBytes ?? 67_108_864);
-  const clock = options.clock ?? systemClock;
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidOptionError(PKG, `lruStore() takes an options object, got ${describeValue(options)}`);
+  }
+  // Only `undefined` takes a default (`given`): `null` is refused like any other wrong value.
+  const max = positiveInteger("max", given(options.max, 10_000));
+  const maxStateKeys = positiveInteger("maxStateKeys", given(options.maxStateKeys, 100_000));
+  const maxSize = positiveInteger("maxSizeBytes", given(options.maxSizeBytes, 67_108_864));
+  const ttlAutopurge = checkBoolean("ttlAutopurge", given(options.ttlAutopurge, false));
+  const name = nonEmptyString("name", given(options.name, "lru"));
+  const clock = given<unknown>(options.clock, systemClock);
+  assertClock(clock, PKG);
   const lru = new LRUCache<string, LocalValue>({
     max,
     maxSize,
@@ -91,7 +106,7 @@ export function lruStore(options: LruStoreOptions = {}): LruStore {
     updateAgeOnGet: false,
     updateAgeOnHas: false,
     allowStale: false,
-    ttlAutopurge: options.ttlAutopurge ?? false,
+    ttlAutopurge,
     perf: clock,
     // lru-cache caches the time for 1 ms by default; an injected clock must be read every time,
     // or a test that moves it would see the old time.
@@ -99,12 +114,9 @@ export function lruStore(options: LruStoreOptions = {}): LruStore {
   });
   // Script state in a keyspace of its own: a burst of new entries must not evict the generation
   // counters every entry depends on (that would read as a miss for all of them), nor a lock.
-  const state = new StateKeyspace(
-    { maxKeys: maxStateKeys, maxSize, ttlAutopurge: options.ttlAutopurge ?? false },
-    clock,
-  );
+  const state = new StateKeyspace({ maxKeys: maxStateKeys, maxSize, ttlAutopurge }, clock);
   const store = createLocalStore({
-    name: options.name ?? "lru",
+    name,
     package: PKG,
     keyspace: lruKeyspace(lru),
     state,
@@ -115,6 +127,20 @@ export function lruStore(options: LruStoreOptions = {}): LruStore {
     },
   });
   return Object.assign(store, { lru, state });
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== "boolean") {
+    throw new InvalidOptionError(PKG, `${name} must be true or false, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function nonEmptyString(name: string, value: unknown): string {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new InvalidOptionError(PKG, `${name} must be a non-empty string, got ${describeValue(value)}`);
+  }
+  return value;
 }
 
 function positiveInteger(name: string, value: unknown): number {

@@ -108,4 +108,20 @@ describe("lruStore", () => {
     }
     expect(() => lruStore({ max: 5n as never })).toThrow("max must be a positive integer, got 5n");
   });
+
+  it("takes a default only for an option left out: null, and every other wrong value, is refused typed", () => {
+    for (const name of ["max", "maxStateKeys", "maxSizeBytes", "ttlAutopurge", "clock", "name"]) {
+      expect(() => lruStore({ [name]: null })).toThrow(InvalidOptionError);
+      expect(() => lruStore({ [name]: undefined })).not.toThrow();
+    }
+    expect(() => lruStore({ ttlAutopurge: "yes" as never })).toThrow(
+      "ttlAutopurge must be true or false, got",
+    );
+    expect(() => lruStore({ clock: {} as never })).toThrow(InvalidOptionError);
+    expect(() => lruStore({ clock: { now: 5 } as never })).toThrow(InvalidOptionError);
+    expect(() => lruStore({ name: "" })).toThrow('name must be a non-empty string, got ""');
+    for (const options of [null, "max", 5]) {
+      expect(() => lruStore(options as never)).toThrow("lruStore() takes an options object");
+    }
+  });
 });
