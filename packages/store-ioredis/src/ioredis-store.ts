@@ -39,10 +39,14 @@ export function ioredisStore(
     | IoredisConnectionStoreOptions = {},
 ): IoredisStore {
   const timeoutMs = resolveTimeoutMs(PKG, options.timeoutMs);
-  const { client, ownsClient } = storeClient(options, {
-    cluster: (cluster) => createClusterClient(cluster.nodes, cluster.options),
-    connection: createRedisClient,
-  });
+  const { client, ownsClient } = storeClient(
+    options,
+    {
+      cluster: (cluster) => createClusterClient(cluster.nodes, cluster.options),
+      connection: createRedisClient,
+    },
+    PKG,
+  );
   return createRedisStore({
     name: "ioredis",
     package: PKG,

@@ -46,10 +46,14 @@ export function nodeRedisStore(
     | NodeRedisConnectionStoreOptions = {},
 ): NodeRedisStore {
   const timeoutMs = resolveTimeoutMs(PKG, options.timeoutMs);
-  const { client, ownsClient } = storeClient(options, {
-    cluster: createNodeRedisCluster,
-    connection: createNodeRedisClient,
-  });
+  const { client, ownsClient } = storeClient(
+    options,
+    {
+      cluster: createNodeRedisCluster,
+      connection: createNodeRedisClient,
+    },
+    PKG,
+  );
   const adapter = nodeRedisAdapter(client, timeoutMs);
   return createRedisStore({ name: "node-redis", package: PKG, adapter, timeoutMs, ownsClient });
 }

@@ -1,3 +1,5 @@
+import { describeValue } from "@mcp-persist/keys";
+import { given } from "../check-option";
 import { InvalidOptionError } from "../errors";
 
 /** Options every Redis store takes, whatever its client. */
@@ -26,15 +28,26 @@ export interface OwnedClientOption {
 /**
  * The client a Redis store runs on, and whether its `close()` closes it: a `client` handed in stays
  * the application's unless `ownsClient`; one the store makes, from `cluster` or `connection`
- * options, with its own client library (`make`), is the store's.
+ * options, with its own client library (`make`), is the store's. `pkg`: the store's package, named
+ * in the error for a bad `ownsClient`.
  */
 export function storeClient<Client, Cluster, Connection>(
   options: ({ client: Client } & OwnedClientOption) | { cluster: Cluster } | { connection?: Connection },
   make: { cluster: (options: Cluster) => Client; connection: (options: Connection | undefined) => Client },
+  pkg = "@mcp-persist/cache-core",
 ): { client: Client; ownsClient: boolean } {
-  if ("client" in options) return { client: options.client, ownsClient: options.ownsClient ?? false };
+  if ("client" in options) return { client: options.client, ownsClient: ownsClient(pkg, options.ownsClient) };
   if ("cluster" in options) return { client: make.cluster(options.cluster), ownsClient: true };
   return { client: make.connection(options.connection), ownsClient: true };
+}
+
+/** `ownsClient` checked, or its default (only `undefined` is left out: `null` is refused). */
+function ownsClient(pkg: string, value: unknown): boolean {
+  const owns = given(value, false);
+  if (typeof owns !== "boolean") {
+    throw new InvalidOptionError(pkg, `ownsClient must be true or false, got ${describeValue(owns)}`);
+  }
+  return owns;
 }
 
 /** The store's default per-call deadline: what a cache adds to a tool call at worst when Redis hangs. */
@@ -46,11 +59,12 @@ export const DEFAULT_REDIS_TIMEOUT_MS = 250;
  * @throws {InvalidOptionError} unless it is a positive finite number.
  */
 export function resolveTimeoutMs(pkg: string, timeoutMs: number | undefined): number {
-  const value = timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+  // Only `undefined` takes the default: `null` is refused like any other wrong value.
+  const value: unknown = given(timeoutMs, DEFAULT_REDIS_TIMEOUT_MS);
   if (typeof value !== "number" || !(value > 0) || value === Number.POSITIVE_INFINITY) {
     throw new InvalidOptionError(
       pkg,
-      `timeoutMs must be a positive finite number of milliseconds, got ${String(value)}`,
+      `timeoutMs must be a positive finite number of milliseconds, got ${describeValue(value)}`,
     );
   }
   return value;

@@ -48,11 +48,11 @@ export function scriptScenarios(kit: RedisStoreKit): void {
     await store.close();
   });
 
-  it("rejects a timeoutMs that is not a positive number before opening any connection", async () => {
+  it("rejects a timeoutMs that is not a positive number (null too) before opening any connection", async () => {
     const connections = async () =>
       (await redisCommand(server.port, "INFO", "clients")).match(/connected_clients:(\d+)/)?.[1];
     const before = await connections();
-    for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, null as unknown as number]) {
       expect(() => kit.created(server.url, { timeoutMs })).toThrow(
         expect.objectContaining({ code: "ERR_INVALID_OPTION" }),
       );
