@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { storeKinds, useRedis } from "@mcp-persist/test-kit";
+import { PATIENT_TIMEOUT_MS, storeKinds, useRedis } from "@mcp-persist/test-kit";
 import { describe, expect, it } from "vitest";
 import { type LockResult, withLock } from "../src/index";
 import { lockKeys } from "../src/keys";
@@ -9,6 +9,15 @@ import { freshNamespace } from "./support/namespace";
 const redis = useRedis();
 
 const TTL = 300;
+/**
+ * The lease of the tests that need every renewal to land in time. A renewal is due at a third of
+ * the lease and must be confirmed before a tenth of it is left: with 300 ms, a timer or a reply
+ * held back about 170 ms by a busy 2-core machine (seen: over 300 ms) rightly loses the lock, and
+ * the test failed. A second leaves about 570 ms; without renewals the lock still lapses within it.
+ */
+const RENEWED_TTL = 1000;
+/** Contenders only probe: a probe that waits out a stalled loop is still a probe, not a refusal. */
+const probe = { storeTimeoutMs: PATIENT_TIMEOUT_MS };
 
 describe.each(storeKinds(redis))("leases on $name", (kind) => {
   it("renews the lease while the function runs past its TTL", async () => {
@@ -21,12 +30,12 @@ describe.each(storeKinds(redis))("leases on $name", (kind) => {
       async (lock) => {
         // Three leases long: without renewals, the lock would lapse and a contender get in.
         for (let i = 0; i < 6; i++) {
-          await sleep(TTL / 2);
-          contenders.push(await withLock(store, "r", () => {}, { namespace }));
+          await sleep(RENEWED_TTL / 2);
+          contenders.push(await withLock(store, "r", () => {}, { namespace, ...probe }));
         }
         return lock.signal.aborted;
       },
-      { namespace, ttlMs: TTL },
+      { namespace, ttlMs: RENEWED_TTL },
     );
     expect(result).toMatchObject({ status: "ran", value: false, released: true });
     expect(contenders.map((c) => c.status)).toEqual(Array(6).fill("busy"));
@@ -94,7 +103,9 @@ describe.each(storeKinds(redis))("leases on $name", (kind) => {
         await new Promise((resolve) => lock.signal.addEventListener("abort", resolve));
         return (lock.signal.reason as Error).message;
       },
-      { namespace, ttlMs: 600 },
+      // The renewal (due at 500 ms) has 850 ms to answer before the watchdog would speak instead:
+      // with 600 ms it had 340 ms, which a busy machine's late timer or reply can take.
+      { namespace, ttlMs: 1500 },
     );
     // The renewal found the lock gone (not the watchdog, which says "could not be renewed").
     expect(result).toMatchObject({ status: "ran", released: false });
@@ -112,17 +123,17 @@ describe.each(storeKinds(redis))("leases on $name", (kind) => {
           // Past three of the shorter lease: only renewals, in time, keep both locks held.
           const contenders: string[] = [];
           for (let i = 0; i < 6; i++) {
-            await sleep(TTL / 2);
-            contenders.push((await withLock(store, resource, () => {}, { namespace })).status);
+            await sleep(RENEWED_TTL / 2);
+            contenders.push((await withLock(store, resource, () => {}, { namespace, ...probe })).status);
           }
           return { contenders, aborted: lock.signal.aborted };
         },
         { namespace, ttlMs },
       );
     // The longer lease first: the shorter one, due sooner, must be renewed ahead of it.
-    const long = hold("long", TTL * 3);
+    const long = hold("long", RENEWED_TTL * 3);
     await sleep(20);
-    const short = hold("short", TTL);
+    const short = hold("short", RENEWED_TTL);
     for (const result of [await short, await long]) {
       expect(result).toMatchObject({ status: "ran", released: true });
       if (result.status === "ran")
