@@ -1,3 +1,4 @@
+import { booleanCheck } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 import type { Codec } from "./codec";
 import { assertDurationMs } from "./duration";
@@ -45,12 +46,7 @@ export function fraction(name: string, value: unknown): number {
 }
 
 /** A switch: `true` or `false`, nothing merely truthy (a typo must not turn a safety off or on). */
-export function boolean(name: string, value: unknown): boolean {
-  if (typeof value !== "boolean") {
-    throw new InvalidOptionError(PKG, `${name} must be true or false, got ${describeValue(value)}`);
-  }
-  return value;
-}
+export const boolean = booleanCheck((message) => new InvalidOptionError(PKG, message), describeValue);
 
 /** A whole number from `min` to `max` (a byte count, a length). */
 export function integer(name: string, value: unknown, min: number, max: number): number {
@@ -69,14 +65,6 @@ export function callback<F extends (...args: never[]) => unknown>(name: string, 
     throw new InvalidOptionError(PKG, `${name} must be a function, got ${describeValue(value)}`);
   }
   return value as F;
-}
-
-/**
- * An option's value, or its default when it is left out. Only `undefined` is "left out": `null`
- * is a value like any other, and is checked (and refused) as one.
- */
-export function given<T>(value: T | undefined, fallback: T): T {
-  return value === undefined ? fallback : value;
 }
 
 /** A codec: `encode` and `decode` methods, called on the codec itself. */

@@ -1,6 +1,6 @@
 // `@mcp-persist/cache-core/kit`: what authors of stores and capabilities build with. An
 // application never needs it: the main entry holds what an application calls.
-export { MAX_TIMER_MS, warnDeprecated } from "@mcp-persist/internal";
+export { given, MAX_TIMER_MS, warnDeprecated } from "@mcp-persist/internal";
 export { describeValue } from "@mcp-persist/keys";
 export {
   type BatchEntry,
@@ -12,7 +12,6 @@ export {
 export { Batcher, type SendBatch } from "./batcher";
 export { REMEMBERED_CALLERS, rememberBounded } from "./bounded-map";
 export { assertClock, assertLogger, assertStore, isStore } from "./check-contract";
-export { given } from "./check-option";
 export { clusterSlot } from "./cluster-slot";
 export { withDeadline } from "./deadline";
 export { assertDurationMs } from "./duration";

@@ -1,19 +1,9 @@
-import { warnDeprecated } from "@mcp-persist/internal";
+import { given, warnDeprecated } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 import type { CacheOptions, FleetSingleFlight, L1Options, ToolPolicy } from "./cache-options";
 import { isErrorResult } from "./cache-options";
 import { assertClock, assertLogger, assertStore } from "./check-contract";
-import {
-  boolean,
-  callback,
-  codec,
-  duration,
-  fraction,
-  given,
-  integer,
-  nonNegative,
-  positive,
-} from "./check-option";
+import { boolean, callback, codec, duration, fraction, integer, nonNegative, positive } from "./check-option";
 import { type Clock, systemClock } from "./clock";
 import { type Codec, defaultCodec } from "./codec";
 import { InvalidOptionError } from "./errors";

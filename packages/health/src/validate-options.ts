@@ -1,8 +1,10 @@
-import { describe, timerMsChecks } from "@mcp-persist/internal";
+import { booleanCheck, describe, timerMsChecks } from "@mcp-persist/internal";
 import { InvalidOptionError } from "./errors";
 
 /** Durations a timer measures: at most `MAX_TIMER_MS`, or every probe would time out at once. */
 export const { positiveMs, nonNegativeMs } = timerMsChecks(InvalidOptionError);
+
+const boolean = booleanCheck((message) => new InvalidOptionError(message));
 
 /**
  * An options object (not null, not an array). An object literal may hold no key outside
@@ -40,10 +42,7 @@ export function optionalString(option: string, value: unknown): string | undefin
 
 /** A boolean, or undefined when the option is left out. */
 export function optionalBoolean(option: string, value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== "boolean") {
-    throw new InvalidOptionError(`${option} must be true or false, got ${describe(value)}`);
-  }
-  return value;
+  return value === undefined ? undefined : boolean(option, value);
 }
 
 /** A non-empty string without a colon: it becomes one half of a `"component:measurement"` key. */

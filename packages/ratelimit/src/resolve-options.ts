@@ -16,12 +16,13 @@ import {
   STORE_OUTAGE_POLICIES,
   warnDeprecated,
 } from "@mcp-persist/cache-core/kit";
+import { booleanCheck } from "@mcp-persist/internal";
 import { keySegment } from "@mcp-persist/keys";
 import { type Algorithm, type AlgorithmName, algorithms } from "./algorithms";
 import { invalidOption, PKG } from "./errors";
 import type { LimiterOptions } from "./types";
 
-/** Longest `storeTimeoutMs`: Node's timers fire at once (with a warning) for any longer delay. */
+const checkBoolean = booleanCheck(invalidOption, describeValue);
 
 /** {@link LimiterOptions} checked, with defaults applied. */
 export interface ResolvedLimiterOptions {
@@ -121,12 +122,5 @@ function checkStore(name: string, store: unknown): Store {
 
 function durationMs(name: string, value: unknown): number {
   assertDurationMs(value, PKG, name);
-  return value;
-}
-
-function checkBoolean(name: string, value: unknown): boolean {
-  if (typeof value !== "boolean") {
-    throw invalidOption(`${name} must be true or false, got ${describeValue(value)}`);
-  }
   return value;
 }

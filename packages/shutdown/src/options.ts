@@ -1,5 +1,5 @@
 import { constants } from "node:os";
-import { describe, timerMsChecks } from "@mcp-persist/internal";
+import { booleanCheck, describe, given, timerMsChecks } from "@mcp-persist/internal";
 import { InvalidOptionError } from "./errors";
 import { createStderrLogger, type Logger } from "./logger";
 
@@ -69,6 +69,7 @@ const OPTION_NAMES: readonly string[] = [
 
 // Capped at what Node's timers hold: a 30-day timeoutMs would otherwise end the shutdown at once.
 const { positiveMs, nonNegativeMs } = timerMsChecks(InvalidOptionError);
+const boolean = booleanCheck((message) => new InvalidOptionError(message));
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
@@ -88,14 +89,17 @@ export function resolveOptions(options: ShutdownOptions): ResolvedShutdownOption
       );
     }
   }
-  const timeoutMs = positiveMs("timeoutMs", options.timeoutMs ?? 25_000);
-  const delayMs = nonNegativeMs("delayMs", options.delayMs ?? 0);
+  const timeoutMs = positiveMs("timeoutMs", given(options.timeoutMs, 25_000));
+  const delayMs = nonNegativeMs("delayMs", given(options.delayMs, 0));
   if (delayMs >= timeoutMs) {
     throw new InvalidOptionError(
       `delayMs (${delayMs}) must be below timeoutMs (${timeoutMs}), or nothing would be left to drain and close in`,
     );
   }
-  const drainTimeoutMs = nonNegativeMs("drainTimeoutMs", options.drainTimeoutMs ?? (timeoutMs - delayMs) / 2);
+  const drainTimeoutMs = nonNegativeMs(
+    "drainTimeoutMs",
+    given(options.drainTimeoutMs, (timeoutMs - delayMs) / 2),
+  );
   if (delayMs + drainTimeoutMs >= timeoutMs) {
     throw new InvalidOptionError(
       `delayMs + drainTimeoutMs (${delayMs + drainTimeoutMs}) must be below timeoutMs (${timeoutMs}), ` +
@@ -103,13 +107,13 @@ export function resolveOptions(options: ShutdownOptions): ResolvedShutdownOption
     );
   }
   return {
-    signals: signalList(options.signals ?? ["SIGTERM", "SIGINT"]),
-    stdin: boolean("stdin", options.stdin ?? false),
+    signals: signalList(given(options.signals, ["SIGTERM", "SIGINT"])),
+    stdin: boolean("stdin", given(options.stdin, false)),
     timeoutMs,
     delayMs,
     drainTimeoutMs,
-    logger: logger(options.logger ?? createStderrLogger()),
-    exit: exitFunction(options.exit ?? ((code: number) => process.exit(code))),
+    logger: logger(given(options.logger, createStderrLogger())),
+    exit: exitFunction(given(options.exit, (code: number) => process.exit(code))),
   };
 }
 
@@ -128,12 +132,6 @@ function signalList(value: unknown): readonly NodeJS.Signals[] {
     }
   }
   return [...new Set(value as NodeJS.Signals[])];
-}
-
-function boolean(option: string, value: unknown): boolean {
-  if (typeof value !== "boolean")
-    throw new InvalidOptionError(`${option} must be a boolean, got ${describe(value)}`);
-  return value;
 }
 
 function logger(value: unknown): Logger {

@@ -42,7 +42,7 @@ describe("createShutdown options", () => {
       { signals: "SIGTERM" as unknown as NodeJS.Signals[] },
       /signals must be an array/,
     ],
-    ["a non-boolean stdin", { stdin: 1 as unknown as boolean }, /stdin must be a boolean, got 1/],
+    ["a non-boolean stdin", { stdin: 1 as unknown as boolean }, /stdin must be true or false, got 1/],
     [
       "a logger without warn",
       { logger: { debug() {}, info() {}, error() {} } as unknown as ShutdownOptions["logger"] },
@@ -73,11 +73,11 @@ describe("createShutdown options", () => {
       /unknown option "timeout"; the options are signals, /,
     ],
     // Values that cannot go through String() or JSON.stringify still make a readable message.
-    ["a BigInt", { stdin: 10n as unknown as boolean }, /stdin must be a boolean, got 10n/],
+    ["a BigInt", { stdin: 10n as unknown as boolean }, /stdin must be true or false, got 10n/],
     [
       "a symbol",
       { stdin: Symbol("yes") as unknown as boolean },
-      /stdin must be a boolean, got Symbol\(yes\)/,
+      /stdin must be true or false, got Symbol\(yes\)/,
     ],
     [
       "an object without a prototype",
@@ -133,6 +133,30 @@ describe("createShutdown options", () => {
     const error = thrownBy(() => createShutdown(options as ShutdownOptions));
     expect(error).toBeInstanceOf(InvalidOptionError);
     expect(error.message).toMatch(/options must be an object, got /);
+  });
+
+  // Only an option left out takes its default, as in every mcp-persist package: `null` is a
+  // value, refused like any other wrong one, not read as the default.
+  it.each<[keyof ShutdownOptions, RegExp]>([
+    ["signals", /signals must be an array of signal names, got null/],
+    ["stdin", /stdin must be true or false, got null/],
+    ["timeoutMs", /timeoutMs must be a positive finite number of milliseconds, got null/],
+    ["delayMs", /delayMs must be zero or a positive finite number of milliseconds, got null/],
+    ["drainTimeoutMs", /drainTimeoutMs must be zero or a positive finite number of milliseconds, got null/],
+    ["logger", /logger must have debug, info, warn and error methods/],
+    ["exit", /exit must be a function taking the exit code, got null/],
+  ])("refuses %s: null, instead of reading it as the default", (option, message) => {
+    const error = thrownBy(() => createShutdown({ signals: [], [option]: null } as ShutdownOptions));
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect(error).toMatchObject({ code: "ERR_INVALID_OPTION", package: "@mcp-persist/shutdown" });
+    expect(error.message).toMatch(message);
+  });
+
+  it("takes the default for an option given as undefined", () => {
+    const leftOut = Object.fromEntries(
+      ["stdin", "timeoutMs", "delayMs", "drainTimeoutMs", "logger", "exit"].map((name) => [name, undefined]),
+    );
+    expect(() => createShutdown({ signals: [], ...leftOut })).not.toThrow();
   });
 
   it("accepts the longest timeout Node's timers hold", () => {

@@ -12,11 +12,14 @@ import {
   given,
   type LocalValue,
 } from "@mcp-persist/cache-core/kit";
+import { booleanCheck } from "@mcp-persist/internal";
 import { LRUCache } from "lru-cache";
 import { lruKeyspace } from "./lru-keyspace";
 import { entrySize, StateKeyspace } from "./state-keyspace";
 
 const PKG = "@mcp-persist/store-lru";
+
+const checkBoolean = booleanCheck((message) => new InvalidOptionError(PKG, message), describeValue);
 
 /** Options of {@link lruStore}. */
 export interface LruStoreOptions {
@@ -127,13 +130,6 @@ export function lruStore(options: LruStoreOptions = {}): LruStore {
     },
   });
   return Object.assign(store, { lru, state });
-}
-
-function checkBoolean(name: string, value: unknown): boolean {
-  if (typeof value !== "boolean") {
-    throw new InvalidOptionError(PKG, `${name} must be true or false, got ${describeValue(value)}`);
-  }
-  return value;
 }
 
 function nonEmptyString(name: string, value: unknown): string {

@@ -1,5 +1,5 @@
+import { booleanCheck, given } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
-import { given } from "../check-option";
 import { InvalidOptionError } from "../errors";
 
 /** Options every Redis store takes, whatever its client. */
@@ -43,11 +43,8 @@ export function storeClient<Client, Cluster, Connection>(
 
 /** `ownsClient` checked, or its default (only `undefined` is left out: `null` is refused). */
 function ownsClient(pkg: string, value: unknown): boolean {
-  const owns = given(value, false);
-  if (typeof owns !== "boolean") {
-    throw new InvalidOptionError(pkg, `ownsClient must be true or false, got ${describeValue(owns)}`);
-  }
-  return owns;
+  const boolean = booleanCheck((message) => new InvalidOptionError(pkg, message), describeValue);
+  return boolean("ownsClient", given(value, false));
 }
 
 /** The store's default per-call deadline: what a cache adds to a tool call at worst when Redis hangs. */
