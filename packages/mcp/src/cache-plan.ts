@@ -124,7 +124,7 @@ function checkCachePolicy(
     }
   }
   if (policy.ttlMs !== undefined) assertTtlMs(policy.ttlMs, PKG, `${label}: cache.ttlMs`);
-  const { staleTtlMs, perCaller, version } = policy;
+  const { staleTtlMs, perCaller, version, force } = policy;
   if (
     staleTtlMs !== undefined &&
     !(typeof staleTtlMs === "number" && staleTtlMs >= 0 && staleTtlMs < Infinity)
@@ -132,6 +132,9 @@ function checkCachePolicy(
     throw invalidOption(
       `${label}: cache.staleTtlMs must be a number of milliseconds from 0, got ${describeValue(staleTtlMs)}`,
     );
+  }
+  if (force !== undefined && typeof force !== "boolean") {
+    throw invalidOption(`${label}: cache.force must be a boolean, got ${describeValue(force)}`);
   }
   if (perCaller !== undefined && typeof perCaller !== "boolean") {
     throw invalidOption(`${label}: cache.perCaller must be a boolean, got ${describeValue(perCaller)}`);

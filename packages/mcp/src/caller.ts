@@ -1,6 +1,7 @@
 import type { Caller } from "@mcp-persist/cache-core";
 import { describeValue } from "@mcp-persist/keys";
-import { invalidOption, McpArgumentError } from "./errors";
+import { invalidOption } from "./errors";
+import { assertContext } from "./request-context";
 import type { RequestContext } from "./sdk-shapes";
 
 /** Options of {@link mcpCaller}, and the `caller` option of `createToolPolicies` in this form. */
@@ -34,14 +35,11 @@ export type CallerResolver = (context: RequestContext) => Caller | undefined;
  * @throws {McpArgumentError} when `context` is not an object: `undefined` is what a handler written
  * `(args, extra)` passes for a tool without `inputSchema` (called as `handler(extra)`), and reading
  * it as "nobody" would silently put every caller in the anonymous bucket.
- * @throws {InvalidOptionError} for a `prefer` other than `"session"` / `"client"`, or a non-string `identity`.
+ * @throws {InvalidOptionError} for a `prefer` other than `"session"` / `"client"`, a non-string
+ * `identity`, or an option it does not take (a misspelt `identity` would leave every call anonymous).
  */
 export function mcpCaller(context: RequestContext, options: CallerOptions = {}): Caller | undefined {
-  if (typeof context !== "object" || context === null) {
-    throw new McpArgumentError(
-      `mcpCaller() needs the tool handler's extra (SDK v1) or ctx (SDK v2), got ${describeValue(context)}. A tool registered without inputSchema is called as handler(extra): take it as the first parameter`,
-    );
-  }
+  assertContext("mcpCaller", context);
   const { prefer = "session", identity } = checkCallerOptions(options);
   const session = nonEmpty(context.sessionId);
   const client =
@@ -66,6 +64,11 @@ export function checkCallerOptions(options: CallerOptions): CallerOptions {
     throw invalidOption(
       `caller options must be an object such as { prefer: "client" } or a function (ctx) => caller, got ${describeValue(options)}`,
     );
+  }
+  for (const name of Object.keys(options)) {
+    if (name !== "prefer" && name !== "identity") {
+      throw invalidOption(`caller has no option ${JSON.stringify(name)}; it takes prefer and identity`);
+    }
   }
   if (options.prefer !== undefined && options.prefer !== "session" && options.prefer !== "client") {
     throw invalidOption(`caller.prefer must be "session" or "client", got ${describeValue(options.prefer)}`);

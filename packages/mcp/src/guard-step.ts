@@ -10,6 +10,7 @@ import {
 } from "@mcp-persist/lock";
 import type { CallState } from "./call-state";
 import { invalidOption } from "./errors";
+import { checkGuardOptions } from "./guard-options";
 import { type Charge, refundCharge } from "./rate-limit-step";
 import { busyResult } from "./refusals";
 import type { Runtime } from "./runtime";
@@ -27,7 +28,8 @@ export interface GuardPlan {
 
 /**
  * The guard of a tool, or `undefined` with neither `lock` nor `once`.
- * @throws {InvalidOptionError} for both at once, a missing resource or key, or no store to lock on.
+ * @throws {InvalidOptionError} for both at once, a missing resource or key, no store to lock on, or
+ * an option `withLock` / `once` would refuse (a misspelt one included).
  */
 export function guardPlan(
   tool: string,
@@ -67,6 +69,7 @@ export function guardPlan(
   if (busyMessage !== undefined && typeof busyMessage !== "string") {
     throw invalidOption(`${tool}: ${kind}.busyMessage must be a string, got ${describeValue(busyMessage)}`);
   }
+  checkGuardOptions(tool, kind, policy);
   return {
     kind,
     store: runtime.lockStore,

@@ -1,4 +1,6 @@
 import { type PromClientLike, type PromCounterLike, registerCacheMetrics } from "@mcp-persist/cache-core";
+import { describeValue } from "@mcp-persist/keys";
+import { invalidOption, optionsObject } from "./errors";
 import type { McpStats, McpToolStats } from "./policy-stats";
 
 /** Options of {@link registerMcpMetrics}. */
@@ -16,6 +18,8 @@ export interface McpMetricsOptions<Registry> {
  * (`cache_hits_total`, `cache_misses_total`, … from `registerCacheMetrics`, when the policies
  * have a cache) and `mcp_denied_total`, `mcp_busy_total`, `mcp_once_unknown_total`. Filled from
  * `policies.stats()` when scraped, so calls do no metrics work. Call it once per registry.
+ * @throws {InvalidOptionError} for policies without `stats()`, or options without prom-client's
+ * `Counter` and `register` in `client`, before any counter is registered.
  */
 export function registerMcpMetrics<Registry>(
   policies: {
@@ -24,8 +28,25 @@ export function registerMcpMetrics<Registry>(
   },
   options: McpMetricsOptions<Registry>,
 ): void {
-  const { client, prefix = "" } = options;
-  const registry = options.registry ?? client.register;
+  if (typeof policies?.stats !== "function") {
+    throw invalidOption(
+      `registerMcpMetrics() takes the policies from createToolPolicies() first, got ${describeValue(policies)}`,
+    );
+  }
+  const checked = optionsObject("registerMcpMetrics", options);
+  const { client, prefix = "" } = checked;
+  if (
+    typeof client?.Counter !== "function" ||
+    (checked.registry === undefined && client.register === undefined)
+  ) {
+    throw invalidOption(
+      `registerMcpMetrics(): client must be the prom-client module (import * as client from "prom-client"), got ${describeValue(client)}`,
+    );
+  }
+  if (typeof prefix !== "string") {
+    throw invalidOption(`registerMcpMetrics(): prefix must be a string, got ${describeValue(prefix)}`);
+  }
+  const registry = checked.registry ?? client.register;
   if (policies.cache !== undefined) registerCacheMetrics(policies.cache, { client, registry, prefix });
   const counter = (name: string, help: string, pick: (stats: McpToolStats) => number) =>
     new client.Counter({

@@ -46,7 +46,7 @@ export interface ToolPoliciesOptions {
    * @default false
    */
   chargeCacheHits?: boolean;
-  /** Warnings at registration (forced or refused caching, unversioned schemas), pino-shaped. @default silent */
+  /** Warnings at registration (forced or refused caching, unversioned schemas): a pino-shaped logger, with `debug`, `info`, `warn` and `error`. @default silent */
   logger?: Logger;
   /** Called synchronously with every {@link McpPolicyEvent}; keep it cheap. @default none */
   onEvent?: (event: McpPolicyEvent) => void;

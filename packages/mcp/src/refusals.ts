@@ -1,5 +1,7 @@
+import { describeValue } from "@mcp-persist/keys";
 import { LOCK_BUSY_MESSAGE, type LockBusy, ONCE_UNKNOWN_MESSAGE, type OnceUnknown } from "@mcp-persist/lock";
 import { denialMessage, type RateLimitResult } from "@mcp-persist/ratelimit";
+import { McpArgumentError } from "./errors";
 
 // Every refusal is a tool result with `isError: true` and a text the model can act on, so a
 // client sees one shape whichever policy said no. Type aliases, not interfaces: only an alias is
@@ -48,8 +50,20 @@ export function rateLimitedResult(
 /**
  * The tool result for a lock that is busy ("Operation in progress — try again in a moment") or a
  * `once` whose earlier attempt may or may not have completed. Pass `message` to word it your way.
+ * @throws {McpArgumentError} for an outcome that is neither (`ran`, `done`: return its value), or
+ * a `message` that is not a string.
  */
 export function busyResult(outcome: LockBusy | OnceUnknown, message?: string): NotRunResult {
+  const status = (outcome as { status?: unknown } | null | undefined)?.status;
+  if (status !== "busy" && status !== "unknown") {
+    const got = typeof status === "string" ? `status ${JSON.stringify(status)}` : describeValue(outcome);
+    throw new McpArgumentError(
+      `busyResult() takes a withLock or once outcome that did not run (status "busy" or "unknown"), got ${got}; return the outcome's value when it ran`,
+    );
+  }
+  if (message !== undefined && typeof message !== "string") {
+    throw new McpArgumentError(`busyResult()'s message must be a string, got ${describeValue(message)}`);
+  }
   const text = message ?? (outcome.status === "unknown" ? ONCE_UNKNOWN_MESSAGE : LOCK_BUSY_MESSAGE);
   const result: NotRunResult = { isError: true, content: [{ type: "text", text }] };
   notRun.add(result);

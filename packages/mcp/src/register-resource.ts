@@ -1,7 +1,7 @@
 import type { ToolCall } from "@mcp-persist/cache-core";
 import { type CachePlan, resourceCachePlan, wrapOptions } from "./cache-plan";
 import { checkRegistration } from "./check-registration";
-import { contextOf, requestSignal, takesCacheHints } from "./request-context";
+import { contextOf, signalOf, takesCacheHints } from "./request-context";
 import type { Runtime } from "./runtime";
 import type { MaybePromise, ResourceResult } from "./sdk-shapes";
 import type { ResourceDeclaration } from "./tool-declaration";
@@ -51,7 +51,7 @@ async function readCached(
   const entry = await plan.cache.wrap<CachedRead>(
     key,
     async () => ({ cachedAtMs: Date.now(), result: await read() }),
-    wrapOptions(plan, requestSignal(context)),
+    wrapOptions(plan, signalOf(context)),
   );
   // 2025-era results carry no cache fields; nor does a per-caller read without a caller (not cached).
   if (!takesCacheHints(context) || (plan.perCaller === true && key.caller === undefined)) return entry.result;

@@ -3,7 +3,7 @@ import type { ToolPlan } from "./call-state";
 import { checkRegistration } from "./check-registration";
 import { guardPlan } from "./guard-step";
 import { rateLimitPlan } from "./rate-limit-step";
-import { requestSignal } from "./request-context";
+import { signalOf } from "./request-context";
 import type { Runtime } from "./runtime";
 import type { MaybePromise, RequestContext, ToolResult } from "./sdk-shapes";
 import { runToolCall } from "./tool-call";
@@ -43,7 +43,7 @@ export function registerTool(
       counters,
       args,
       context,
-      signal: requestSignal(context),
+      signal: signalOf(context),
       caller: runtime.identify(context),
       handler: async () => (hasInput ? handler(args, context) : handler(context)),
     });

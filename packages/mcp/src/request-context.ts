@@ -1,10 +1,33 @@
+import { describeValue } from "@mcp-persist/keys";
+import { McpArgumentError } from "./errors";
 import type { RequestContext } from "./sdk-shapes";
+
+/**
+ * A handler's context, as the functions that read it take it. `undefined` is what a handler
+ * written `(args, extra)` passes for a tool without `inputSchema` (called as `handler(extra)`):
+ * read as "no session, no caller, no signal", it would fail silently.
+ * @throws {McpArgumentError} naming `fn`, for anything but an object.
+ */
+export function assertContext(fn: string, context: unknown): asserts context is RequestContext {
+  if (typeof context !== "object" || context === null) {
+    throw new McpArgumentError(
+      `${fn}() needs the tool handler's extra (SDK v1) or ctx (SDK v2), got ${describeValue(context)}. A tool registered without inputSchema is called as handler(extra): take it as the first parameter`,
+    );
+  }
+}
 
 /**
  * The request's cancellation: v2 `ctx.mcpReq.signal`, v1 `extra.signal`. Hand it to the upstream
  * call a handler makes, so a cancelled request stops that too.
+ * @throws {McpArgumentError} when `context` is not an object (see {@link assertContext}).
  */
 export function requestSignal(context: RequestContext): AbortSignal | undefined {
+  assertContext("requestSignal", context);
+  return signalOf(context);
+}
+
+/** {@link requestSignal} of a context the SDK passed, for the policies' own use. */
+export function signalOf(context: RequestContext): AbortSignal | undefined {
   return context.mcpReq?.signal ?? context.signal;
 }
 

@@ -1,9 +1,9 @@
 import { type Cache, type Logger, type Store, silentLogger } from "@mcp-persist/cache-core";
-import { isStore } from "@mcp-persist/cache-core/kit";
+import { assertLogger, isStore } from "@mcp-persist/cache-core/kit";
 import { describeValue } from "@mcp-persist/keys";
 import type { ToolRateLimiter } from "@mcp-persist/ratelimit";
 import { type CallerResolver, callerResolver } from "./caller";
-import { invalidOption } from "./errors";
+import { invalidOption, PKG } from "./errors";
 import type { McpPolicyEvent, ToolPoliciesOptions } from "./options";
 import { PolicyCounters } from "./policy-stats";
 
@@ -42,7 +42,8 @@ export class Runtime {
     );
     expect("lockStore", lockStore, isStore(lockStore), "an mcp-persist Store, e.g. lruStore()");
     expect("chargeCacheHits", chargeCacheHits, typeof chargeCacheHits === "boolean", "a boolean");
-    expect("logger", logger, typeof logger?.warn === "function", "a pino-shaped logger");
+    // Every level is used: warn at registration, error when onEvent throws, the lock's on its own.
+    assertLogger(logger, PKG, "createToolPolicies(): logger");
     expect("onEvent", onEvent, typeof onEvent === "function", "a function");
     this.cache = cache;
     this.limiter = limiter;

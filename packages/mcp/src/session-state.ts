@@ -2,6 +2,7 @@ import { type Codec, defaultCodec, type Logger, type Store } from "@mcp-persist/
 import { assertDurationMs, describeValue } from "@mcp-persist/cache-core/kit";
 import { keySegment } from "@mcp-persist/keys";
 import { invalidOption, McpArgumentError, PKG } from "./errors";
+import { assertContext } from "./request-context";
 import type { RequestContext } from "./sdk-shapes";
 import { sessionReadScript, sessionWriteScript } from "./session-scripts";
 import { storePart } from "./store-part";
@@ -39,6 +40,8 @@ export interface SessionStates {
    * The state of the session a tool handler's request belongs to (`extra.sessionId` on SDK v1,
    * `ctx.sessionId` where SDK v2 sets it), or `undefined` when the request has none (stdio,
    * stateless HTTP, the 2026-07-28 revision).
+   * @throws {McpArgumentError} when `context` is not an object: what a handler written
+   * `(args, extra)` passes for a tool without `inputSchema`, which would otherwise read as "no session".
    */
   of(context: RequestContext): SessionState | undefined;
   /**
@@ -167,7 +170,8 @@ export function createSessionState(store: Store, options?: SessionStateOptions):
   return {
     forSession,
     of(context) {
-      const sessionId = context?.sessionId;
+      assertContext("sessions.of", context);
+      const sessionId = context.sessionId;
       return typeof sessionId === "string" && sessionId !== "" ? forSession(sessionId) : undefined;
     },
     async end(sessionId) {

@@ -69,6 +69,51 @@ describe("tool declarations", () => {
       "send_email: once.key must be a non-empty string or a function (args, ctx) => string, got undefined",
     ],
     [{ lock: { resource: "a", busyMessage: 3 } }, "send_email: lock.busyMessage must be a string, got 3"],
+    [{ cache: { force: "yes" } }, 'send_email: cache.force must be a boolean, got "yes"'],
+    // The options handed to withLock / once: checked now, not on every call (nor ignored when misspelt).
+    [
+      { lock: { resource: "a", waitMS: 5 } },
+      'send_email: lock has no option "waitMS"; it takes resource, busyMessage, ttlMs, waitMs,',
+    ],
+    [{ once: { key: "k", resultTTL: 5 } }, 'send_email: once has no option "resultTTL"'],
+    [{ lock: { resource: "a", codec: {} } }, 'send_email: lock has no option "codec"'],
+    [
+      { lock: { resource: "a", signal: new AbortController().signal } },
+      "send_email: lock.signal cannot be given here: the request's signal is passed for every call",
+    ],
+    [
+      { once: { key: "k", onStoreError: "proceed" } },
+      'send_email: once.onStoreError cannot be given here: it is deprecated: use onStoreDown ("refuse" or "proceed")',
+    ],
+    [
+      { lock: { resource: "a", waitMs: "5" } },
+      "send_email: lock.waitMs must be a number of milliseconds from 0 and at most 2147483647",
+    ],
+    [
+      { lock: { resource: "a", ttlMs: 2 ** 31 } },
+      "send_email: lock.ttlMs must be a number of milliseconds above 0 and at most 2147483647",
+    ],
+    [
+      { once: { key: "k", storeTimeoutMs: 0 } },
+      "send_email: once.storeTimeoutMs must be a number of milliseconds above 0",
+    ],
+    [
+      { lock: { resource: "a", retryMaxMs: null } },
+      "send_email: lock.retryMaxMs must be a number of milliseconds above 0",
+    ],
+    [
+      { lock: { resource: "a", onStoreDown: "fail" } },
+      'send_email: lock.onStoreDown must be "refuse" or "proceed", got "fail"',
+    ],
+    [{ once: { key: "k", namespace: "" } }, 'send_email: once.namespace must be a non-empty string, got ""'],
+    [
+      { lock: { resource: "a", logger: { warn() {} } } },
+      "send_email: lock.logger must have debug, info, warn and error methods, like a pino logger; it has no debug, info, error",
+    ],
+    [
+      { once: { key: "k", codec: { encode() {} } } },
+      "send_email: once.codec must have encode and decode methods, got",
+    ],
   ])("refuses %o", (config, message) => {
     const { register, server } = attempt(full, config);
     expect(register).toThrow(InvalidOptionError);
@@ -83,6 +128,41 @@ describe("tool declarations", () => {
     expect(register).toThrow(
       "send_email: cache.ttlMs must be a positive finite number of milliseconds, got -5",
     );
+  });
+
+  it.each([
+    [
+      { lock: { resource: "a", ttlMs: -5 } },
+      "send_email: lock.ttlMs must be a positive finite number of milliseconds, got -5",
+    ],
+    [
+      { once: { key: "k", resultTtlMs: 0 } },
+      "send_email: once.resultTtlMs must be a positive finite number of milliseconds, got 0",
+    ],
+  ])("refuses the lease or result TTL of %o as withLock / once would, at registration", (config, message) => {
+    const { register } = attempt(full, config);
+    expect(register).toThrow(InvalidTtlError);
+    expect(register).toThrow(`[@mcp-persist/mcp] ${message}`);
+  });
+
+  it("takes every option withLock and once take", () => {
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const lockOptions = {
+      ttlMs: 1000,
+      waitMs: 0,
+      retryBaseMs: 10,
+      retryMaxMs: 100,
+      onStoreDown: "proceed",
+      storeTimeoutMs: 500,
+      namespace: "app",
+      logger,
+    };
+    expect(
+      attempt(full, { lock: { resource: "a", busyMessage: "busy", ...lockOptions } }).register,
+    ).not.toThrow();
+    const codec = { encode: JSON.stringify, decode: JSON.parse };
+    const once = { key: "k", busyMessage: "busy", ...lockOptions, resultTtlMs: 60_000, codec };
+    expect(attempt(full, { once }).register).not.toThrow();
   });
 
   it("refuses force on a resource, which is never a mutation", () => {
@@ -124,6 +204,13 @@ describe("tool declarations", () => {
     [{ cache: {} }, "createToolPolicies(): cache must be a Cache from createCache(), got an object"],
     [{ chargeCacheHits: "no" }, 'createToolPolicies(): chargeCacheHits must be a boolean, got "no"'],
     [{ onEvent: 1 }, "createToolPolicies(): onEvent must be a function, got 1"],
+    // Every level is used: a logger without error() failed each call whose onEvent hook threw.
+    [
+      { logger: { warn() {} } },
+      "createToolPolicies(): logger must have debug, info, warn and error methods, like a pino logger; it has no debug, info, error",
+    ],
+    // A misspelt identity would leave every stdio call anonymous.
+    [{ caller: { identy: "me" } }, 'caller has no option "identy"; it takes prefer and identity'],
     // An object with run() alone is not a store: every lock or once call would fail on it.
     [
       { lockStore: { run() {} } },

@@ -1,12 +1,20 @@
 import { InvalidOptionError } from "@mcp-persist/cache-core";
 import { storeKinds, useRedis } from "@mcp-persist/test-kit";
 import { describe, expect, it } from "vitest";
-import { createToolPolicies, McpArgumentError, mcpCaller } from "../src/index";
+import {
+  createSessionState,
+  createToolPolicies,
+  McpArgumentError,
+  mcpCaller,
+  type RequestContext,
+  requestSignal,
+} from "../src/index";
 import { partsOn, textOf, upstream } from "./support/parts";
 import { type AnyServer, sdkLines } from "./support/sdk-lines";
 
 const redis = useRedis();
 const kinds = storeKinds(redis);
+const lruKind = kinds[0] as (typeof kinds)[number];
 const lines = sdkLines();
 
 describe("mcpCaller", () => {
@@ -71,5 +79,38 @@ describe.each(kinds)("identity on $name", (kind) => {
       expect(textOf(await first.call("get_metrics"))).toBe("process-1 (call 1)");
       expect(textOf(await second.call("get_metrics"))).toBe("process-2 (call 2)");
     });
+  });
+});
+
+describe.each(lines)("a handler that reads its context from the wrong parameter, SDK $name", (line) => {
+  // The SDKs call a tool without inputSchema as handler(ctx): a handler written (args, ctx) gets
+  // undefined as ctx. Read as "no session" or "no signal", it would fail silently (a note never
+  // kept, an upstream call never cancelled); the client is told instead.
+  it.each([
+    ["requestSignal", (ctx: RequestContext) => requestSignal(ctx)],
+    ["sessions.of", (ctx: RequestContext) => createSessionState(lruKind.open()).of(ctx)],
+  ])("%s() refuses it with McpArgumentError, which the client sees", async (fn, read) => {
+    let thrown: unknown;
+    const client = await line.connect((server) =>
+      (server as unknown as { registerTool: (...args: unknown[]) => void }).registerTool(
+        "recall",
+        { description: "The note of this session" },
+        async (_args: unknown, ctx: RequestContext) => {
+          try {
+            read(ctx);
+          } catch (error) {
+            thrown = error;
+            throw error;
+          }
+          return { content: [{ type: "text", text: "no note" }] };
+        },
+      ),
+    );
+    const result = await client.call("recall");
+    expect(thrown).toBeInstanceOf(McpArgumentError);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(
+      `[@mcp-persist/mcp] ${fn}() needs the tool handler's extra (SDK v1) or ctx (SDK v2), got undefined`,
+    );
   });
 });

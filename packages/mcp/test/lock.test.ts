@@ -1,8 +1,8 @@
-import { LOCK_BUSY_MESSAGE } from "@mcp-persist/lock";
+import { LOCK_BUSY_MESSAGE, once, withLock } from "@mcp-persist/lock";
 import { storeKinds, useRedis } from "@mcp-persist/test-kit";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createToolPolicies, type McpPolicyEvent } from "../src/index";
+import { busyResult, createToolPolicies, McpArgumentError, type McpPolicyEvent } from "../src/index";
 import { gate, partsOn, textOf, upstream } from "./support/parts";
 import { type AnyServer, sdkLines } from "./support/sdk-lines";
 import { sendEmail } from "./support/tools";
@@ -79,5 +79,30 @@ describe.each(kinds)("lock and once on $name", (kind) => {
         /^Rate limit exceeded/,
       );
     });
+  });
+});
+
+describe.each(kinds)("busyResult on $name", (kind) => {
+  it("answers a busy or unknown outcome, and refuses one that ran instead of calling it busy", async () => {
+    const store = kind.open();
+    const held = gate();
+    const holding = withLock(store, "report", () => held.opened);
+    const busy = await withLock(store, "report", () => "never");
+    held.open();
+    const ran = await holding;
+    expect(busy.status).toBe("busy");
+    expect(busyResult(busy as never).content[0].text).toBe(LOCK_BUSY_MESSAGE);
+    expect(ran.status).toBe("ran");
+    expect(() => busyResult(ran as never)).toThrow(McpArgumentError);
+    expect(() => busyResult(ran as never)).toThrow(
+      '[@mcp-persist/mcp] busyResult() takes a withLock or once outcome that did not run (status "busy" or "unknown"), got status "ran"',
+    );
+    const done = await once(store, "report-1", () => 1).then(() => once(store, "report-1", () => 2));
+    expect(done.status).toBe("done");
+    expect(() => busyResult(done as never)).toThrow('got status "done"');
+    expect(() => busyResult(undefined as never)).toThrow("got undefined");
+    expect(() => busyResult(busy as never, 5 as never)).toThrow(
+      "busyResult()'s message must be a string, got 5",
+    );
   });
 });

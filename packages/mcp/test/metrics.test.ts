@@ -1,3 +1,4 @@
+import { InvalidOptionError } from "@mcp-persist/cache-core";
 import { storeKinds, useRedis } from "@mcp-persist/test-kit";
 import * as promClient from "prom-client";
 import { describe, expect, it } from "vitest";
@@ -61,5 +62,37 @@ describe("registerMcpMetrics", () => {
     registerMcpMetrics(policies, { client: promClient, registry, prefix: "docs_" });
     const names = (await registry.getMetricsAsJSON()).map((m) => m.name).sort();
     expect(names).toEqual(["docs_mcp_busy_total", "docs_mcp_denied_total", "docs_mcp_once_unknown_total"]);
+  });
+
+  it.each([
+    ["without client", {}, "registerMcpMetrics(): client must be the prom-client module"],
+    [
+      "with a client that is not prom-client",
+      { client: {} },
+      "registerMcpMetrics(): client must be the prom-client module",
+    ],
+    [
+      "with a prefix that is not a string",
+      { client: promClient, prefix: 5 },
+      "registerMcpMetrics(): prefix must be a string, got 5",
+    ],
+  ])("refuses options %s with InvalidOptionError, registering nothing", async (_, options, message) => {
+    const policies = createToolPolicies({ cache: partsOn(kinds[0] as (typeof kinds)[number]).cache });
+    const registry = new promClient.Registry();
+    const register = () => registerMcpMetrics(policies, { registry, ...options } as never);
+    expect(register).toThrow(InvalidOptionError);
+    expect(register).toThrow(`[@mcp-persist/mcp] ${message}`);
+    expect(await registry.getMetricsAsJSON()).toEqual([]);
+  });
+
+  it("refuses what is not the policies, or options that are not an object", () => {
+    const policies = createToolPolicies({});
+    expect(() => registerMcpMetrics(policies, null as never)).toThrow(
+      "[@mcp-persist/mcp] registerMcpMetrics() takes an options object, got null",
+    );
+    const attempt = () => registerMcpMetrics({} as never, { client: promClient });
+    expect(attempt).toThrow(
+      "[@mcp-persist/mcp] registerMcpMetrics() takes the policies from createToolPolicies() first",
+    );
   });
 });
