@@ -65,9 +65,13 @@ export interface OnceOptions extends LockOptions {
   /**
    * How long a result (or the mark of an attempt that never finished) is kept, in milliseconds:
    * within this window a retry returns the stored result instead of running the side effect again.
+   * At most `Number.MAX_SAFE_INTEGER` (Redis refuses a longer `PX`).
    * @default 86_400_000 (24 hours)
    */
   resultTtlMs?: number;
-  /** How results become store text and back. @default defaultCodec (JSON plus Date, BigInt, Map, Set, undefined…) */
+  /**
+   * How results become store text and back: an object with `encode(value)` and `decode(text)`,
+   * checked before the function runs. @default defaultCodec (JSON plus Date, BigInt, Map, Set, undefined…)
+   */
   codec?: Codec;
 }

@@ -79,9 +79,37 @@ export function resolveLockOptions(name: string, options: LockOptions): Resolved
   };
 }
 
+/**
+ * The longest `resultTtlMs`: whole milliseconds a store is sure to take. Redis refuses a PX it
+ * cannot add to its clock (from about 9.2e18 ms), and a bigger number is written as `1e+21`: the
+ * script would fail on every call, as if the store were down.
+ */
+export const MAX_RESULT_TTL_MS = Number.MAX_SAFE_INTEGER;
+
 export function resolveOnceOptions(key: string, options: OnceOptions): ResolvedOnceOptions {
   const { resultTtlMs = 86_400_000, codec = defaultCodec } = options;
   const resolved = resolveLockOptions(key, options);
   assertTtlMs(resultTtlMs, PKG, "resultTtlMs");
+  if (resultTtlMs > MAX_RESULT_TTL_MS) {
+    throw new InvalidOptionError(
+      PKG,
+      `resultTtlMs must be at most ${MAX_RESULT_TTL_MS} ms (Number.MAX_SAFE_INTEGER, about 285,000 years), got ${describeValue(resultTtlMs)}`,
+    );
+  }
+  assertCodec(codec);
   return { ...resolved, resultTtlMs, codec };
+}
+
+/**
+ * A codec is checked before the side effect runs: one that cannot encode would leave the mark
+ * of an attempt that did happen, and every retry would read `unknown` for `resultTtlMs`.
+ */
+function assertCodec(codec: unknown): asserts codec is Codec {
+  const methods = codec as Partial<Codec> | null;
+  if (typeof methods?.encode !== "function" || typeof methods.decode !== "function") {
+    throw new InvalidOptionError(
+      PKG,
+      `codec must have encode(value) and decode(text) methods (cache-core's defaultCodec, or leave it out), got ${describeValue(codec)}`,
+    );
+  }
 }

@@ -111,6 +111,43 @@ describe.each(storeKinds(redis))("once on $name", (kind) => {
     expect(calls).toBe(1);
   });
 
+  it("refuses a codec without encode/decode before the side effect runs, so retries do not read unknown", async () => {
+    const store = kind.open();
+    const namespace = freshNamespace();
+    const { sent, send } = sender();
+    for (const codec of [{}, { encode: JSON.stringify }, null]) {
+      await expect(once(store, "k", send, { namespace, codec: codec as never })).rejects.toMatchObject({
+        code: "ERR_INVALID_OPTION",
+        message: expect.stringContaining(
+          "[@mcp-persist/lock] codec must have encode(value) and decode(text)",
+        ),
+      });
+    }
+    expect(sent).toHaveLength(0);
+    expect(await once(store, "k", send, { namespace })).toMatchObject({ status: "ran", stored: true });
+  });
+
+  // Redis refuses a PX it cannot add to its clock, and 1e21 is sent as "1e+21": every call
+  // failed as a store outage (with onStoreDown "proceed", the side effect ran unlocked each time).
+  it.each([1e19, Number.MAX_VALUE])(
+    "refuses resultTtlMs %d, past what a store can keep, before touching the store",
+    async (resultTtlMs) => {
+      const store = kind.open();
+      const namespace = freshNamespace();
+      const { sent, send } = sender();
+      const options = { namespace, resultTtlMs, onStoreDown: "proceed" } as const;
+      const unlockedSend = () => send({ fencingToken: 0 });
+      await expect(once(store, "k", unlockedSend, options)).rejects.toMatchObject({
+        code: "ERR_INVALID_OPTION",
+        message: expect.stringContaining("resultTtlMs must be at most 9007199254740991 ms"),
+      });
+      expect(sent).toHaveLength(0);
+      const longest = { namespace, resultTtlMs: Number.MAX_SAFE_INTEGER };
+      expect(await once(store, "k", send, longest)).toMatchObject({ status: "ran", stored: true });
+      expect(await once(store, "k", send, longest)).toMatchObject({ status: "done" });
+    },
+  );
+
   it("forgets results after resultTtlMs", async () => {
     const store = kind.open();
     const namespace = freshNamespace();
