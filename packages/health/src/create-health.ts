@@ -1,4 +1,4 @@
-import { describe } from "@mcp-persist/internal";
+import { describe, given as orDefault } from "@mcp-persist/internal";
 import { buildReport, type ReportMetadata, shuttingDownReport } from "./build-report";
 import { CheckRunner } from "./check-runner";
 import {
@@ -99,9 +99,9 @@ function buildRunners(checks: unknown, defaults: { timeoutMs: number; cacheMs: n
 function buildPaths(value: unknown): { live: string; ready: string; health: string } {
   const paths = value === undefined ? {} : optionsObject("paths", value, ["live", "ready", "health"]);
   const resolved = {
-    live: httpPath("paths.live", paths.live ?? "/livez"),
-    ready: httpPath("paths.ready", paths.ready ?? "/readyz"),
-    health: httpPath("paths.health", paths.health ?? "/health"),
+    live: httpPath("paths.live", orDefault(paths.live, "/livez")),
+    ready: httpPath("paths.ready", orDefault(paths.ready, "/readyz")),
+    health: httpPath("paths.health", orDefault(paths.health, "/health")),
   };
   if (new Set(Object.values(resolved)).size !== 3) {
     throw new InvalidOptionError(`paths must be three different paths, got ${JSON.stringify(resolved)}`);
@@ -135,11 +135,12 @@ function shutdownState(value: unknown): ShutdownState | undefined {
  */
 export function createHealth(options: HealthOptions = {}): Health {
   const given = optionsObject("createHealth() options", options, HEALTH_OPTIONS);
+  // Only an option left out takes its default: `null` is a wrong type like any other.
   const defaults = {
-    timeoutMs: positiveMs("timeoutMs", given.timeoutMs ?? 500),
-    cacheMs: nonNegativeMs("cacheMs", given.cacheMs ?? 1000),
+    timeoutMs: positiveMs("timeoutMs", orDefault(given.timeoutMs, 500)),
+    cacheMs: nonNegativeMs("cacheMs", orDefault(given.cacheMs, 1000)),
   };
-  const runners = buildRunners(given.checks ?? [], defaults);
+  const runners = buildRunners(orDefault(given.checks, []), defaults);
   const paths = buildPaths(given.paths);
   const metadata = buildMetadata(given);
   const shutdown = shutdownState(given.shutdown);
@@ -148,10 +149,12 @@ export function createHealth(options: HealthOptions = {}): Health {
 
   const report = async (): Promise<HealthReport> => {
     if (isShuttingDown()) return shuttingDownReport(metadata);
-    return buildReport(
-      metadata,
-      await Promise.all(runners.map(async (runner) => [runner.key, await runner.result()] as const)),
+    const results = await Promise.all(
+      runners.map(async (runner) => [runner.key, await runner.result()] as const),
     );
+    // Shutdown may have begun while the checks ran: from then on no answer may say ready.
+    if (isShuttingDown()) return shuttingDownReport(metadata);
+    return buildReport(metadata, results);
   };
 
   const endpoints = new Map<string, () => Promise<HealthResponse>>([

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describe } from "@mcp-persist/internal";
+import { describe, given as orDefault } from "@mcp-persist/internal";
 import { InvalidOptionError } from "./errors";
 import type { NodeHealthHandler } from "./node-handler";
 import { optionalString, optionsObject } from "./validate-options";
@@ -33,7 +33,7 @@ export async function listenHealth(
   options: HealthListenOptions,
 ): Promise<HealthServer> {
   const given = optionsObject("listen() options", options, ["port", "host"]);
-  const port = given.port ?? 0;
+  const port = orDefault(given.port, 0);
   if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new InvalidOptionError(`listen(): port must be an integer from 0 to 65535, got ${describe(port)}`);
   }

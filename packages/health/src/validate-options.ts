@@ -53,10 +53,15 @@ export function keyPart(option: string, value: unknown): string {
   return value;
 }
 
-/** An HTTP path starting with "/". */
+/**
+ * An HTTP path starting with "/", without a query or fragment: requests are matched on their path
+ * alone (`/readyz?verbose` is `/readyz`), so a path holding `?` or `#` could never be answered.
+ */
 export function httpPath(option: string, value: unknown): string {
-  if (typeof value !== "string" || !value.startsWith("/")) {
-    throw new InvalidOptionError(`${option} must be a path starting with "/", got ${describe(value)}`);
+  if (typeof value !== "string" || !value.startsWith("/") || /[?#]/.test(value)) {
+    throw new InvalidOptionError(
+      `${option} must be a path starting with "/", without "?" or "#" (the query string is ignored), got ${describe(value)}`,
+    );
   }
   return value;
 }

@@ -132,6 +132,34 @@ describe("shutdown", () => {
     expect(runs).toBe(1); // a closing store is not pinged
   });
 
+  it("a probe whose checks were running when shutdown began is answered 503, not ready", async () => {
+    let checkStarted = () => {};
+    const started = new Promise<void>((resolve) => {
+      checkStarted = resolve;
+    });
+    let finishCheck = () => {};
+    const slow: HealthCheck = {
+      name: "db",
+      run: () => {
+        checkStarted();
+        return new Promise<void>((resolve) => {
+          finishCheck = resolve;
+        });
+      },
+    };
+    const health = createHealth({ checks: [slow], cacheMs: 0 });
+    const url = await serveHealth(health.nodeHandler);
+    const readiness = probe(`${url}/readyz`);
+    const report = probe(`${url}/health`);
+    await started;
+    health.markShuttingDown(); // the first signal arrives while the check is in flight
+    finishCheck();
+    expect(await readiness).toMatchObject({ status: 503, text: "not ready: shutting down\n" });
+    const answer = await report;
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.text)).toEqual({ status: "fail", output: "shutting down", checks: {} });
+  });
+
   it("markShuttingDown() flips readiness without a shutdown object", async () => {
     const health = createHealth();
     expect((await fromFetch(await health.fetch(new Request("http://h/readyz")))).status).toBe(200);

@@ -153,6 +153,30 @@ describe("every bad option is a typed error at construction, never at probe time
       { checks: [null] } as unknown as HealthOptions,
       /checks\[0\] must be an object, got null/,
     ],
+    // null is a wrong type, not "left out": it was read as the default (500 ms, 1 s, "/livez").
+    [
+      "timeoutMs: null",
+      { timeoutMs: null } as unknown as HealthOptions,
+      /timeoutMs must be a positive finite number of milliseconds, got null/,
+    ],
+    [
+      "cacheMs: null",
+      { cacheMs: null } as unknown as HealthOptions,
+      /cacheMs must be zero or a positive finite number of milliseconds, got null/,
+    ],
+    ["checks: null", { checks: null } as unknown as HealthOptions, /checks must be an array, got null/],
+    [
+      "a path that is null",
+      { paths: { live: null } } as unknown as HealthOptions,
+      /paths\.live must be a path starting with "\/".*got null/,
+    ],
+    // Requests are matched on their path alone: such a path could never be answered.
+    [
+      "a path with a query string",
+      { paths: { ready: "/readyz?full" } } as HealthOptions,
+      /paths\.ready must be a path starting with "\/", without "\?" or "#".*got "\/readyz\?full"/,
+    ],
+    ["a path with a fragment", { paths: { health: "/health#x" } } as HealthOptions, /paths\.health must be/],
   ])("rejects %s", (_case, options, message) => {
     expect(optionError(() => createHealth(options)).message).toMatch(message);
   });
@@ -299,6 +323,7 @@ describe("health.listen() options", () => {
   it.each<[string, unknown, RegExp]>([
     ["a negative port", { port: -1 }, /port must be an integer from 0 to 65535, got -1/],
     ["a port as a string", { port: "9000" }, /port must be an integer .*got "9000"/],
+    ["port: null (not read as 0)", { port: null }, /port must be an integer from 0 to 65535, got null/],
     ["a numeric host", { host: 127 }, /host must be a string, got 127/],
     ["a misspelt option", { hostname: "127.0.0.1" }, /listen\(\) options has an unknown key "hostname"/],
   ])("rejects %s", async (_case, options, message) => {
