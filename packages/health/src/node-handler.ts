@@ -11,8 +11,19 @@ export type NodeHealthHandler = (
 
 function pathnameOf(url: string | undefined): string {
   const raw = url ?? "/";
+  // A request line may carry the absolute form (`GET http://host/livez`, which HTTP/1.1 servers
+  // must accept): its path is what the Fetch handler would match too.
+  if (!raw.startsWith("/")) return absolutePathname(raw);
   const query = raw.indexOf("?");
   return query === -1 ? raw : raw.slice(0, query);
+}
+
+function absolutePathname(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url; // not a URL either (`*`, junk): no endpoint matches it
+  }
 }
 
 function write(res: ServerResponse, method: string, response: HealthResponse): void {

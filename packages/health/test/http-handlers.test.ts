@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHealth, type HealthCheck, type ShutdownState } from "../src/index";
 import { type Probe, probe, serve } from "./http";
@@ -101,6 +102,26 @@ describe("mounting", () => {
     });
     expect((await probe(`${url}/ops/live`)).status).toBe(200);
     expect((await probe(`${url}/livez`)).status).toBe(418);
+  });
+
+  it("answers a request line in absolute form (GET http://host/livez), as HTTP/1.1 servers must", async () => {
+    const health = createHealth();
+    const url = new URL(await serveHealth(health.nodeHandler));
+    const ask = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname, () =>
+          socket.end(`GET ${target} HTTP/1.1\r\nHost: probes\r\nConnection: close\r\n\r\n`),
+        );
+        let answer = "";
+        socket.on("data", (chunk) => {
+          answer += chunk;
+        });
+        socket.on("end", () => resolve(answer.split("\r\n")[0] ?? ""));
+        socket.on("error", reject);
+      });
+    expect(await ask("http://probes/livez")).toBe("HTTP/1.1 200 OK");
+    expect(await ask("http://probes/readyz?verbose")).toBe("HTTP/1.1 200 OK");
+    expect(await ask("http://probes/elsewhere")).toBe("HTTP/1.1 404 Not Found");
   });
 
   it("on its own port with listen(), closed with close() even with kept-alive connections", async () => {
