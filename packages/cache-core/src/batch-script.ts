@@ -94,11 +94,22 @@ return replies
   return Object.freeze({ many, scripts, keysPerCall, argsPerCall });
 }
 
-interface BatchedCall {
-  readonly index: number;
-  readonly keys: readonly string[];
-  readonly args: readonly ScriptArg[];
-  readonly onLateReply: ((reply: ScriptReply) => void) | undefined;
+/** One call waiting in a batch; a class, not a literal (README, "Per-call objects"). */
+class BatchedCall {
+  constructor(
+    readonly index: number,
+    readonly keys: readonly string[],
+    readonly args: readonly ScriptArg[],
+    readonly onLateReply: ((reply: ScriptReply) => void) | undefined,
+  ) {}
+}
+
+/** A batch's `onLateReply`: hands each call its own part of a late reply. */
+class LateReplies {
+  constructor(readonly calls: readonly BatchedCall[]) {}
+
+  // An arrow: the store calls it on its own, not as a method.
+  readonly onLateReply = (entries: readonly BatchEntry[]): void => lateReplies(this.calls, entries);
 }
 
 /**
@@ -144,7 +155,7 @@ export class ScriptBatcher {
       return Promise.reject(new InvalidOptionError(PKG, why));
     }
     const onLateReply = options?.onLateReply as ((reply: ScriptReply) => void) | undefined;
-    return this.#batcher.run({ index, keys, args, onLateReply }) as Promise<R>;
+    return this.#batcher.run(new BatchedCall(index, keys, args, onLateReply)) as Promise<R>;
   }
 
   #send(calls: readonly BatchedCall[]): Promise<readonly (ScriptReply | Promise<ScriptReply>)[]> {
@@ -157,18 +168,19 @@ export class ScriptBatcher {
         .run((scripts[call.index] as BatchedScript).script, call.keys, call.args, options)
         .then(wrapOne);
     }
-    const keys: string[] = [];
-    const args: ScriptArg[] = [];
+    // Sized up front and filled, not literals pushed to: they live until the reply (README, "Per-call objects").
+    const keys = new Array<string>(calls.length * keysPerCall);
+    const args = new Array<ScriptArg>(calls.length * argsPerCall);
     let late = false;
+    let k = 0;
+    let a = 0;
     for (const call of calls) {
-      for (let j = 0; j < keysPerCall; j++) keys.push(call.keys[j] ?? (call.keys[0] as string));
-      args.push(call.index + 1);
-      for (let j = 0; j < argsPerCall - 1; j++) args.push(call.args[j] ?? "");
+      for (let j = 0; j < keysPerCall; j++) keys[k++] = call.keys[j] ?? (call.keys[0] as string);
+      args[a++] = call.index + 1;
+      for (let j = 0; j < argsPerCall - 1; j++) args[a++] = call.args[j] ?? "";
       late ||= call.onLateReply !== undefined;
     }
-    const options = late
-      ? { onLateReply: (entries: readonly BatchEntry[]) => lateReplies(calls, entries) }
-      : undefined;
+    const options = late ? new LateReplies(calls) : undefined;
     return this.#caller.run(many, keys, args, options).then((entries) => settleEach(calls, scripts, entries));
   }
 }

@@ -11,9 +11,12 @@ const PARTS = 5;
 /** Fewest answers per part: a part of one would cost a store call per call. */
 const MIN_PART = 2;
 
-interface Waiting<R> {
-  resolve(answer: R | PromiseLike<R>): void;
-  reject(error: unknown): void;
+/** A caller waiting for its answer; a class, not a literal (README, "Per-call objects"). */
+class Waiting<R> {
+  constructor(
+    readonly resolve: (answer: R | PromiseLike<R>) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
 }
 
 /**
@@ -49,7 +52,7 @@ export class Batcher<I, R> {
   /** Calls sent whose batch has not been answered. */
   #sent = 0;
   /** Answers not handed out yet, oldest first, from `#readyAt` on: caller, answer, caller, ... */
-  #ready: (Waiting<R> | R | PromiseLike<R>)[] = [];
+  #ready: (Waiting<R> | R | PromiseLike<R> | undefined)[] = [];
   #readyAt = 0;
 
   constructor(send: SendBatch<I, R>) {
@@ -60,7 +63,7 @@ export class Batcher<I, R> {
   run(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#items.push(item);
-      this.#waiting.push({ resolve, reject });
+      this.#waiting.push(new Waiting(resolve, reject));
       if (this.#items.length === 1) queueMicrotask(this.#flush);
     });
   }
@@ -135,13 +138,23 @@ export class Batcher<I, R> {
   };
 }
 
-/** Answers the callers in `ready[from..end)` (caller, answer, caller, ...), in order. */
+/**
+ * Answers the callers in `ready[from..end)` (caller, answer, caller, ...), in order, and lets go of
+ * them: the array lives on while later parts wait, and would otherwise keep every answered call
+ * alive (and promoted to the old generation) until the last part is out.
+ */
 function resolveEach<R>(
-  ready: readonly (Waiting<R> | R | PromiseLike<R>)[],
+  ready: (Waiting<R> | R | PromiseLike<R> | undefined)[],
   from: number,
   end: number,
 ): void {
-  for (let i = from; i < end; i += 2) (ready[i] as Waiting<R>).resolve(ready[i + 1] as R);
+  for (let i = from; i < end; i += 2) {
+    const caller = ready[i] as Waiting<R>;
+    const answer = ready[i + 1] as R;
+    ready[i] = undefined;
+    ready[i + 1] = undefined;
+    caller.resolve(answer);
+  }
 }
 
 /** `send(batch)`, with a synchronous throw turned into a rejection (it would otherwise escape the microtask, leaving the batch unanswered). */

@@ -1,14 +1,16 @@
 import type { ThrottledWarnings } from "@mcp-persist/cache-core/kit";
 
 /** What to log when a finishing store call fails. */
-export interface QuietFailure {
-  /** Throttled: a store that is down fails every call's release or commit the same way. */
-  warnings: ThrottledWarnings;
-  /** The `event` field, snake_case, e.g. `lock_release_failed`. */
-  event: string;
-  /** The store's name, for the `store` field. */
-  store: string;
-  message: string;
+export class QuietFailure {
+  constructor(
+    /** Throttled: a store that is down fails every call's release or commit the same way. */
+    readonly warnings: ThrottledWarnings,
+    /** The `event` field, snake_case, e.g. `lock_release_failed`. */
+    readonly event: string,
+    /** The store's name, for the `store` field. */
+    readonly store: string,
+    readonly message: string,
+  ) {}
 }
 
 /**

@@ -15,8 +15,18 @@ export interface LockKeys {
  * `keySegment`, which encodes `{` and `}`, so a name can never open or close the hash tag itself.
  */
 export function lockKeys(namespace: string, kind: "lock" | "once", name: string): LockKeys {
-  const base = `${namespaceSegment(namespace)}:${kind}:{${keySegment(name)}}`;
-  return { lock: base, fence: `${base}:fence`, record: `${base}:record` };
+  return new ResourceKeys(`${namespaceSegment(namespace)}:${kind}:{${keySegment(name)}}`);
+}
+
+/** One call's keys; a class, not a literal: it lives across store calls (cache-core README, "Per-call objects"). */
+class ResourceKeys implements LockKeys {
+  readonly fence: string;
+  readonly record: string;
+
+  constructor(readonly lock: string) {
+    this.fence = `${lock}:fence`;
+    this.record = `${lock}:record`;
+  }
 }
 
 /** The last namespace escaped: an application passes the same one (or none: "mcp") on every call. */

@@ -5,16 +5,18 @@ import { leaseClock, ScheduledRenewal } from "./lease-clock";
 import type { ResolvedLockOptions } from "./resolve-options";
 
 /** What {@link holdLease} needs to keep a lock alive. */
-export interface LeaseParams {
-  /** Calls the store, each call bounded by `storeTimeoutMs`. */
-  caller: StoreCaller;
-  resource: string;
-  lockKey: string;
-  token: string;
-  /** `performance.now()` when the acquiring call was sent: the store set the lease no earlier. */
-  sentAt: number;
-  /** `ttlMs`, `outageWarnings`, and the caller's `signal`, which the lease's own follows. */
-  options: ResolvedLockOptions;
+export class LeaseParams {
+  constructor(
+    /** Calls the store, each call bounded by `storeTimeoutMs`. */
+    readonly caller: StoreCaller,
+    readonly resource: string,
+    readonly lockKey: string,
+    readonly token: string,
+    /** `performance.now()` when the acquiring call was sent: the store set the lease no earlier. */
+    readonly sentAt: number,
+    /** `ttlMs`, `outageWarnings`, and the caller's `signal`, which the lease's own follows. */
+    readonly options: ResolvedLockOptions,
+  ) {}
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { RunOptions } from "@mcp-persist/cache-core";
 import { type AcquireReply, acquireScript } from "./acquire.lua";
 import { FENCE_TTL_MS } from "./fence.lua";
-import { finishQuietly } from "./finish-quietly";
+import { finishQuietly, QuietFailure } from "./finish-quietly";
 import { giveBackLater } from "./give-back";
 import type { LockKeys } from "./keys";
 import { type OnceBeginReply, onceBeginScript } from "./once-begin.lua";
@@ -13,11 +13,9 @@ import type { Attempts } from "./wait-for-lock";
 
 /*
  * The store calls of one `withLock` or `once` call, as methods of a class rather than closures
- * made per call. Closures made per call cost twice over: the build keeps function names, which
- * sets a name (Object.defineProperty) on each one as it is made; and V8 came to allocate the
- * array and object literals inside them straight into the old generation ("pretenuring"), where
- * each call's short-lived objects waited for a full collection and kept young ones alive: about
- * 400 KB promoted per young-generation collection instead of 30 KB, some 3 µs of a 20 µs call.
+ * made per call (the build keeps function names, which sets a name on each closure as it is
+ * made). What outlives a store call here is a class instance or an `Array.of` array, never a
+ * literal: see "Per-call objects" in cache-core's README.
  */
 
 /** What both kinds of call hold: the store, the keys, this holder's token, the options. */
@@ -32,17 +30,12 @@ abstract class HolderCalls<O extends ResolvedLockOptions> {
   /** Awaits a call that finishes a run without letting it fail: a failure is logged, resolves `undefined`. */
   quietly<R>(call: Promise<R>, event: string, message: string): Promise<R | undefined> {
     const { caller, options } = this;
-    return finishQuietly(call, {
-      warnings: options.outageWarnings,
-      event,
-      store: caller.store.name,
-      message,
-    });
+    return finishQuietly(call, new QuietFailure(options.outageWarnings, event, caller.store.name, message));
   }
 
   /** Releases the lock if this holder still has it (compare-and-delete): 1 if it did, else 0. */
   release(): Promise<number> {
-    return this.caller.batched.run(releaseScript, [this.keys.lock], [this.token]);
+    return this.caller.batched.run(releaseScript, Array.of(this.keys.lock), Array.of(this.token));
   }
 
   /** Gives back what a successful attempt took. */
@@ -74,24 +67,19 @@ abstract class HolderCalls<O extends ResolvedLockOptions> {
     event: string,
     message: string,
   ): RunOptions<R> {
-    const calls = this;
-    return {
-      onLateReply(late) {
-        if (late[0] === "acquired") void calls.quietly(calls.undo(), event, message);
-      },
-    };
+    return new UndoLateGrant<R>(this, event, message);
   }
 }
 
 /** `withLock`'s calls: take the lock, give it back. */
 export class LockCalls extends HolderCalls<ResolvedLockOptions> implements Attempts<AcquireReply> {
   attempt(): Promise<AcquireReply> {
-    const args = [this.token, Math.ceil(this.options.ttlMs), FENCE_TTL_MS];
+    const args = Array.of<string | number>(this.token, Math.ceil(this.options.ttlMs), FENCE_TTL_MS);
     const late = this.undoLateGrant<AcquireReply>(
       "lock_late_release_failed",
       "could not release a lock the store granted too late",
     );
-    return this.caller.batched.run(acquireScript, [this.keys.lock, this.keys.fence], args, late);
+    return this.caller.batched.run(acquireScript, Array.of(this.keys.lock, this.keys.fence), args, late);
   }
 
   undo(): Promise<number> {
@@ -128,4 +116,18 @@ export class OnceCalls extends HolderCalls<ResolvedOnceOptions> implements Attem
   undo(): Promise<number> {
     return this.caller.run(onceAbandonScript, [this.keys.lock, this.keys.record], [this.token]);
   }
+}
+
+/** For an attempt: gives back a grant that arrives after the call gave up on it. */
+class UndoLateGrant<R extends AcquireReply | OnceBeginReply> implements RunOptions<R> {
+  constructor(
+    readonly calls: HolderCalls<ResolvedLockOptions>,
+    readonly event: string,
+    readonly message: string,
+  ) {}
+
+  // An arrow: the store calls it on its own, not as a method.
+  readonly onLateReply = (late: R): void => {
+    if (late[0] === "acquired") void this.calls.quietly(this.calls.undo(), this.event, this.message);
+  };
 }

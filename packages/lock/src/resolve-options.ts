@@ -39,6 +39,20 @@ export interface ResolvedOnceOptions extends ResolvedLockOptions {
   codec: Codec;
 }
 
+/** One call's options; a class, not a literal: it lives across store calls (cache-core README, "Per-call objects"). */
+class LockSettings implements ResolvedLockOptions {
+  ttlMs = 0;
+  waitMs = 0;
+  retryBaseMs = 0;
+  retryMaxMs = 0;
+  signal: AbortSignal | undefined = undefined;
+  onStoreDown: StoreOutagePolicy = "refuse";
+  storeTimeoutMs = 0;
+  namespace = "";
+  logger: Logger = silentLogger;
+  outageWarnings!: ThrottledWarnings;
+}
+
 /** Validates options up front, so a typo fails the first call rather than a call in an outage. */
 export function resolveLockOptions(name: string, options: LockOptions): ResolvedLockOptions {
   assertName(name);
@@ -65,18 +79,18 @@ export function resolveLockOptions(name: string, options: LockOptions): Resolved
       `logger must be a pino-style logger (an object with debug/info/warn/error methods), got ${describeValue(logger)}`,
     );
   }
-  return {
-    ttlMs,
-    waitMs,
-    retryBaseMs,
-    retryMaxMs,
-    signal: options.signal,
-    onStoreDown: resolveOutagePolicy(options.onStoreDown, options.onStoreError),
-    storeTimeoutMs,
-    namespace,
-    logger,
-    outageWarnings: outageWarnings(logger),
-  };
+  const resolved = new LockSettings();
+  resolved.ttlMs = ttlMs;
+  resolved.waitMs = waitMs;
+  resolved.retryBaseMs = retryBaseMs;
+  resolved.retryMaxMs = retryMaxMs;
+  resolved.signal = options.signal;
+  resolved.onStoreDown = resolveOutagePolicy(options.onStoreDown, options.onStoreError);
+  resolved.storeTimeoutMs = storeTimeoutMs;
+  resolved.namespace = namespace;
+  resolved.logger = logger;
+  resolved.outageWarnings = outageWarnings(logger);
+  return resolved;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Store } from "@mcp-persist/cache-core";
 import { assertName, withLockArguments } from "./arguments";
 import { lockKeys } from "./keys";
+import { LeaseParams } from "./lease";
 import { LockCalls } from "./lock-calls";
 import type { LockOptions } from "./options";
 import { resolveLockOptions } from "./resolve-options";
@@ -69,14 +70,7 @@ export async function withLock<T>(
     return { status, resource, retryAfterMs: Math.max(0, tokenOrWait), waitedMs: acquisition.waitedMs };
   }
 
-  const lease = {
-    caller,
-    resource,
-    lockKey: keys.lock,
-    token: calls.token,
-    sentAt: acquisition.sentAt,
-    options,
-  };
+  const lease = new LeaseParams(caller, resource, keys.lock, calls.token, acquisition.sentAt, options);
   const { lock, settled } = await runLocked(lease, tokenOrWait, fn);
   const reply = await calls.quietly(calls.release(), "lock_release_failed", "could not release a lock");
   // The release may not have reached the store: try again in the background rather than leave

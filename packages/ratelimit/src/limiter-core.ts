@@ -38,12 +38,17 @@ interface Decider {
   readonly isFallback: boolean;
 }
 
-/** A check on its way through the policy when it leaves the common path (a store that is up and in process). */
-interface CheckCall {
-  readonly keys: readonly string[];
-  readonly cost: number;
-  readonly tool: string | undefined;
-  readonly health: StoreHealth;
+/**
+ * A check on its way through the policy when it leaves the common path (a store that is up and in
+ * process). A class, not a literal: it waits on the store (cache-core README, "Per-call objects").
+ */
+class CheckCall {
+  constructor(
+    readonly keys: readonly string[],
+    readonly cost: number,
+    readonly tool: string | undefined,
+    readonly health: StoreHealth,
+  ) {}
 }
 
 /** A check's result, at once from an in-process store, else once the store answers. */
@@ -99,9 +104,9 @@ export class LimiterCore {
    */
   check(keys: readonly string[], cost: number, tool: string | undefined): Checked {
     const health = this.#health.of(keys);
-    if (!health.shouldAsk()) return this.#withoutPrimary({ keys, cost, tool, health });
+    if (!health.shouldAsk()) return this.#withoutPrimary(new CheckCall(keys, cost, tool, health));
     const primary = this.#primary;
-    if (!primary.sync) return this.#askPrimary({ keys, cost, tool, health });
+    if (!primary.sync) return this.#askPrimary(new CheckCall(keys, cost, tool, health));
     try {
       const result = this.#decideNow(primary, keys, cost, tool);
       // Only a store that was down has a recovery to note (most checks skip the call).
@@ -110,7 +115,7 @@ export class LimiterCore {
     } catch (error) {
       this.#primaryFailed(health, error);
     }
-    return this.#withoutPrimary({ keys, cost, tool, health });
+    return this.#withoutPrimary(new CheckCall(keys, cost, tool, health));
   }
 
   // The network paths are `then` chains rather than async functions: one promise per check on

@@ -22,10 +22,11 @@ export function ioredisAdapter<C extends IoredisClient>(client: C): RedisClientA
     set: (key, value, ttlMs) => client.set(key, value, "PX", ttlMs),
     del: (key) => client.del(key),
     evalScript(command, body, keys, args, call) {
-      // The client's keyPrefix goes on KEYS exactly as on GET/SET/DEL, never on ARGV.
+      // The client's keyPrefix goes on KEYS exactly as on GET/SET/DEL, never on ARGV. The command's
+      // arguments live until the reply: concatenated, not a literal (cache-core README, "Per-call objects").
       const script = new OnceWrittenScript(
         command,
-        [body, keys.length, ...keys, ...args],
+        [body, keys.length].concat(keys, args),
         client.options.keyPrefix,
         call,
       );
