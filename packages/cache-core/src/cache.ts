@@ -18,7 +18,7 @@ import { requireCallerOption, toolDefaults } from "./tool-policy";
 import { assertTtlMs } from "./ttl";
 import { checkSignal, untilAborted } from "./until-aborted";
 import { type WarmEntry, type WarmResult, warmEntries } from "./warm";
-import { assertDeleteKey, invalidKey, notAFunction, wrapOptionsError } from "./wrap-arguments";
+import { assertDeleteKey, assertWrapOptions, invalidKey, notAFunction } from "./wrap-arguments";
 
 const PKG = "@mcp-persist/cache-core";
 
@@ -132,8 +132,11 @@ class ToolCache implements Cache {
   wrap<T>(key: CacheKey, fn: () => T | Promise<T>, options?: WrapOptions<T>): Promise<T> {
     if (typeof fn !== "function") return Promise.reject(notAFunction(fn));
     if (options !== undefined) {
-      const invalid = wrapOptionsError(options);
-      if (invalid !== undefined) return Promise.reject(invalid);
+      try {
+        assertWrapOptions(options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
     if (options?.signal === undefined) return this.#wrap(key, fn, options);
     let signal: AbortSignal;

@@ -1,4 +1,4 @@
-import { booleanCheck } from "@mcp-persist/internal";
+import { booleanCheck, knownOptions } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 import type { Codec } from "./codec";
 import { assertDurationMs } from "./duration";
@@ -47,6 +47,14 @@ export function fraction(name: string, value: unknown): number {
 
 /** A switch: `true` or `false`, nothing merely truthy (a typo must not turn a safety off or on). */
 export const boolean = booleanCheck((message) => new InvalidOptionError(PKG, message), describeValue);
+
+/**
+ * The check that an options object of cache-core names only its options (`names`, from
+ * `optionNames`): a misspelt one would fall back to its default without a word.
+ */
+export function known(names: readonly string[]): (options: object, where?: string) => void {
+  return knownOptions((message) => new InvalidOptionError(PKG, message), names);
+}
 
 /** A whole number from `min` to `max` (a byte count, a length). */
 export function integer(name: string, value: unknown, min: number, max: number): number {

@@ -15,12 +15,20 @@ export class McpPersistError extends PackageError {
 
 /** A TTL that is not a positive, finite number of milliseconds. Code `ERR_INVALID_TTL`. */
 export class InvalidTtlError extends McpPersistError {
-  constructor(pkg: string, name: string, value: unknown) {
+  /** The option as the message names it, e.g. `ttlMs` or `tools.search.ttlMs`. */
+  readonly option: string;
+  /** The value refused. */
+  readonly value: unknown;
+
+  constructor(pkg: string, name: string, value: unknown, options?: ErrorOptions) {
     super(
       "ERR_INVALID_TTL",
       pkg,
       `${name} must be a positive finite number of milliseconds, got ${describeValue(value)}`,
+      options,
     );
+    this.option = name;
+    this.value = value;
   }
 }
 

@@ -1,6 +1,13 @@
 // `@mcp-persist/cache-core/kit`: what authors of stores and capabilities build with. An
 // application never needs it: the main entry holds what an application calls.
-export { given, MAX_TIMER_MS, warnDeprecated } from "@mcp-persist/internal";
+export {
+  booleanCheck,
+  given,
+  knownOptions,
+  MAX_TIMER_MS,
+  optionNames,
+  warnDeprecated,
+} from "@mcp-persist/internal";
 export { describeValue } from "@mcp-persist/keys";
 export {
   type BatchEntry,

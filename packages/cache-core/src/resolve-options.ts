@@ -1,9 +1,19 @@
-import { given, warnDeprecated } from "@mcp-persist/internal";
+import { given, optionNames, warnDeprecated } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 import type { CacheOptions, FleetSingleFlight, L1Options, ToolPolicy } from "./cache-options";
 import { isErrorResult } from "./cache-options";
 import { assertClock, assertLogger, assertStore } from "./check-contract";
-import { boolean, callback, codec, duration, fraction, integer, nonNegative, positive } from "./check-option";
+import {
+  boolean,
+  callback,
+  codec,
+  duration,
+  fraction,
+  integer,
+  known,
+  nonNegative,
+  positive,
+} from "./check-option";
 import { type Clock, systemClock } from "./clock";
 import { type Codec, defaultCodec } from "./codec";
 import { InvalidOptionError } from "./errors";
@@ -78,6 +88,41 @@ function resolveStoreTimeoutMs(options: CacheOptions): number {
   return DEFAULT_STORE_TIMEOUT_MS;
 }
 
+/** `opTimeoutMs` and `requireScope`: deprecated, still honoured. */
+const cacheOptionNames = known(
+  optionNames<CacheOptions>({
+    store: true,
+    defaultTtlMs: true,
+    namespace: true,
+    storeTimeoutMs: true,
+    opTimeoutMs: true,
+    jitter: true,
+    staleTtlMs: true,
+    staleWhileRevalidate: true,
+    staleIfError: true,
+    maxValueBytes: true,
+    codec: true,
+    isError: true,
+    generationRefreshMs: true,
+    generationTtlMs: true,
+    hashTag: true,
+    digestBytes: true,
+    maxArgsLength: true,
+    logger: true,
+    clock: true,
+    onEvent: true,
+    requireCaller: true,
+    requireScope: true,
+    tools: true,
+    l1: true,
+    singleFlight: true,
+  }),
+);
+const l1OptionNames = known(optionNames<L1Options>({ maxEntries: true, ttlMs: true }));
+const singleFlightNames = known(
+  optionNames<FleetSingleFlight>({ mode: true, leaseTtlMs: true, waitMs: true, pollMs: true }),
+);
+
 /** Bytes of SHA-256 kept in argument digests: `digest()` of `@mcp-persist/keys` takes 8 to 32. */
 const DIGEST_BYTES = { min: 8, max: 32 } as const;
 /** The largest `maxLength` `canonicalize()` of `@mcp-persist/keys` takes. */
@@ -92,6 +137,7 @@ const MAX_ARGS_LENGTH = 50_000_000;
  */
 export function resolveOptions(options: CacheOptions): ResolvedOptions {
   assertStore(options?.store, PKG, "store");
+  cacheOptionNames(options);
   assertTtlMs(options.defaultTtlMs, PKG, "defaultTtlMs");
   const namespace = given(options.namespace, "mcp");
   if (typeof namespace !== "string" || namespace.length === 0) {
@@ -158,6 +204,7 @@ function resolveL1(value: unknown): L1Settings | undefined {
       `l1 must be true, false or { maxEntries?, ttlMs? }, got ${describeValue(value)}`,
     );
   }
+  l1OptionNames(value, "l1");
   const { maxEntries, ttlMs } = value as L1Options;
   return {
     maxEntries: integer("l1.maxEntries", given(maxEntries, 10_000), 1, MAX_L1_ENTRIES),
@@ -176,6 +223,7 @@ function resolveSingleFlight(value: unknown): FleetSettings | undefined {
       `singleFlight must be "process", "fleet" or { mode: "fleet", leaseTtlMs?, waitMs?, pollMs? }, got ${describeValue(value)}`,
     );
   }
+  singleFlightNames(value, "singleFlight");
   const { leaseTtlMs, waitMs, pollMs } = value as FleetSingleFlight;
   return {
     leaseTtlMs: Math.ceil(duration("singleFlight.leaseTtlMs", given(leaseTtlMs, defaults.leaseTtlMs))),

@@ -1,14 +1,17 @@
-import { warnDeprecated } from "@mcp-persist/internal";
+import { optionNames, warnDeprecated } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 import type { Policy } from "./cache-fill";
 import type { ToolPolicy } from "./cache-options";
-import { boolean, nonNegative } from "./check-option";
+import { boolean, known, nonNegative } from "./check-option";
 import { InvalidOptionError } from "./errors";
 import type { ResolvedOptions } from "./resolve-options";
 import { assertTtlMs } from "./ttl";
 
 const PKG = "@mcp-persist/cache-core";
-const KNOWN: ReadonlySet<string> = new Set(["ttlMs", "staleTtlMs", "requireCaller", "requireScope"]);
+/** `requireScope`: deprecated, still honoured. */
+const toolPolicyNames = known(
+  optionNames<ToolPolicy>({ ttlMs: true, staleTtlMs: true, requireCaller: true, requireScope: true }),
+);
 
 /** What a tool's calls get unless they say otherwise: the cache's options, overridden per tool. */
 export interface ToolDefaults {
@@ -34,14 +37,7 @@ export function resolveToolPolicies(tools: unknown): ReadonlyMap<string, ToolPol
         `${at} must be an object such as { requireCaller: true }, got ${describeValue(policy)}`,
       );
     }
-    for (const name of Object.keys(policy)) {
-      if (!KNOWN.has(name)) {
-        throw new InvalidOptionError(
-          PKG,
-          `${at} has an unknown option ${describeValue(name)}; a tool takes ttlMs, staleTtlMs and requireCaller`,
-        );
-      }
-    }
+    toolPolicyNames(policy, at);
     const { ttlMs, staleTtlMs } = policy as ToolPolicy;
     if (ttlMs !== undefined) assertTtlMs(ttlMs, PKG, `${at}.ttlMs`);
     resolved.set(tool, {

@@ -1,10 +1,13 @@
+import { optionNames } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
+import type { WrapOptions } from "./cache-options";
+import { known } from "./check-option";
 import { InvalidOptionError } from "./errors";
 
 // The arguments of `wrap` and `delete` that are not keys' business: a mistake in them is a typed
 // error naming the argument, never a TypeError from deep inside a call (or, worse, from inside a
 // shared fill that other callers wait on). `wrap` tests `typeof fn` itself and calls
-// `wrapOptionsError` only when options are given, so a hit without options pays one `typeof`.
+// `assertWrapOptions` only when options are given, so a hit without options pays one `typeof`.
 
 const PKG = "@mcp-persist/cache-core";
 
@@ -16,26 +19,41 @@ export function notAFunction(fn: unknown): InvalidOptionError {
   );
 }
 
+/** `requireScope`: deprecated, still honoured. */
+const wrapOptionNames = known(
+  optionNames<WrapOptions<unknown>>({
+    ttlMs: true,
+    staleTtlMs: true,
+    bypass: true,
+    requireCaller: true,
+    requireScope: true,
+    isError: true,
+    tool: true,
+    signal: true,
+  }),
+);
+
 /**
- * Why `wrap`'s options cannot be used, or `undefined` when they can: they must be an object, and
- * `isError`, when given, a function (it is called on every result, inside the fill). The other
- * options are checked where they are read (`ttlMs`, `staleTtlMs`, `requireCaller`, `signal`).
+ * Throws unless `wrap`'s options can be used: an object naming only `wrap`'s options (one
+ * `for...in` over its few keys, nothing allocated), and `isError`, when given, a function (it is
+ * called on every result, inside the fill). The other options are checked where they are read
+ * (`ttlMs`, `staleTtlMs`, `requireCaller`, `signal`).
  */
-export function wrapOptionsError(options: unknown): InvalidOptionError | undefined {
+export function assertWrapOptions(options: unknown): void {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    return new InvalidOptionError(
+    throw new InvalidOptionError(
       PKG,
       `wrap(key, fn, options?) takes its options as an object (e.g. { ttlMs: 60_000 }) or not at all, got ${describeValue(options)}`,
     );
   }
+  wrapOptionNames(options, "wrap() options");
   const { isError } = options as { isError?: unknown };
   if (isError !== undefined && typeof isError !== "function") {
-    return new InvalidOptionError(
+    throw new InvalidOptionError(
       PKG,
       `wrap() options: isError must be a function of the result, got ${describeValue(isError)}`,
     );
   }
-  return undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { describe, given as orDefault } from "@mcp-persist/internal";
+import { describe, optionNames, given as orDefault } from "@mcp-persist/internal";
 import { buildReport, type ReportMetadata, shuttingDownReport } from "./build-report";
 import { CheckRunner } from "./check-runner";
 import {
@@ -64,17 +64,17 @@ export interface Health {
   listen(options?: HealthListenOptions): Promise<HealthServer>;
 }
 
-const HEALTH_OPTIONS: readonly string[] = [
-  "checks",
-  "timeoutMs",
-  "cacheMs",
-  "shutdown",
-  "paths",
-  "version",
-  "releaseId",
-  "serviceId",
-  "description",
-] satisfies (keyof HealthOptions)[];
+const HEALTH_OPTIONS = optionNames<HealthOptions>({
+  checks: true,
+  timeoutMs: true,
+  cacheMs: true,
+  shutdown: true,
+  paths: true,
+  version: true,
+  releaseId: true,
+  serviceId: true,
+  description: true,
+});
 
 function buildRunners(checks: unknown, defaults: { timeoutMs: number; cacheMs: number }): CheckRunner[] {
   if (!Array.isArray(checks))

@@ -1,19 +1,19 @@
-import { describe } from "@mcp-persist/internal";
+import { describe, optionNames } from "@mcp-persist/internal";
 import { InvalidOptionError } from "./errors";
 import type { HealthCheck } from "./types";
 import { keyPart, optionalBoolean, optionalString, optionsObject, positiveMs } from "./validate-options";
 
 /** Every field of a {@link HealthCheck}. */
-export const CHECK_FIELDS: readonly string[] = [
-  "name",
-  "measurement",
-  "componentId",
-  "componentType",
-  "critical",
-  "timeoutMs",
-  "warnAfterMs",
-  "run",
-] satisfies (keyof HealthCheck)[];
+export const CHECK_FIELDS = optionNames<HealthCheck>({
+  name: true,
+  measurement: true,
+  componentId: true,
+  componentType: true,
+  critical: true,
+  timeoutMs: true,
+  warnAfterMs: true,
+  run: true,
+});
 
 /** A check with every field checked and its defaults applied. */
 export interface ResolvedCheck {

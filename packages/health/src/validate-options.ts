@@ -1,10 +1,11 @@
-import { booleanCheck, describe, timerMsChecks } from "@mcp-persist/internal";
+import { booleanCheck, describe, knownOptions, timerMsChecks } from "@mcp-persist/internal";
 import { InvalidOptionError } from "./errors";
 
 /** Durations a timer measures: at most `MAX_TIMER_MS`, or every probe would time out at once. */
 export const { positiveMs, nonNegativeMs } = timerMsChecks(InvalidOptionError);
 
-const boolean = booleanCheck((message) => new InvalidOptionError(message));
+const invalid = (message: string) => new InvalidOptionError(message);
+const boolean = booleanCheck(invalid);
 
 /**
  * An options object (not null, not an array). An object literal may hold no key outside
@@ -22,13 +23,7 @@ export function optionsObject(
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value as Record<string, unknown>;
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw new InvalidOptionError(
-        `${option} has an unknown key ${describe(key)}; the keys are ${known.join(", ")}`,
-      );
-    }
-  }
+  knownOptions(invalid, known)(value, option);
   return value as Record<string, unknown>;
 }
 

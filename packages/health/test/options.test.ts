@@ -103,7 +103,7 @@ describe("every bad option is a typed error at construction, never at probe time
     [
       "a misspelt path",
       { paths: { readiness: "/r" } } as HealthOptions,
-      /paths has an unknown key "readiness"/,
+      /paths: unknown option "readiness"; the options are live, ready, health$/,
     ],
     ["a numeric version", { version: 5 } as unknown as HealthOptions, /version must be a string, got 5/],
     ["a numeric releaseId", { releaseId: 7 } as unknown as HealthOptions, /releaseId must be a string/],
@@ -126,7 +126,7 @@ describe("every bad option is a typed error at construction, never at probe time
     [
       "a misspelt option",
       { timeout: 100 } as HealthOptions,
-      /createHealth\(\) options has an unknown key "timeout"/,
+      /createHealth\(\) options: unknown option "timeout"; the options are checks, timeoutMs, .* \(did you mean "timeoutMs"\?\)$/,
     ],
     [
       "critical: 'no' (it would count as critical)",
@@ -136,7 +136,7 @@ describe("every bad option is a typed error at construction, never at probe time
     [
       "a misspelt check field",
       { checks: [{ ...ok, critcal: false }] } as unknown as HealthOptions,
-      /checks\[0\] has an unknown key "critcal"/,
+      /checks\[0\]: unknown option "critcal"; the options are name, measurement, /,
     ],
     [
       "a numeric componentId",
@@ -189,7 +189,7 @@ describe("every bad option is a typed error at construction, never at probe time
       { critical: "no" },
       /redisCheck\(\) options\.critical must be true or false, got "no"/,
     ],
-    ["a run of its own", { run: () => {} }, /redisCheck\(\) options has an unknown key "run"/],
+    ["a run of its own", { run: () => {} }, /redisCheck\(\) options: unknown option "run"; the options are /],
     [
       "a name with a colon",
       { name: "redis:primary" },
@@ -325,7 +325,11 @@ describe("health.listen() options", () => {
     ["a port as a string", { port: "9000" }, /port must be an integer .*got "9000"/],
     ["port: null (not read as 0)", { port: null }, /port must be an integer from 0 to 65535, got null/],
     ["a numeric host", { host: 127 }, /host must be a string, got 127/],
-    ["a misspelt option", { hostname: "127.0.0.1" }, /listen\(\) options has an unknown key "hostname"/],
+    [
+      "a misspelt option",
+      { hostname: "127.0.0.1" },
+      /listen\(\) options: unknown option "hostname"; the options are port, host$/,
+    ],
   ])("rejects %s", async (_case, options, message) => {
     const listening = createHealth().listen(options as HealthListenOptions);
     await expect(listening).rejects.toBeInstanceOf(InvalidOptionError);

@@ -4,6 +4,6 @@
 export { warnDeprecated } from "./deprecation";
 export { describe } from "./describe";
 export type { Logger } from "./logger";
-export { booleanCheck, given } from "./option-checks";
+export { booleanCheck, given, knownOptions, optionNames } from "./option-checks";
 export { errorFamily, PackageError } from "./package-error";
 export { MAX_TIMER_MS, type TimerMsChecks, timerMsChecks } from "./timer-ms";

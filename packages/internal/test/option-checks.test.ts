@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { booleanCheck, given } from "../src/option-checks";
+import { booleanCheck, given, knownOptions, optionNames } from "../src/option-checks";
 
 class InvalidOptionError extends Error {}
 const boolean = booleanCheck((message) => new InvalidOptionError(message));
@@ -40,5 +40,51 @@ describe("booleanCheck", () => {
       () => "a thing",
     );
     expect(() => check("hashTag", [])).toThrow("hashTag must be true or false, got a thing");
+  });
+});
+
+describe("knownOptions", () => {
+  const check = knownOptions(
+    (message) => new InvalidOptionError(message),
+    ["ttlMs", "waitMs", "retryBaseMs", "retryMaxMs"],
+  );
+
+  it("takes an object of known names, or none", () => {
+    expect(() => check({})).not.toThrow();
+    expect(() => check({ ttlMs: 1, waitMs: undefined })).not.toThrow();
+    expect(() => check(Object.create(null))).not.toThrow();
+  });
+
+  it("throws the package's own error naming the unknown option and listing the known ones", () => {
+    expect(() => check({ ttlMs: 1, wait: 5 })).toThrow(InvalidOptionError);
+    expect(() => check({ tll: 5 })).toThrow(
+      'unknown option "tll"; the options are ttlMs, waitMs, retryBaseMs, retryMaxMs',
+    );
+    expect(() => check({ tll: 5 })).not.toThrow("did you mean");
+  });
+
+  it.each([
+    ["ttl", "ttlMs"],
+    ["TTLMS", "ttlMs"],
+    ["waitMS", "waitMs"],
+    ["retryB", "retryBaseMs"],
+  ])("suggests the one close name for %s", (given, close) => {
+    expect(() => check({ [given]: 1 })).toThrow(
+      `unknown option "${given}"; the options are ttlMs, waitMs, retryBaseMs, retryMaxMs (did you mean "${close}"?)`,
+    );
+  });
+
+  it("suggests nothing when several names are as close", () => {
+    expect(() => check({ retry: 1 })).toThrow(/unknown option "retry"; the options are [\w, ]+$/);
+  });
+
+  it("starts the message with where the object is, when told", () => {
+    expect(() => check({ ttl: 1 }, "checks[0]")).toThrow('checks[0]: unknown option "ttl"; the options are');
+  });
+});
+
+describe("optionNames", () => {
+  it("lists the record's names", () => {
+    expect(optionNames<{ a?: number; b: string }>({ a: true, b: true })).toEqual(["a", "b"]);
   });
 });

@@ -3,6 +3,7 @@ export { LockLostError, LockUnavailableError } from "./errors";
 export { once } from "./once";
 export type { LockOptions, OnceOptions } from "./options";
 export type { StoreErrorPolicy } from "./outage-policy";
+export { checkLockOptions, checkOnceOptions } from "./resolve-options";
 export { lockScripts } from "./scripts";
 export {
   busyToolResult,

@@ -12,6 +12,8 @@ import {
   checkSignal,
   DEFAULT_STORE_TIMEOUT_MS,
   describeValue,
+  knownOptions,
+  optionNames,
   type ThrottledWarnings,
 } from "@mcp-persist/cache-core/kit";
 import { assertName } from "./arguments";
@@ -53,9 +55,52 @@ class LockSettings implements ResolvedLockOptions {
   outageWarnings!: ThrottledWarnings;
 }
 
+const invalid = (message: string) => new InvalidOptionError(PKG, message);
+
+/** `onStoreError`: deprecated, still honoured. */
+const LOCK_OPTION_NAMES = optionNames<LockOptions>({
+  ttlMs: true,
+  waitMs: true,
+  retryBaseMs: true,
+  retryMaxMs: true,
+  signal: true,
+  onStoreDown: true,
+  onStoreError: true,
+  storeTimeoutMs: true,
+  namespace: true,
+  logger: true,
+});
+// A misspelt name (`{ ttl: 5000 }`) would otherwise run the call with the default lease, without
+// a word. Checked on every call: one `for...in` over a few keys, nothing allocated.
+const lockOptionNames = knownOptions(invalid, LOCK_OPTION_NAMES);
+const onceOptionNames = knownOptions(invalid, [
+  ...LOCK_OPTION_NAMES,
+  ...optionNames<Omit<OnceOptions, keyof LockOptions>>({ resultTtlMs: true, codec: true }),
+]);
+
 /** Validates options up front, so a typo fails the first call rather than a call in an outage. */
 export function resolveLockOptions(name: string, options: LockOptions): ResolvedLockOptions {
   assertName(name);
+  lockOptionNames(options);
+  return lockSettings(options);
+}
+
+/**
+ * Checks `withLock`'s options as a call would, without a store or a resource: for code that
+ * declares them ahead of the calls (`@mcp-persist/mcp` checks a tool's `lock` at registration).
+ * @throws {InvalidOptionError | InvalidTtlError} naming the option, as `withLock` would.
+ */
+export function checkLockOptions(options: LockOptions): void {
+  lockOptionNames(options);
+  lockSettings(options);
+}
+
+/** {@link checkLockOptions} for `once`'s options. */
+export function checkOnceOptions(options: OnceOptions): void {
+  onceSettings(options);
+}
+
+function lockSettings(options: LockOptions): ResolvedLockOptions {
   const { ttlMs = 30_000, waitMs = 0, retryBaseMs = 25, retryMaxMs = 1000 } = options;
   const { storeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS, namespace = "mcp", logger = silentLogger } = options;
   // The lease is a TTL the store keeps; the others are waits this process times.
@@ -101,8 +146,14 @@ export function resolveLockOptions(name: string, options: LockOptions): Resolved
 export const MAX_RESULT_TTL_MS = Number.MAX_SAFE_INTEGER;
 
 export function resolveOnceOptions(key: string, options: OnceOptions): ResolvedOnceOptions {
+  assertName(key);
+  return onceSettings(options);
+}
+
+function onceSettings(options: OnceOptions): ResolvedOnceOptions {
+  onceOptionNames(options);
   const { resultTtlMs = 86_400_000, codec = defaultCodec } = options;
-  const resolved = resolveLockOptions(key, options);
+  const resolved = lockSettings(options);
   assertTtlMs(resultTtlMs, PKG, "resultTtlMs");
   if (resultTtlMs > MAX_RESULT_TTL_MS) {
     throw new InvalidOptionError(

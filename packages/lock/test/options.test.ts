@@ -3,6 +3,9 @@ import { memoryStore } from "@mcp-persist/cache-core/testing";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   busyToolResult,
+  checkLockOptions,
+  checkOnceOptions,
+  clearOnce,
   LOCK_BUSY_MESSAGE,
   type LockContext,
   type LockedContext,
@@ -78,6 +81,43 @@ describe("validation", () => {
     await expect(run({}, 42 as never)).rejects.toThrow(/non-empty string.*got number/);
     await expect(once(store, "", () => 1)).rejects.toMatchObject({ code: "ERR_INVALID_OPTION" });
     await expect(once(store, "k", () => 1, { resultTtlMs: 0 })).rejects.toThrow(/resultTtlMs must be/);
+  });
+
+  it("refuses a misspelt option name before the function runs: { ttl } would hold the default 30 s lease", async () => {
+    let ran = 0;
+    const fn = () => ++ran;
+    const lock = withLock(store, "r", fn, { ttl: 5000 } as never);
+    await expect(lock).rejects.toMatchObject({ code: "ERR_INVALID_OPTION", package: "@mcp-persist/lock" });
+    await expect(withLock(store, "r", fn, { ttl: 5000 } as never)).rejects.toThrow(
+      '[@mcp-persist/lock] unknown option "ttl"; the options are ttlMs, waitMs, retryBaseMs, retryMaxMs, signal, onStoreDown, onStoreError, storeTimeoutMs, namespace, logger (did you mean "ttlMs"?)',
+    );
+    // once takes its own two options besides withLock's, and not a lock's misspelling of them.
+    await expect(once(store, "k", fn, { resultTTLMs: 5000 } as never)).rejects.toThrow(
+      /unknown option "resultTTLMs"; the options are ttlMs, .*, logger, resultTtlMs, codec \(did you mean "resultTtlMs"\?\)$/,
+    );
+    await expect(withLock(store, "r", fn, { resultTtlMs: 5000 } as never)).rejects.toThrow(
+      'unknown option "resultTtlMs"',
+    );
+    // clearOnce takes the options once took, so one object serves both.
+    await expect(clearOnce(store, "k", { namespce: "app" } as never)).rejects.toThrow(
+      'unknown option "namespce"',
+    );
+    await expect(clearOnce(store, "k", { namespace: "app", resultTtlMs: 5000 } as never)).resolves.toBe(
+      false,
+    );
+    expect(ran).toBe(0);
+    // The deprecated name still works.
+    expect(await run({ onStoreError: "fail" })).toMatchObject({ status: "ran" });
+  });
+
+  it("checkLockOptions / checkOnceOptions check options as a call would, without a store", () => {
+    expect(() => checkLockOptions({ ttlMs: 1000, waitMs: 0 })).not.toThrow();
+    expect(() => checkLockOptions({ ttl: 1 } as never)).toThrow('unknown option "ttl"');
+    expect(() => checkLockOptions({ ttlMs: -5 })).toThrow(
+      expect.objectContaining({ code: "ERR_INVALID_TTL", option: "ttlMs", value: -5 }),
+    );
+    expect(() => checkOnceOptions({ resultTtlMs: 2 ** 60 })).toThrow(/resultTtlMs must be at most/);
+    expect(() => checkOnceOptions({ codec: {} as never })).toThrow(/codec must have encode/);
   });
 
   it("accepts waitMs 0 and fractional milliseconds", async () => {

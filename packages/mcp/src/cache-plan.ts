@@ -1,7 +1,7 @@
 import type { Cache, WrapOptions } from "@mcp-persist/cache-core";
-import { assertTtlMs } from "@mcp-persist/cache-core/kit";
+import { assertTtlMs, optionNames } from "@mcp-persist/cache-core/kit";
 import { describeValue } from "@mcp-persist/keys";
-import { invalidOption, PKG } from "./errors";
+import { boolean, invalidOption, knownNames, PKG } from "./errors";
 import type { Runtime } from "./runtime";
 import { schemaVersion } from "./schema-version";
 import type { ToolAnnotations } from "./sdk-shapes";
@@ -98,7 +98,12 @@ function planOf(cache: Cache, policy: ToolCachePolicy, version: string | undefin
   return { cache, ttlMs: policy.ttlMs, staleTtlMs: policy.staleTtlMs, perCaller: policy.perCaller, version };
 }
 
-const FIELDS = new Set(["ttlMs", "staleTtlMs", "perCaller", "version", "force"]);
+const RESOURCE_FIELDS = { ttlMs: true, staleTtlMs: true, perCaller: true, version: true } as const;
+/** A tool's `cache` fields; a resource's lack `force` (a read is never a mutation). */
+const FIELDS = {
+  tool: knownNames(optionNames<ToolCachePolicy>({ ...RESOURCE_FIELDS, force: true })),
+  resource: knownNames(optionNames<ResourceCachePolicy>(RESOURCE_FIELDS)),
+};
 
 function checkCachePolicy(
   label: string,
@@ -118,11 +123,7 @@ function checkCachePolicy(
       `${label}: cache must be true, false or { ttlMs, staleTtlMs, perCaller, version… }, got ${describeValue(policy)}`,
     );
   }
-  for (const key of Object.keys(policy)) {
-    if (!FIELDS.has(key) || (key === "force" && !forceAllowed)) {
-      throw invalidOption(`${label}: cache has no option ${JSON.stringify(key)}`);
-    }
-  }
+  FIELDS[forceAllowed ? "tool" : "resource"](policy, `${label}: cache`);
   if (policy.ttlMs !== undefined) assertTtlMs(policy.ttlMs, PKG, `${label}: cache.ttlMs`);
   const { staleTtlMs, perCaller, version, force } = policy;
   if (
@@ -133,12 +134,8 @@ function checkCachePolicy(
       `${label}: cache.staleTtlMs must be a number of milliseconds from 0, got ${describeValue(staleTtlMs)}`,
     );
   }
-  if (force !== undefined && typeof force !== "boolean") {
-    throw invalidOption(`${label}: cache.force must be a boolean, got ${describeValue(force)}`);
-  }
-  if (perCaller !== undefined && typeof perCaller !== "boolean") {
-    throw invalidOption(`${label}: cache.perCaller must be a boolean, got ${describeValue(perCaller)}`);
-  }
+  if (force !== undefined) boolean(`${label}: cache.force`, force);
+  if (perCaller !== undefined) boolean(`${label}: cache.perCaller`, perCaller);
   if (version !== undefined && (typeof version !== "string" || version.length === 0)) {
     throw invalidOption(`${label}: cache.version must be a non-empty string, got ${describeValue(version)}`);
   }

@@ -1,6 +1,7 @@
 import type { Caller } from "@mcp-persist/cache-core";
+import { optionNames } from "@mcp-persist/cache-core/kit";
 import { describeValue } from "@mcp-persist/keys";
-import { invalidOption } from "./errors";
+import { invalidOption, knownNames } from "./errors";
 import { assertContext } from "./request-context";
 import type { RequestContext } from "./sdk-shapes";
 
@@ -58,6 +59,8 @@ export function callerResolver(option: CallerOptions | CallerResolver | undefine
   return (context) => mcpCaller(context, options);
 }
 
+const callerOptionNames = knownNames(optionNames<CallerOptions>({ prefer: true, identity: true }));
+
 /** @throws {InvalidOptionError} naming the bad option. */
 export function checkCallerOptions(options: CallerOptions): CallerOptions {
   if (typeof options !== "object" || options === null) {
@@ -65,11 +68,7 @@ export function checkCallerOptions(options: CallerOptions): CallerOptions {
       `caller options must be an object such as { prefer: "client" } or a function (ctx) => caller, got ${describeValue(options)}`,
     );
   }
-  for (const name of Object.keys(options)) {
-    if (name !== "prefer" && name !== "identity") {
-      throw invalidOption(`caller has no option ${JSON.stringify(name)}; it takes prefer and identity`);
-    }
-  }
+  callerOptionNames(options, "caller");
   if (options.prefer !== undefined && options.prefer !== "session" && options.prefer !== "client") {
     throw invalidOption(`caller.prefer must be "session" or "client", got ${describeValue(options.prefer)}`);
   }

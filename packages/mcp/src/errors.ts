@@ -1,4 +1,5 @@
 import { InvalidOptionError, McpPersistError } from "@mcp-persist/cache-core";
+import { booleanCheck, knownOptions } from "@mcp-persist/cache-core/kit";
 import { describeValue } from "@mcp-persist/keys";
 
 export const PKG = "@mcp-persist/mcp";
@@ -6,6 +7,17 @@ export const PKG = "@mcp-persist/mcp";
 /** A bad option or tool declaration, thrown at `createToolPolicies` or registration: it shows at startup. */
 export function invalidOption(message: string): InvalidOptionError {
   return new InvalidOptionError(PKG, message);
+}
+
+/** A switch: `true` or `false`, with the message every package gives. */
+export const boolean = booleanCheck(invalidOption, describeValue);
+
+/**
+ * The check that a policy or options object names only `names` (from `optionNames`): a misspelt
+ * one would otherwise be ignored without a word.
+ */
+export function knownNames(names: readonly string[]): (options: object, where?: string) => void {
+  return knownOptions(invalidOption, names);
 }
 
 /**

@@ -1,32 +1,39 @@
-import {
-  assertDurationMs,
-  assertLogger,
-  assertTtlMs,
-  describeValue,
-  STORE_OUTAGE_POLICIES,
-} from "@mcp-persist/cache-core/kit";
-import { invalidOption, PKG } from "./errors";
+import { InvalidOptionError, InvalidTtlError } from "@mcp-persist/cache-core";
+import { optionNames } from "@mcp-persist/cache-core/kit";
+import { checkLockOptions, checkOnceOptions } from "@mcp-persist/lock";
+import { invalidOption, knownNames, PKG } from "./errors";
+import type { ToolLockPolicy, ToolOncePolicy } from "./tool-declaration";
 
 // `withLock` and `once` check their options only when called: a typo in a tool's `lock` or `once`
-// would then fail every call of the tool (the model reading the error), or, for a misspelt name,
-// be silently ignored. The declaration checks them at registration instead, as `withLock` would.
+// would then fail every call of the tool (the model reading the error). The declaration has them
+// checked at registration instead, by lock's own checks, with the tool named.
 
-/** What `lock` takes besides its own fields (`resource`, `busyMessage`): `withLock`'s options. */
-const LOCK_OPTIONS = [
-  "ttlMs",
-  "waitMs",
-  "retryBaseMs",
-  "retryMaxMs",
-  "onStoreDown",
-  "storeTimeoutMs",
-  "namespace",
-  "logger",
-];
+/** `withLock`'s options a declaration takes: all but those in {@link NOT_HERE}. */
+const LOCK_OPTIONS = {
+  ttlMs: true,
+  waitMs: true,
+  retryBaseMs: true,
+  retryMaxMs: true,
+  onStoreDown: true,
+  storeTimeoutMs: true,
+  namespace: true,
+  logger: true,
+} as const;
 
 /** The fields of each policy: its own, then the options it hands to `withLock` / `once`. */
 const FIELDS = {
-  lock: new Set(["resource", "busyMessage", ...LOCK_OPTIONS]),
-  once: new Set(["key", "busyMessage", ...LOCK_OPTIONS, "resultTtlMs", "codec"]),
+  lock: knownNames(
+    optionNames<ToolLockPolicy<unknown, unknown>>({ resource: true, busyMessage: true, ...LOCK_OPTIONS }),
+  ),
+  once: knownNames(
+    optionNames<ToolOncePolicy<unknown, unknown>>({
+      key: true,
+      busyMessage: true,
+      ...LOCK_OPTIONS,
+      resultTtlMs: true,
+      codec: true,
+    }),
+  ),
 };
 
 /** Options `withLock` / `once` take that a declaration must not give, and why. */
@@ -36,45 +43,41 @@ const NOT_HERE: Record<string, string> = {
 };
 
 /**
- * Checks the options a `lock` or `once` policy hands to `withLock` / `once`, as they would on
- * every call: a misspelt name, or a value they would refuse, throws now.
+ * Checks a `lock` or `once` policy: its field names, then the options it hands to `withLock` /
+ * `once` (`options`: the policy without its own fields) by lock's own checks, as every call
+ * would. A misspelt name, or a value they would refuse, throws now.
  * @throws {InvalidOptionError} naming the tool and the option; {@link InvalidTtlError} for a
  * `ttlMs` or `resultTtlMs` that is not a positive number of milliseconds, as `withLock` does.
  */
-export function checkGuardOptions(tool: string, kind: "lock" | "once", policy: object): void {
+export function checkGuardOptions(
+  tool: string,
+  kind: "lock" | "once",
+  policy: object,
+  options: object,
+): void {
   const at = `${tool}: ${kind}`;
-  for (const name of Object.keys(policy)) {
-    if (name in NOT_HERE) throw invalidOption(`${at}.${name} cannot be given here: ${NOT_HERE[name]}`);
-    if (!FIELDS[kind].has(name)) {
-      throw invalidOption(
-        `${at} has no option ${JSON.stringify(name)}; it takes ${[...FIELDS[kind]].join(", ")}`,
-      );
+  for (const name in policy) {
+    if (Object.hasOwn(NOT_HERE, name)) {
+      throw invalidOption(`${at}.${name} cannot be given here: ${NOT_HERE[name]}`);
     }
   }
-  const options = policy as Record<string, unknown>;
-  const given = (name: string) => options[name] !== undefined;
-  for (const name of ["ttlMs", "resultTtlMs"]) {
-    if (!given(name)) continue;
-    assertTtlMs(options[name], PKG, `${at}.${name}`);
-    // The lease is renewed by timers: a TTL a timer cannot hold is refused as a duration.
-    if (name === "ttlMs") assertDurationMs(options[name], PKG, `${at}.${name}`);
+  FIELDS[kind](policy, at);
+  try {
+    if (kind === "lock") checkLockOptions(options);
+    else checkOnceOptions(options);
+  } catch (error) {
+    throw namingTheTool(error, at);
   }
-  if (given("waitMs")) assertDurationMs(options.waitMs, PKG, `${at}.waitMs`, true);
-  for (const name of ["retryBaseMs", "retryMaxMs", "storeTimeoutMs"]) {
-    if (given(name)) assertDurationMs(options[name], PKG, `${at}.${name}`);
+}
+
+/** Lock's error, of the same class, with the tool named in front; lock's own is its `cause`. */
+function namingTheTool(error: unknown, at: string): unknown {
+  if (error instanceof InvalidTtlError) {
+    return new InvalidTtlError(PKG, `${at}: ${error.option}`, error.value, { cause: error });
   }
-  const { onStoreDown, namespace, logger, codec } = options;
-  if (given("onStoreDown") && !STORE_OUTAGE_POLICIES.includes(onStoreDown as never)) {
-    throw invalidOption(`${at}.onStoreDown must be "refuse" or "proceed", got ${describeValue(onStoreDown)}`);
+  if (error instanceof InvalidOptionError) {
+    const message = error.message.slice(`[${error.package}] `.length);
+    return new InvalidOptionError(PKG, `${at}: ${message}`, { cause: error });
   }
-  if (given("namespace") && (typeof namespace !== "string" || namespace === "")) {
-    throw invalidOption(`${at}.namespace must be a non-empty string, got ${describeValue(namespace)}`);
-  }
-  if (given("logger")) assertLogger(logger, PKG, `${at}.logger`);
-  if (given("codec")) {
-    const { encode, decode } = (codec ?? {}) as Record<string, unknown>;
-    if (typeof encode !== "function" || typeof decode !== "function") {
-      throw invalidOption(`${at}.codec must have encode and decode methods, got ${describeValue(codec)}`);
-    }
-  }
+  return error;
 }

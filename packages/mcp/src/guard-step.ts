@@ -60,6 +60,7 @@ export function guardPlan(
     key?: unknown;
     busyMessage?: unknown;
   };
+  checkGuardOptions(tool, kind, policy, options);
   const name = kind === "lock" ? resource : key;
   if (!(typeof name === "function" || (typeof name === "string" && name.length > 0))) {
     throw invalidOption(
@@ -69,7 +70,6 @@ export function guardPlan(
   if (busyMessage !== undefined && typeof busyMessage !== "string") {
     throw invalidOption(`${tool}: ${kind}.busyMessage must be a string, got ${describeValue(busyMessage)}`);
   }
-  checkGuardOptions(tool, kind, policy);
   return {
     kind,
     store: runtime.lockStore,

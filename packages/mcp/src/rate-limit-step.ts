@@ -1,7 +1,8 @@
+import { optionNames } from "@mcp-persist/cache-core/kit";
 import { describeValue } from "@mcp-persist/keys";
 import type { ToolRateLimiter, ToolRateLimitResult } from "@mcp-persist/ratelimit";
 import type { CallState } from "./call-state";
-import { invalidOption } from "./errors";
+import { invalidOption, knownNames } from "./errors";
 import { type RateLimitedResult, rateLimitedResult } from "./refusals";
 import type { Runtime } from "./runtime";
 import type { ToolRateLimitPolicy } from "./tool-declaration";
@@ -11,6 +12,8 @@ export interface RateLimitPlan {
   readonly limiter: ToolRateLimiter;
   readonly cost: number | undefined;
 }
+
+const rateLimitFields = knownNames(optionNames<ToolRateLimitPolicy>({ cost: true }));
 
 /**
  * The rate-limit plan of a tool, or `undefined` without `rateLimit`.
@@ -28,9 +31,10 @@ export function rateLimitPlan(
     );
   }
   if (policy === true) return { limiter: runtime.limiter, cost: undefined };
-  if (typeof policy !== "object" || policy === null || Object.keys(policy).some((key) => key !== "cost")) {
+  if (typeof policy !== "object" || policy === null) {
     throw invalidOption(`${tool}: rateLimit must be true, false or { cost }, got ${describeValue(policy)}`);
   }
+  rateLimitFields(policy, `${tool}: rateLimit`);
   // The limiter would refuse these on every call: refuse them once, now.
   const { cost } = policy;
   if (cost !== undefined && !(Number.isInteger(cost) && cost > 0)) {

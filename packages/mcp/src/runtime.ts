@@ -1,14 +1,26 @@
 import { type Cache, type Logger, type Store, silentLogger } from "@mcp-persist/cache-core";
-import { assertLogger, isStore } from "@mcp-persist/cache-core/kit";
+import { assertLogger, isStore, optionNames } from "@mcp-persist/cache-core/kit";
 import { describeValue } from "@mcp-persist/keys";
 import type { ToolRateLimiter } from "@mcp-persist/ratelimit";
 import { type CallerResolver, callerResolver } from "./caller";
-import { invalidOption, PKG } from "./errors";
+import { boolean, invalidOption, knownNames, PKG } from "./errors";
 import type { McpPolicyEvent, ToolPoliciesOptions } from "./options";
 import { PolicyCounters } from "./policy-stats";
 
 /** Registration warnings, by event type. */
 type WarningType = "cache-forced" | "cache-refused" | "schema-unversioned";
+
+const toolPoliciesOptionNames = knownNames(
+  optionNames<ToolPoliciesOptions>({
+    cache: true,
+    limiter: true,
+    lockStore: true,
+    caller: true,
+    chargeCacheHits: true,
+    logger: true,
+    onEvent: true,
+  }),
+);
 
 /**
  * What every call of every tool shares: the parts the policies run on, the identity rule, the
@@ -32,6 +44,7 @@ export class Runtime {
     if (typeof options !== "object" || options === null) {
       throw invalidOption(`createToolPolicies() takes an options object, got ${describeValue(options)}`);
     }
+    toolPoliciesOptionNames(options, "createToolPolicies()");
     const { cache, limiter, lockStore, chargeCacheHits = false, logger = silentLogger, onEvent } = options;
     expect("cache", cache, typeof cache?.wrap === "function", "a Cache from createCache()");
     expect(
@@ -41,7 +54,7 @@ export class Runtime {
       "a ToolRateLimiter from createToolRateLimiter()",
     );
     expect("lockStore", lockStore, isStore(lockStore), "an mcp-persist Store, e.g. lruStore()");
-    expect("chargeCacheHits", chargeCacheHits, typeof chargeCacheHits === "boolean", "a boolean");
+    boolean("createToolPolicies(): chargeCacheHits", chargeCacheHits);
     // Every level is used: warn at registration, error when onEvent throws, the lock's on its own.
     assertLogger(logger, PKG, "createToolPolicies(): logger");
     expect("onEvent", onEvent, typeof onEvent === "function", "a function");

@@ -42,12 +42,15 @@ describe("tool declarations", () => {
   });
 
   it.each([
-    [{ cache: { ttl: 5 } }, 'send_email: cache has no option "ttl"'],
+    [
+      { cache: { ttl: 5 } },
+      'send_email: cache: unknown option "ttl"; the options are ttlMs, staleTtlMs, perCaller, version, force (did you mean "ttlMs"?)',
+    ],
     [
       { cache: "yes" },
       'send_email: cache must be true, false or { ttlMs, staleTtlMs, perCaller, version… }, got "yes"',
     ],
-    [{ cache: { perCaller: "yes" } }, 'send_email: cache.perCaller must be a boolean, got "yes"'],
+    [{ cache: { perCaller: "yes" } }, 'send_email: cache.perCaller must be true or false, got "yes"'],
     [{ cache: { version: "" } }, 'send_email: cache.version must be a non-empty string, got ""'],
     [
       { cache: { staleTtlMs: -1 } },
@@ -58,7 +61,7 @@ describe("tool declarations", () => {
       { rateLimit: { cost: 6 } },
       "send_email: rateLimit.cost 6 is more than the limiter's smallest limit (5)",
     ],
-    [{ rateLimit: { weight: 2 } }, "send_email: rateLimit must be true, false or { cost }, got"],
+    [{ rateLimit: { weight: 2 } }, 'send_email: rateLimit: unknown option "weight"; the options are cost'],
     [{ lock: { resource: "a" }, once: { key: "b" } }, "send_email declares both lock and once"],
     [
       { lock: { resource: "" } },
@@ -69,14 +72,20 @@ describe("tool declarations", () => {
       "send_email: once.key must be a non-empty string or a function (args, ctx) => string, got undefined",
     ],
     [{ lock: { resource: "a", busyMessage: 3 } }, "send_email: lock.busyMessage must be a string, got 3"],
-    [{ cache: { force: "yes" } }, 'send_email: cache.force must be a boolean, got "yes"'],
+    [{ cache: { force: "yes" } }, 'send_email: cache.force must be true or false, got "yes"'],
     // The options handed to withLock / once: checked now, not on every call (nor ignored when misspelt).
     [
       { lock: { resource: "a", waitMS: 5 } },
-      'send_email: lock has no option "waitMS"; it takes resource, busyMessage, ttlMs, waitMs,',
+      'send_email: lock: unknown option "waitMS"; the options are resource, busyMessage, ttlMs, waitMs, retryBaseMs, retryMaxMs, onStoreDown, storeTimeoutMs, namespace, logger (did you mean "waitMs"?)',
     ],
-    [{ once: { key: "k", resultTTL: 5 } }, 'send_email: once has no option "resultTTL"'],
-    [{ lock: { resource: "a", codec: {} } }, 'send_email: lock has no option "codec"'],
+    [
+      { once: { key: "k", resultTTL: 5 } },
+      'send_email: once: unknown option "resultTTL"; the options are key, busyMessage, ttlMs, waitMs, retryBaseMs, retryMaxMs, onStoreDown, storeTimeoutMs, namespace, logger, resultTtlMs, codec (did you mean "resultTtlMs"?)',
+    ],
+    [
+      { lock: { resource: "a", codec: {} } },
+      'send_email: lock: unknown option "codec"; the options are resource,',
+    ],
     [
       { lock: { resource: "a", signal: new AbortController().signal } },
       "send_email: lock.signal cannot be given here: the request's signal is passed for every call",
@@ -87,32 +96,32 @@ describe("tool declarations", () => {
     ],
     [
       { lock: { resource: "a", waitMs: "5" } },
-      "send_email: lock.waitMs must be a number of milliseconds from 0 and at most 2147483647",
+      "send_email: lock: waitMs must be a number of milliseconds from 0 and at most 2147483647",
     ],
     [
       { lock: { resource: "a", ttlMs: 2 ** 31 } },
-      "send_email: lock.ttlMs must be a number of milliseconds above 0 and at most 2147483647",
+      "send_email: lock: ttlMs must be a number of milliseconds above 0 and at most 2147483647",
     ],
     [
       { once: { key: "k", storeTimeoutMs: 0 } },
-      "send_email: once.storeTimeoutMs must be a number of milliseconds above 0",
+      "send_email: once: storeTimeoutMs must be a number of milliseconds above 0",
     ],
     [
       { lock: { resource: "a", retryMaxMs: null } },
-      "send_email: lock.retryMaxMs must be a number of milliseconds above 0",
+      "send_email: lock: retryMaxMs must be a number of milliseconds above 0",
     ],
     [
       { lock: { resource: "a", onStoreDown: "fail" } },
-      'send_email: lock.onStoreDown must be "refuse" or "proceed", got "fail"',
+      'send_email: lock: onStoreDown must be "refuse" (reject with LockUnavailableError) or "proceed" (run the function unlocked), got "fail"',
     ],
-    [{ once: { key: "k", namespace: "" } }, 'send_email: once.namespace must be a non-empty string, got ""'],
+    [{ once: { key: "k", namespace: "" } }, 'send_email: once: namespace must be a non-empty string, got ""'],
     [
-      { lock: { resource: "a", logger: { warn() {} } } },
-      "send_email: lock.logger must have debug, info, warn and error methods, like a pino logger; it has no debug, info, error",
+      { lock: { resource: "a", logger: { info() {} } } },
+      "send_email: lock: logger must be a pino-style logger (an object with debug/info/warn/error methods), got",
     ],
     [
       { once: { key: "k", codec: { encode() {} } } },
-      "send_email: once.codec must have encode and decode methods, got",
+      "send_email: once: codec must have encode(value) and decode(text) methods (cache-core's defaultCodec, or leave it out), got",
     ],
   ])("refuses %o", (config, message) => {
     const { register, server } = attempt(full, config);
@@ -133,16 +142,48 @@ describe("tool declarations", () => {
   it.each([
     [
       { lock: { resource: "a", ttlMs: -5 } },
-      "send_email: lock.ttlMs must be a positive finite number of milliseconds, got -5",
+      "send_email: lock: ttlMs must be a positive finite number of milliseconds, got -5",
     ],
     [
       { once: { key: "k", resultTtlMs: 0 } },
-      "send_email: once.resultTtlMs must be a positive finite number of milliseconds, got 0",
+      "send_email: once: resultTtlMs must be a positive finite number of milliseconds, got 0",
     ],
   ])("refuses the lease or result TTL of %o as withLock / once would, at registration", (config, message) => {
     const { register } = attempt(full, config);
     expect(register).toThrow(InvalidTtlError);
     expect(register).toThrow(`[@mcp-persist/mcp] ${message}`);
+  });
+
+  it("checks lock and once options with lock's own checks: its cap on resultTtlMs too, the tool named", () => {
+    // Above Number.MAX_SAFE_INTEGER Redis refuses the PX: every call would fail as a store outage.
+    const { register } = attempt(full, { once: { key: "k", resultTtlMs: 2 ** 60 } });
+    expect(register).toThrow(InvalidOptionError);
+    expect(register).toThrow(
+      "[@mcp-persist/mcp] send_email: once: resultTtlMs must be at most 9007199254740991 ms",
+    );
+    const error = (() => {
+      try {
+        attempt(full, { lock: { resource: "a", ttlMs: -5 } }).register();
+      } catch (caught) {
+        return caught as InvalidTtlError;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidTtlError);
+    expect(error).toMatchObject({
+      package: "@mcp-persist/mcp",
+      option: "send_email: lock: ttlMs",
+      value: -5,
+    });
+    expect(error?.cause).toBeInstanceOf(InvalidTtlError);
+    expect(error?.cause).toMatchObject({ package: "@mcp-persist/lock", option: "ttlMs" });
+  });
+
+  it("refuses a misspelt createToolPolicies option: chargeCacheHit would leave hits free", () => {
+    const make = () => createToolPolicies({ chargeCacheHit: true } as never);
+    expect(make).toThrow(InvalidOptionError);
+    expect(make).toThrow(
+      '[@mcp-persist/mcp] createToolPolicies(): unknown option "chargeCacheHit"; the options are cache, limiter, lockStore, caller, chargeCacheHits, logger, onEvent (did you mean "chargeCacheHits"?)',
+    );
   });
 
   it("takes every option withLock and once take", () => {
@@ -177,7 +218,9 @@ describe("tool declarations", () => {
           contents: [],
         }),
       );
-    expect(register).toThrow('resource:docs: cache has no option "force"');
+    expect(register).toThrow(
+      'resource:docs: cache: unknown option "force"; the options are ttlMs, staleTtlMs, perCaller, version',
+    );
   });
 
   it("hands the SDK its own config and returns what the SDK returns", () => {
@@ -202,7 +245,7 @@ describe("tool declarations", () => {
 
   it.each([
     [{ cache: {} }, "createToolPolicies(): cache must be a Cache from createCache(), got an object"],
-    [{ chargeCacheHits: "no" }, 'createToolPolicies(): chargeCacheHits must be a boolean, got "no"'],
+    [{ chargeCacheHits: "no" }, 'createToolPolicies(): chargeCacheHits must be true or false, got "no"'],
     [{ onEvent: 1 }, "createToolPolicies(): onEvent must be a function, got 1"],
     // Every level is used: a logger without error() failed each call whose onEvent hook threw.
     [
@@ -210,7 +253,7 @@ describe("tool declarations", () => {
       "createToolPolicies(): logger must have debug, info, warn and error methods, like a pino logger; it has no debug, info, error",
     ],
     // A misspelt identity would leave every stdio call anonymous.
-    [{ caller: { identy: "me" } }, 'caller has no option "identy"; it takes prefer and identity'],
+    [{ caller: { identy: "me" } }, 'caller: unknown option "identy"; the options are prefer, identity'],
     // An object with run() alone is not a store: every lock or once call would fail on it.
     [
       { lockStore: { run() {} } },

@@ -1,3 +1,4 @@
+import { knownOptions, optionNames } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 import { invalidOption, RateLimitCostError } from "./errors";
 import type { CheckOptions } from "./types";
@@ -25,12 +26,17 @@ export const MAX_WINDOW_MS = 2 ** 40;
  */
 export const MAX_LIMIT_TIMES_WINDOW = 2 ** 50;
 
+/** The names of a rule's options, for a limiter's own options too (`createRateLimiter({ limit, windowMs })`). */
+export const RULE_OPTION_NAMES = optionNames<LimitRule>({ limit: true, windowMs: true });
+const ruleNames = knownOptions(invalidOption, RULE_OPTION_NAMES);
+
 /** Checks one rule; `name` is how the message refers to it (`limit`, `perCaller.limit`, ...). */
 export function validateRule(rule: LimitRule, name?: string): LimitRule {
   const at = name === undefined ? "" : `${name}.`;
   if (typeof rule !== "object" || rule === null) {
     throw invalidOption(`${name ?? "the limit"} must be { limit, windowMs }, got ${describeValue(rule)}`);
   }
+  if (name !== undefined) ruleNames(rule, name);
   integerOption(`${at}limit`, rule.limit, MAX_LIMIT);
   integerOption(`${at}windowMs`, rule.windowMs, MAX_WINDOW_MS);
   if (rule.limit * rule.windowMs > MAX_LIMIT_TIMES_WINDOW) {

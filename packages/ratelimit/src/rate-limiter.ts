@@ -2,7 +2,7 @@ import type { AlgorithmName } from "./algorithms";
 import { SingleKeys } from "./key-memo";
 import { LimitSet } from "./limit-set";
 import { LimiterCore } from "./limiter-core";
-import { costOf, type LimitRule, validateRule } from "./limits";
+import { costOf, type LimitRule, RULE_OPTION_NAMES, validateRule } from "./limits";
 import { resolveLimiterOptions } from "./resolve-options";
 import type { CheckOptions, LimiterOptions, RateLimitResult, Refunds } from "./types";
 
@@ -32,7 +32,7 @@ export interface RateLimiter extends Refunds {
  * @throws {InvalidOptionError} for an option outside its documented range.
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const resolved = resolveLimiterOptions(options);
+  const resolved = resolveLimiterOptions(options, RULE_OPTION_NAMES);
   const rule = validateRule({ limit: options.limit, windowMs: options.windowMs });
   const set = new LimitSet([{ ...rule, name: "default" }], () => "");
   const core = new LimiterCore(resolved, set);

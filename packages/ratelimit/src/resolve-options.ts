@@ -16,13 +16,29 @@ import {
   STORE_OUTAGE_POLICIES,
   warnDeprecated,
 } from "@mcp-persist/cache-core/kit";
-import { booleanCheck } from "@mcp-persist/internal";
+import { booleanCheck, knownOptions, optionNames } from "@mcp-persist/internal";
 import { keySegment } from "@mcp-persist/keys";
 import { type Algorithm, type AlgorithmName, algorithms } from "./algorithms";
 import { invalidOption, PKG } from "./errors";
 import type { LimiterOptions } from "./types";
 
 const checkBoolean = booleanCheck(invalidOption, describeValue);
+
+/** Every limiter's options; `timeoutMs`, `failClosed` and `fallback`: deprecated, still honoured. */
+const LIMITER_OPTION_NAMES = optionNames<LimiterOptions>({
+  store: true,
+  algorithm: true,
+  storeTimeoutMs: true,
+  timeoutMs: true,
+  onStoreDown: true,
+  failClosed: true,
+  fallbackStore: true,
+  fallback: true,
+  probeIntervalMs: true,
+  prefix: true,
+  clock: true,
+  logger: true,
+});
 
 /** {@link LimiterOptions} checked, with defaults applied. */
 export interface ResolvedLimiterOptions {
@@ -42,10 +58,16 @@ export interface ResolvedLimiterOptions {
  * Checks the options shared by every limiter. Each one is checked for its type, not just read:
  * `onStoreDown: "Refuse"` would otherwise count as "proceed", and a `clock` or `logger` without
  * its methods would fail later, inside a check that must never throw. The names deprecated in
- * favour of `storeTimeoutMs`, `onStoreDown` and `fallbackStore` still work, with one warning.
+ * favour of `storeTimeoutMs`, `onStoreDown` and `fallbackStore` still work, with one warning. A
+ * name that is neither one of these nor one of the limiter's `own` (its rules) is refused: a
+ * misspelt limit or outage policy would otherwise fall back to its default without a word.
  * @throws {InvalidOptionError} naming the option and the value it got.
  */
-export function resolveLimiterOptions(options: LimiterOptions): ResolvedLimiterOptions {
+export function resolveLimiterOptions(
+  options: LimiterOptions,
+  own: readonly string[],
+): ResolvedLimiterOptions {
+  knownOptions(invalidOption, [...LIMITER_OPTION_NAMES, ...own])(options ?? {});
   const store = checkStore("store", options?.store);
   const fallbackName = renamed(options, "fallback", "fallbackStore");
   const fallbackValue = options[fallbackName];

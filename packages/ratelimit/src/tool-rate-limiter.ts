@@ -74,7 +74,7 @@ export interface ToolRateLimiter extends Refunds {
  * @throws {InvalidOptionError} for an option outside its documented range, or no rule at all.
  */
 export function createToolRateLimiter(options: ToolRateLimiterOptions): ToolRateLimiter {
-  const resolved = resolveLimiterOptions(options);
+  const resolved = resolveLimiterOptions(options, RULES);
   const rules: Partial<Record<ToolRuleName, LimitRule>> = {};
   for (const name of RULES) {
     const rule = options[name];

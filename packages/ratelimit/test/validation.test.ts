@@ -162,6 +162,31 @@ describe("options are checked at construction", () => {
     );
   });
 
+  it("a misspelt option name is refused, not read as its default (a rate limit or outage policy lost)", () => {
+    const limiter = () => createRateLimiter({ ...valid, onStoreDwn: "refuse" } as never);
+    expect(limiter).toThrow(InvalidOptionError);
+    expect(limiter).toThrow(
+      '[@mcp-persist/ratelimit] unknown option "onStoreDwn"; the options are store, algorithm, storeTimeoutMs, timeoutMs, onStoreDown, failClosed, fallbackStore, fallback, probeIntervalMs, prefix, clock, logger, limit, windowMs',
+    );
+    expect(() => createRateLimiter({ ...valid, window: 1000 } as never)).toThrow(
+      'unknown option "window"; the options are store, ',
+    );
+    expect(() => createRateLimiter({ ...valid, WindowMS: 1000 } as never)).toThrow(
+      '(did you mean "windowMs"?)',
+    );
+    const rule = { limit: 5, windowMs: 60_000 };
+    expect(() => createToolRateLimiter({ store, perTool: rule, perCallr: rule } as never)).toThrow(
+      '[@mcp-persist/ratelimit] unknown option "perCallr"; the options are store, algorithm, storeTimeoutMs, timeoutMs, onStoreDown, failClosed, fallbackStore, fallback, probeIntervalMs, prefix, clock, logger, perCallerPerTool, perCaller, perTool',
+    );
+    expect(() => createToolRateLimiter({ store, perTool: { ...rule, window: 5 } } as never)).toThrow(
+      '[@mcp-persist/ratelimit] perTool: unknown option "window"; the options are limit, windowMs',
+    );
+    // The deprecated names still work.
+    expect(() =>
+      createRateLimiter({ ...valid, timeoutMs: 100, failClosed: true, fallback: store }),
+    ).not.toThrow();
+  });
+
   it("a tool limiter needs at least one rule, and names the rule at fault", () => {
     expect(() => createToolRateLimiter({ store })).toThrow(/needs at least one rule/);
     expect(() => createToolRateLimiter({ store, perTool: { limit: 5, windowMs: 0 } })).toThrow(

@@ -1,5 +1,12 @@
 import { constants } from "node:os";
-import { booleanCheck, describe, given, timerMsChecks } from "@mcp-persist/internal";
+import {
+  booleanCheck,
+  describe,
+  given,
+  knownOptions,
+  optionNames,
+  timerMsChecks,
+} from "@mcp-persist/internal";
 import { InvalidOptionError } from "./errors";
 import { createStderrLogger, type Logger } from "./logger";
 
@@ -57,15 +64,19 @@ export interface ShutdownOptions {
 /** The options with defaults applied, each checked. */
 export type ResolvedShutdownOptions = Required<ShutdownOptions>;
 
-const OPTION_NAMES: readonly string[] = [
-  "signals",
-  "stdin",
-  "timeoutMs",
-  "delayMs",
-  "drainTimeoutMs",
-  "logger",
-  "exit",
-] satisfies (keyof ShutdownOptions)[];
+// A misspelt option would otherwise fall back to its default without a word.
+const knownNames = knownOptions(
+  (message) => new InvalidOptionError(message),
+  optionNames<ShutdownOptions>({
+    signals: true,
+    stdin: true,
+    timeoutMs: true,
+    delayMs: true,
+    drainTimeoutMs: true,
+    logger: true,
+    exit: true,
+  }),
+);
 
 // Capped at what Node's timers hold: a 30-day timeoutMs would otherwise end the shutdown at once.
 const { positiveMs, nonNegativeMs } = timerMsChecks(InvalidOptionError);
@@ -81,14 +92,7 @@ export function resolveOptions(options: ShutdownOptions): ResolvedShutdownOption
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new InvalidOptionError(`options must be an object, got ${describe(options)}`);
   }
-  // A misspelt option would otherwise fall back to its default without a word.
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(name)) {
-      throw new InvalidOptionError(
-        `unknown option ${describe(name)}; the options are ${OPTION_NAMES.join(", ")}`,
-      );
-    }
-  }
+  knownNames(options);
   const timeoutMs = positiveMs("timeoutMs", given(options.timeoutMs, 25_000));
   const delayMs = nonNegativeMs("delayMs", given(options.delayMs, 0));
   if (delayMs >= timeoutMs) {

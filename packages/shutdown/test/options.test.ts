@@ -70,7 +70,7 @@ describe("createShutdown options", () => {
     [
       "a misspelt option",
       { timeout: 5_000 } as ShutdownOptions,
-      /unknown option "timeout"; the options are signals, /,
+      /unknown option "timeout"; the options are signals, .* \(did you mean "timeoutMs"\?\)$/,
     ],
     // Values that cannot go through String() or JSON.stringify still make a readable message.
     ["a BigInt", { stdin: 10n as unknown as boolean }, /stdin must be true or false, got 10n/],

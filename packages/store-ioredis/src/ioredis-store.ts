@@ -1,9 +1,4 @@
-import {
-  createRedisStore,
-  type RedisStore,
-  resolveTimeoutMs,
-  storeClient,
-} from "@mcp-persist/cache-core/redis";
+import { createRedisStore, type RedisStore, storeClient } from "@mcp-persist/cache-core/redis";
 import type { Cluster, Redis } from "ioredis";
 import { createClusterClient, createRedisClient } from "./create-ioredis-client";
 import { ioredisAdapter } from "./ioredis-adapter";
@@ -27,7 +22,9 @@ export type IoredisStore<C extends IoredisClient = IoredisClient> = RedisStore<C
  * const store = ioredisStore({ client: existingRedisOrCluster });       // uses yours, never quits it
  * ```
  * A client `keyPrefix` is honoured: GET/SET/DEL keys and script KEYS are prefixed once, by ioredis.
- * @throws {InvalidOptionError} for a `timeoutMs` that is not a positive finite number.
+ * @throws {InvalidOptionError} for options that are not a plain object (a client passed in their
+ *   place: pass it as `{ client }`), an unknown option name, or a `timeoutMs` that is not a
+ *   positive finite number.
  */
 export function ioredisStore<C extends IoredisClient>(options: IoredisClientStoreOptions<C>): IoredisStore<C>;
 export function ioredisStore(options: IoredisClusterStoreOptions): IoredisStore<Cluster>;
@@ -38,14 +35,14 @@ export function ioredisStore(
     | IoredisClusterStoreOptions
     | IoredisConnectionStoreOptions = {},
 ): IoredisStore {
-  const timeoutMs = resolveTimeoutMs(PKG, options.timeoutMs);
-  const { client, ownsClient } = storeClient(
+  const { client, ownsClient, timeoutMs } = storeClient(
     options,
     {
       cluster: (cluster) => createClusterClient(cluster.nodes, cluster.options),
       connection: createRedisClient,
     },
     PKG,
+    "ioredisStore",
   );
   return createRedisStore({
     name: "ioredis",

@@ -25,5 +25,10 @@ export const ioredisKit: RedisStoreKit = {
     await client.ping();
     return { get: (key) => client.get(key), drop: () => client.disconnect() };
   },
+  clientAsOptions: async (url) => {
+    const client = defaultClient(url);
+    await client.ping();
+    return { misuse: () => ioredisStore(client as never), drop: () => client.disconnect() };
+  },
   built: { module: new URL("../dist/index.js", import.meta.url), factory: "ioredisStore" },
 };

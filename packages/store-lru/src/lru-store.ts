@@ -12,14 +12,15 @@ import {
   given,
   type LocalValue,
 } from "@mcp-persist/cache-core/kit";
-import { booleanCheck } from "@mcp-persist/internal";
+import { booleanCheck, knownOptions, optionNames } from "@mcp-persist/internal";
 import { LRUCache } from "lru-cache";
 import { lruKeyspace } from "./lru-keyspace";
 import { entrySize, StateKeyspace } from "./state-keyspace";
 
 const PKG = "@mcp-persist/store-lru";
 
-const checkBoolean = booleanCheck((message) => new InvalidOptionError(PKG, message), describeValue);
+const invalid = (message: string) => new InvalidOptionError(PKG, message);
+const checkBoolean = booleanCheck(invalid, describeValue);
 
 /** Options of {@link lruStore}. */
 export interface LruStoreOptions {
@@ -56,6 +57,19 @@ export interface LruStoreOptions {
   name?: string;
 }
 
+// A misspelt option (`maxSize`) would otherwise fall back to its default without a word.
+const optionNamesCheck = knownOptions(
+  invalid,
+  optionNames<LruStoreOptions>({
+    max: true,
+    maxSizeBytes: true,
+    maxStateKeys: true,
+    ttlAutopurge: true,
+    clock: true,
+    name: true,
+  }),
+);
+
 /** An in-process {@link Store}, with the LRUCaches it uses. */
 export interface LruStore extends Store {
   /**
@@ -86,7 +100,7 @@ export interface LruStore extends Store {
  * TTLs (reads never extend them), a size bound, and scripts run atomically by their JS body.
  * A single-process MCP server needs nothing else.
  *
- * @throws {InvalidOptionError} for options that are not an object, a `max`, `maxStateKeys` or
+ * @throws {InvalidOptionError} for options that are not an object, an unknown option name, a `max`, `maxStateKeys` or
  *   `maxSizeBytes` that is not a positive integer, a `clock` without `now()`, a `ttlAutopurge`
  *   that is not a boolean, or an empty `name`.
  */
@@ -94,6 +108,7 @@ export function lruStore(options: LruStoreOptions = {}): LruStore {
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionError(PKG, `lruStore() takes an options object, got ${describeValue(options)}`);
   }
+  optionNamesCheck(options);
   // Only `undefined` takes a default (`given`): `null` is refused like any other wrong value.
   const max = positiveInteger("max", given(options.max, 10_000));
   const maxStateKeys = positiveInteger("maxStateKeys", given(options.maxStateKeys, 100_000));

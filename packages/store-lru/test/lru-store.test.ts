@@ -124,4 +124,13 @@ describe("lruStore", () => {
       expect(() => lruStore(options as never)).toThrow("lruStore() takes an options object");
     }
   });
+
+  it("refuses a misspelt option name: maxSize would otherwise leave the 64 MB default in place", () => {
+    const make = () => lruStore({ maxSize: 1024 } as never);
+    expect(make).toThrow(InvalidOptionError);
+    expect(make).toThrow(
+      '[@mcp-persist/store-lru] unknown option "maxSize"; the options are max, maxSizeBytes, maxStateKeys, ttlAutopurge, clock, name (did you mean "maxSizeBytes"?)',
+    );
+    expect(() => lruStore({ MAX: 5 } as never)).toThrow('(did you mean "max"?)');
+  });
 });

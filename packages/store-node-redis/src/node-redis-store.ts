@@ -1,9 +1,4 @@
-import {
-  createRedisStore,
-  type RedisStore,
-  resolveTimeoutMs,
-  storeClient,
-} from "@mcp-persist/cache-core/redis";
+import { createRedisStore, type RedisStore, storeClient } from "@mcp-persist/cache-core/redis";
 import { createNodeRedisClient, createNodeRedisCluster } from "./create-node-redis-client";
 import { nodeRedisAdapter } from "./node-redis-adapter";
 import type { NodeRedisClient } from "./node-redis-client";
@@ -28,7 +23,9 @@ export type NodeRedisStore<C extends NodeRedisClient = NodeRedisClient> = RedisS
  * ```
  * A client `keyPrefix` (node-redis 6.1+) is honoured: GET/SET/DEL keys and script KEYS are
  * prefixed once, by node-redis.
- * @throws {InvalidOptionError} for a `timeoutMs` that is not a positive finite number.
+ * @throws {InvalidOptionError} for options that are not a plain object (a client passed in their
+ *   place: pass it as `{ client }`), an unknown option name, or a `timeoutMs` that is not a
+ *   positive finite number.
  */
 export function nodeRedisStore<C extends NodeRedisClient>(
   options: NodeRedisClientStoreOptions<C>,
@@ -45,14 +42,14 @@ export function nodeRedisStore(
     | NodeRedisClusterStoreOptions
     | NodeRedisConnectionStoreOptions = {},
 ): NodeRedisStore {
-  const timeoutMs = resolveTimeoutMs(PKG, options.timeoutMs);
-  const { client, ownsClient } = storeClient(
+  const { client, ownsClient, timeoutMs } = storeClient(
     options,
     {
       cluster: createNodeRedisCluster,
       connection: createNodeRedisClient,
     },
     PKG,
+    "nodeRedisStore",
   );
   const adapter = nodeRedisAdapter(client, timeoutMs);
   return createRedisStore({ name: "node-redis", package: PKG, adapter, timeoutMs, ownsClient });

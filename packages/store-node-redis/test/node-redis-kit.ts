@@ -29,5 +29,9 @@ export const nodeRedisKit: RedisStoreKit = {
     const client = await defaultClient(url);
     return { get: (key) => client.get(key), drop: () => client.destroy() };
   },
+  clientAsOptions: async (url) => {
+    const client = await defaultClient(url);
+    return { misuse: () => nodeRedisStore(client as never), drop: () => client.destroy() };
+  },
   built: { module: new URL("../dist/index.js", import.meta.url), factory: "nodeRedisStore" },
 };

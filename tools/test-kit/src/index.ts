@@ -11,6 +11,7 @@ export { conformanceScenarios } from "./redis-scenarios/conformance-scenarios";
 export { exitScenarios } from "./redis-scenarios/exit-scenarios";
 export { failFastScenarios } from "./redis-scenarios/fail-fast-scenarios";
 export { lateReplyScenarios } from "./redis-scenarios/late-reply-scenarios";
+export { optionScenarios } from "./redis-scenarios/option-scenarios";
 export {
   type AcrossReconnect,
   incrementAcrossReconnect,

@@ -1,4 +1,4 @@
-import { booleanCheck, given } from "@mcp-persist/internal";
+import { booleanCheck, given, knownOptions, optionNames } from "@mcp-persist/internal";
 import { describeValue } from "@mcp-persist/keys";
 import { InvalidOptionError } from "../errors";
 
@@ -25,26 +25,66 @@ export interface OwnedClientOption {
   ownsClient?: boolean;
 }
 
+/** Every option of a Redis store, whichever form: `{ client }`, `{ cluster }` or `{ connection }`. */
+const STORE_OPTION_NAMES = optionNames<
+  RedisStoreOptions & OwnedClientOption & Record<"client" | "cluster" | "connection", unknown>
+>({
+  timeoutMs: true,
+  ownsClient: true,
+  client: true,
+  cluster: true,
+  connection: true,
+});
+
 /**
- * The client a Redis store runs on, and whether its `close()` closes it: a `client` handed in stays
- * the application's unless `ownsClient`; one the store makes, from `cluster` or `connection`
- * options, with its own client library (`make`), is the store's. `pkg`: the store's package, named
- * in the error for a bad `ownsClient`.
+ * The client a Redis store runs on, its deadline (`timeoutMs`, checked before any client is made)
+ * and whether its `close()` closes the client: a `client` handed in stays the application's
+ * unless `ownsClient`; one the store makes, from `cluster` or `connection` options, with its own
+ * client library (`make`), is the store's. `pkg` and `factory` name the store in errors.
+ * @throws {InvalidOptionError} for options that are not a plain object (a client passed in their
+ *   place: `ioredisStore(redis)` would fail every call as a store outage), an unknown option name,
+ *   a bad `timeoutMs` or `ownsClient`.
  */
 export function storeClient<Client, Cluster, Connection>(
-  options: ({ client: Client } & OwnedClientOption) | { cluster: Cluster } | { connection?: Connection },
+  options: (({ client: Client } & OwnedClientOption) | { cluster: Cluster } | { connection?: Connection }) &
+    RedisStoreOptions,
   make: { cluster: (options: Cluster) => Client; connection: (options: Connection | undefined) => Client },
   pkg = "@mcp-persist/cache-core",
-): { client: Client; ownsClient: boolean } {
-  if ("client" in options) return { client: options.client, ownsClient: ownsClient(pkg, options.ownsClient) };
-  if ("cluster" in options) return { client: make.cluster(options.cluster), ownsClient: true };
-  return { client: make.connection(options.connection), ownsClient: true };
+  factory = "createRedisStore",
+): { client: Client; ownsClient: boolean; timeoutMs: number } {
+  const invalid = (message: string) => new InvalidOptionError(pkg, message);
+  checkOptionsObject(options, invalid, factory);
+  knownOptions(invalid, STORE_OPTION_NAMES)(options);
+  const timeoutMs = resolveTimeoutMs(pkg, options.timeoutMs);
+  if ("client" in options) {
+    return { client: options.client, ownsClient: ownsClient(invalid, options.ownsClient), timeoutMs };
+  }
+  if ("cluster" in options) return { client: make.cluster(options.cluster), ownsClient: true, timeoutMs };
+  return { client: make.connection(options.connection), ownsClient: true, timeoutMs };
+}
+
+/**
+ * An options object, not a client: BentoCache, redis-semaphore and rate-limiter-flexible take the
+ * client itself, so `ioredisStore(redis)` is an easy slip for a JavaScript user. Any object made by
+ * a class (its prototype neither `Object.prototype` nor `null`) is refused with the fix.
+ */
+function checkOptionsObject(options: unknown, invalid: (message: string) => Error, factory: string): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw invalid(
+      `${factory}() takes an options object such as { client }, { connection } or { cluster }, got ${describeValue(options)}`,
+    );
+  }
+  const prototype: unknown = Object.getPrototypeOf(options);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw invalid(
+      `${factory}() takes an options object, not a client: to use an existing client, pass it as ${factory}({ client }), got ${describeValue(options)}`,
+    );
+  }
 }
 
 /** `ownsClient` checked, or its default (only `undefined` is left out: `null` is refused). */
-function ownsClient(pkg: string, value: unknown): boolean {
-  const boolean = booleanCheck((message) => new InvalidOptionError(pkg, message), describeValue);
-  return boolean("ownsClient", given(value, false));
+function ownsClient(invalid: (message: string) => Error, value: unknown): boolean {
+  return booleanCheck(invalid, describeValue)("ownsClient", given(value, false));
 }
 
 /** The store's default per-call deadline: what a cache adds to a tool call at worst when Redis hangs. */

@@ -36,6 +36,11 @@ export interface RedisStoreKit {
   /** A bare, connected client with the library's defaults (no store), and a way to drop it unwaited. */
   bareDefaultClient(url: string): Promise<{ get(key: string): Promise<unknown>; drop(): void }>;
   /**
+   * A connected client with the library's defaults, and the package's factory handed it where the
+   * options go (`ioredisStore(redis)`), as a JavaScript user used to BentoCache may write.
+   */
+  clientAsOptions(url: string): Promise<{ misuse(): Store; drop(): void }>;
+  /**
    * The built package, for scenarios that run the store in a child process as an application
    * does: its ESM entry, and the factory that takes `{ connection }`.
    */

@@ -1,0 +1,4 @@
+import { optionScenarios } from "@mcp-persist/test-kit";
+import { ioredisKit } from "./ioredis-kit";
+
+optionScenarios(ioredisKit);
