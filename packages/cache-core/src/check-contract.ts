@@ -37,12 +37,18 @@ export function isStore(value: unknown): value is Store {
  * @throws {InvalidOptionError} unless {@link isStore}.
  */
 export function assertStore(value: unknown, pkg: string, name: string): asserts value is Store {
-  if (!isStore(value)) {
-    throw new InvalidOptionError(
-      pkg,
-      `${name} must be an mcp-persist Store, e.g. lruStore(), ioredisStore({ client }) or nodeRedisStore({ client }), got ${describeValue(value)}`,
-    );
-  }
+  if (isStore(value)) return;
+  // The slip to expect: the Redis client itself, as cache-manager's and rate-limiter-flexible's
+  // Redis stores take it (ioredis and node-redis clients, and their clusters, all have sendCommand).
+  const client =
+    typeof value === "object" && value !== null && typeof member(value, "sendCommand") === "function";
+  const got = client
+    ? "got a Redis client: wrap it in a store first, ioredisStore({ client }) or nodeRedisStore({ client })"
+    : `got ${describeValue(value)}`;
+  throw new InvalidOptionError(
+    pkg,
+    `${name} must be an mcp-persist Store, e.g. lruStore(), ioredisStore({ client }) or nodeRedisStore({ client }); ${got}`,
+  );
 }
 
 /**

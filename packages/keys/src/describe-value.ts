@@ -67,7 +67,7 @@ function describeObject(value: object): string {
   if (value instanceof Set) return `a Set (${count(value.size, "member", "members")})`;
   if (value instanceof Error) return `${cut(String(value.name))}(${quoteShort(String(value.message))})`;
   const name = className(value);
-  if (name !== undefined) return `a ${name} instance`;
+  if (name !== undefined) return `${/^[aeiou]/i.test(name) ? "an" : "a"} ${name} instance`;
   const keys = Object.keys(value);
   const shown = keys.slice(0, MAX_KEYS_SHOWN).map((key) => cut(key, 20));
   if (keys.length > MAX_KEYS_SHOWN) shown.push(`… ${keys.length - MAX_KEYS_SHOWN} more`);

@@ -26,6 +26,11 @@ describe("describeValue", () => {
     ["a Set", new Set([1, 2]), "a Set (2 members)"],
     ["an error", new TypeError("boom"), 'TypeError("boom")'],
     ["a class instance", new (class Point {})(), "a Point instance"],
+    [
+      "a class instance whose name starts with a vowel",
+      new (class EventEmitter {})(),
+      "an EventEmitter instance",
+    ],
   ])("renders %s", (_, value, expected) => {
     expect(describeValue(value)).toBe(expected);
   });

@@ -1,5 +1,5 @@
 import { type Cache, type Logger, type Store, silentLogger } from "@mcp-persist/cache-core";
-import { assertLogger, isStore, optionNames } from "@mcp-persist/cache-core/kit";
+import { assertLogger, assertStore, optionNames } from "@mcp-persist/cache-core/kit";
 import { describeValue } from "@mcp-persist/keys";
 import type { ToolRateLimiter } from "@mcp-persist/ratelimit";
 import { type CallerResolver, callerResolver } from "./caller";
@@ -53,7 +53,7 @@ export class Runtime {
       typeof limiter?.check === "function",
       "a ToolRateLimiter from createToolRateLimiter()",
     );
-    expect("lockStore", lockStore, isStore(lockStore), "an mcp-persist Store, e.g. lruStore()");
+    if (lockStore !== undefined) assertStore(lockStore, PKG, "createToolPolicies(): lockStore");
     boolean("createToolPolicies(): chargeCacheHits", chargeCacheHits);
     // Every level is used: warn at registration, error when onEvent throws, the lock's on its own.
     assertLogger(logger, PKG, "createToolPolicies(): logger");

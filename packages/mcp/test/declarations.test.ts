@@ -257,7 +257,7 @@ describe("tool declarations", () => {
     // An object with run() alone is not a store: every lock or once call would fail on it.
     [
       { lockStore: { run() {} } },
-      "createToolPolicies(): lockStore must be an mcp-persist Store, e.g. lruStore(), got an object with keys [run]",
+      "createToolPolicies(): lockStore must be an mcp-persist Store, e.g. lruStore(), ioredisStore({ client }) or nodeRedisStore({ client }); got an object with keys [run]",
     ],
   ])("refuses createToolPolicies(%o)", (options, message) => {
     expect(() => createToolPolicies(options as never)).toThrow(`[@mcp-persist/mcp] ${message}`);

@@ -28,7 +28,7 @@ export const ioredisKit: RedisStoreKit = {
   clientAsOptions: async (url) => {
     const client = defaultClient(url);
     await client.ping();
-    return { misuse: () => ioredisStore(client as never), drop: () => client.disconnect() };
+    return { client, misuse: () => ioredisStore(client as never), drop: () => client.disconnect() };
   },
   built: { module: new URL("../dist/index.js", import.meta.url), factory: "ioredisStore" },
 };

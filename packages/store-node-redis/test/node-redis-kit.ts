@@ -31,7 +31,7 @@ export const nodeRedisKit: RedisStoreKit = {
   },
   clientAsOptions: async (url) => {
     const client = await defaultClient(url);
-    return { misuse: () => nodeRedisStore(client as never), drop: () => client.destroy() };
+    return { client, misuse: () => nodeRedisStore(client as never), drop: () => client.destroy() };
   },
   built: { module: new URL("../dist/index.js", import.meta.url), factory: "nodeRedisStore" },
 };

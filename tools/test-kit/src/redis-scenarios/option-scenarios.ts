@@ -1,4 +1,4 @@
-import { InvalidOptionError } from "@mcp-persist/cache-core";
+import { createCache, InvalidOptionError } from "@mcp-persist/cache-core";
 import { describe, expect, it } from "vitest";
 import { useRedis } from "../use-redis";
 import type { RedisStoreKit } from "./redis-store-kit";
@@ -18,6 +18,21 @@ export function optionScenarios(kit: RedisStoreKit): void {
         expect(misuse).toThrow(InvalidOptionError);
         expect(misuse).toThrow(
           `${factory}() takes an options object, not a client: to use an existing client, pass it as ${factory}({ client }), got `,
+        );
+      } finally {
+        drop();
+      }
+    });
+
+    it("refuses the client itself where a store goes, saying to wrap it", async () => {
+      const { client, drop } = await kit.clientAsOptions(redis().url);
+      try {
+        // Every capability checks its store with cache-core's assertStore: one message for all.
+        const misuse = () => createCache({ store: client as never, defaultTtlMs: 1000 });
+        expect(misuse).toThrow(InvalidOptionError);
+        expect(misuse).toThrow(
+          "store must be an mcp-persist Store, e.g. lruStore(), ioredisStore({ client }) or nodeRedisStore({ client }); " +
+            "got a Redis client: wrap it in a store first, ioredisStore({ client }) or nodeRedisStore({ client })",
         );
       } finally {
         drop();

@@ -39,7 +39,7 @@ export interface RedisStoreKit {
    * A connected client with the library's defaults, and the package's factory handed it where the
    * options go (`ioredisStore(redis)`), as a JavaScript user used to BentoCache may write.
    */
-  clientAsOptions(url: string): Promise<{ misuse(): Store; drop(): void }>;
+  clientAsOptions(url: string): Promise<{ client: object; misuse(): Store; drop(): void }>;
   /**
    * The built package, for scenarios that run the store in a child process as an application
    * does: its ESM entry, and the factory that takes `{ connection }`.
