@@ -98,13 +98,18 @@ export class OnceCalls extends HolderCalls<ResolvedOnceOptions> implements Attem
 
   attempt(): Promise<OnceBeginReply> {
     const { lock, fence, record } = this.keys;
-    const args = [this.token, Math.ceil(this.options.ttlMs), FENCE_TTL_MS, this.recordTtl];
+    const args = Array.of<string | number>(
+      this.token,
+      Math.ceil(this.options.ttlMs),
+      FENCE_TTL_MS,
+      this.recordTtl,
+    );
     // Clearing the mark too, or every retry would read `unknown` for resultTtlMs.
     const late = this.undoLateGrant<OnceBeginReply>(
       "once_late_abandon_failed",
       "could not clear a once mark the store set too late",
     );
-    return this.caller.run(onceBeginScript, [lock, fence, record], args, late);
+    return this.caller.run(onceBeginScript, Array.of(lock, fence, record), args, late);
   }
 
   /** The mark outlives the lock: an abandoned attempt's mark would read `unknown` until then. */
@@ -114,7 +119,11 @@ export class OnceCalls extends HolderCalls<ResolvedOnceOptions> implements Attem
 
   /** Clears the mark of this attempt and releases the lock (abandon). */
   undo(): Promise<number> {
-    return this.caller.run(onceAbandonScript, [this.keys.lock, this.keys.record], [this.token]);
+    return this.caller.run(
+      onceAbandonScript,
+      Array.of(this.keys.lock, this.keys.record),
+      Array.of(this.token),
+    );
   }
 }
 

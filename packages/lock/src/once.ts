@@ -1,6 +1,7 @@
 import type { Store } from "@mcp-persist/cache-core";
 import { assertFunction, assertName, assertOptions } from "./arguments";
 import { lockKeys } from "./keys";
+import { LeaseParams } from "./lease";
 import { OnceCalls } from "./lock-calls";
 import { onceCommitScript } from "./once-finish.lua";
 import type { OnceOptions } from "./options";
@@ -72,7 +73,7 @@ export async function once<T>(
       };
   }
 
-  const lease = { caller, resource: key, lockKey, token, sentAt: acquisition.sentAt, options: resolved };
+  const lease = new LeaseParams(caller, key, lockKey, token, acquisition.sentAt, resolved);
   const { lock, settled } = await runLocked(lease, reply[1], fn);
   if (!settled.ok) {
     const abandoned = await calls.quietly(
@@ -96,7 +97,11 @@ export async function once<T>(
     return { status: "ran", value: settled.value, lock, released: released === 1, stored: false };
   }
   const committed = await calls.quietly(
-    caller.run(onceCommitScript, [lockKey, record], [token, encoded, recordTtl]),
+    caller.run(
+      onceCommitScript,
+      Array.of(lockKey, record),
+      Array.of<string | number>(token, encoded, recordTtl),
+    ),
     "once_commit_failed",
     "could not record the result of a once side effect: retries get unknown",
   );

@@ -55,6 +55,12 @@ class LockSettings implements ResolvedLockOptions {
   outageWarnings!: ThrottledWarnings;
 }
 
+/** One `once` call's options, as {@link LockSettings}. */
+class OnceSettings extends LockSettings implements ResolvedOnceOptions {
+  resultTtlMs = 0;
+  codec: Codec = defaultCodec;
+}
+
 const invalid = (message: string) => new InvalidOptionError(PKG, message);
 
 /** `onStoreError`: deprecated, still honoured. */
@@ -82,7 +88,7 @@ const onceOptionNames = knownOptions(invalid, [
 export function resolveLockOptions(name: string, options: LockOptions): ResolvedLockOptions {
   assertName(name);
   lockOptionNames(options);
-  return lockSettings(options);
+  return lockSettings(options, new LockSettings());
 }
 
 /**
@@ -92,7 +98,7 @@ export function resolveLockOptions(name: string, options: LockOptions): Resolved
  */
 export function checkLockOptions(options: LockOptions): void {
   lockOptionNames(options);
-  lockSettings(options);
+  lockSettings(options, new LockSettings());
 }
 
 /** {@link checkLockOptions} for `once`'s options. */
@@ -100,7 +106,8 @@ export function checkOnceOptions(options: OnceOptions): void {
   onceSettings(options);
 }
 
-function lockSettings(options: LockOptions): ResolvedLockOptions {
+/** `options` checked and resolved into `resolved` (a `OnceSettings` for `once`). */
+function lockSettings<R extends LockSettings>(options: LockOptions, resolved: R): R {
   const { ttlMs = 30_000, waitMs = 0, retryBaseMs = 25, retryMaxMs = 1000 } = options;
   const { storeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS, namespace = "mcp", logger = silentLogger } = options;
   // The lease is a TTL the store keeps; the others are waits this process times.
@@ -124,7 +131,6 @@ function lockSettings(options: LockOptions): ResolvedLockOptions {
       `logger must be a pino-style logger (an object with debug/info/warn/error methods), got ${describeValue(logger)}`,
     );
   }
-  const resolved = new LockSettings();
   resolved.ttlMs = ttlMs;
   resolved.waitMs = waitMs;
   resolved.retryBaseMs = retryBaseMs;
@@ -153,7 +159,7 @@ export function resolveOnceOptions(key: string, options: OnceOptions): ResolvedO
 function onceSettings(options: OnceOptions): ResolvedOnceOptions {
   onceOptionNames(options);
   const { resultTtlMs = 86_400_000, codec = defaultCodec } = options;
-  const resolved = lockSettings(options);
+  const resolved = lockSettings(options, new OnceSettings());
   assertTtlMs(resultTtlMs, PKG, "resultTtlMs");
   if (resultTtlMs > MAX_RESULT_TTL_MS) {
     throw new InvalidOptionError(
@@ -162,7 +168,9 @@ function onceSettings(options: OnceOptions): ResolvedOnceOptions {
     );
   }
   assertCodec(codec);
-  return { ...resolved, resultTtlMs, codec };
+  resolved.resultTtlMs = resultTtlMs;
+  resolved.codec = codec;
+  return resolved;
 }
 
 /**
