@@ -1,5 +1,7 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createCache, type Store } from "@mcp-persist/cache-core";
+import { DEFAULT_STORE_TIMEOUT_MS } from "@mcp-persist/cache-core/kit";
 import { createRateLimiter } from "@mcp-persist/ratelimit";
 import { ioredisStore } from "@mcp-persist/store-ioredis";
 import { nodeRedisStore } from "@mcp-persist/store-node-redis";
@@ -71,15 +73,26 @@ describe.each(Object.entries(stores))("a master SIGKILLed mid-load on %s", (clie
       for (let n = 0; n < KEYS; n++) await call(n);
 
       const samples: Sample[] = [];
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      // The longest any one call took, from the kill on: a call waiting on the dead master must
+      // give up at its deadline, not wait for the failover.
+      const slowest = { cache: 0, check: 0 };
+      let measuring = false;
+      const timed = async <T>(of: keyof typeof slowest, run: () => Promise<T>): Promise<T> => {
+        const started = performance.now();
+        const result = await run();
+        if (measuring) slowest[of] = Math.max(slowest[of], performance.now() - started);
+        return result;
+      };
       let current: Sample = { at: Date.now(), cacheCalls: 0, cacheErrors: 0, checks: 0, degraded: 0 };
       let running = true;
       const lane = async (seed: number) => {
         for (let i = seed; running; i += LANES) {
           const n = i % KEYS;
-          const withoutCache = await call(n);
+          const withoutCache = await timed("cache", () => call(n));
           current.cacheCalls++;
           if (withoutCache) current.cacheErrors++;
-          const result = await limiter.check(`caller-${n}`);
+          const result = await timed("check", () => limiter.check(`caller-${n}`));
           current.checks++;
           if (result.reason !== "ok") current.degraded++;
           await sleep(2);
@@ -94,6 +107,8 @@ describe.each(Object.entries(stores))("a master SIGKILLed mid-load on %s", (clie
       await sleep(1500);
       const victim = await cluster.nodeForSlot(keySlot(`${NAMESPACE}-${client}:~g:ns`));
       const killedAt = Date.now();
+      measuring = true;
+      loopDelay.enable();
       await victim.kill();
       // Until the replica serves the slot.
       const deadline = Date.now() + 30_000;
@@ -118,6 +133,7 @@ describe.each(Object.entries(stores))("a master SIGKILLed mid-load on %s", (clie
       }
       running = false;
       await lanes;
+      loopDelay.disable();
       clearInterval(sampler);
 
       // The share of calls that went without Redis, from the kill until the replica took over.
@@ -127,7 +143,7 @@ describe.each(Object.entries(stores))("a master SIGKILLed mid-load on %s", (clie
       const affected = samples.filter((sample) => sample.cacheErrors > 0 || sample.degraded > 0);
       const window = affected.length === 0 ? 0 : (affected.at(-1)?.at ?? 0) - (affected[0]?.at ?? 0) + 250;
       console.log(
-        `[chaos] ${client} cluster failover: replica promoted ${promotedAt - killedAt} ms after the kill, a second without a degraded call from ${recoveredAt === undefined ? "never" : `${recoveredAt - promotedAt} ms after that`}; calls degraded for ${window} ms; until the promotion, ${(100 * share.cache).toFixed(0)}% of cache calls went without the cache and ${(100 * share.limit).toFixed(0)}% of checks were degraded (${sum("cacheCalls")} calls, ${sum("checks")} checks); per 250 ms from the kill, cache: ${samples
+        `[chaos] ${client} cluster failover: replica promoted ${promotedAt - killedAt} ms after the kill, a second without a degraded call from ${recoveredAt === undefined ? "never" : `${recoveredAt - promotedAt} ms after that`}; calls degraded for ${window} ms; until the promotion, ${(100 * share.cache).toFixed(0)}% of cache calls went without the cache and ${(100 * share.limit).toFixed(0)}% of checks were degraded (${sum("cacheCalls")} calls, ${sum("checks")} checks); slowest cache call ${slowest.cache.toFixed(0)} ms, slowest check ${slowest.check.toFixed(0)} ms (timers up to ${(loopDelay.max / 1e6).toFixed(0)} ms late); per 250 ms from the kill, cache: ${samples
           .filter((sample) => sample.at >= killedAt - 250)
           .map((sample) =>
             sample.cacheCalls === 0 ? "-" : (sample.cacheErrors / sample.cacheCalls).toFixed(2),
@@ -142,8 +158,14 @@ describe.each(Object.entries(stores))("a master SIGKILLed mid-load on %s", (clie
       // And the service came back, in time: a whole second without a degraded call.
       expect(recoveredAt, "no second without a degraded call after the promotion").toBeDefined();
       expect((recoveredAt as number) - promotedAt).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
-      // Calls kept flowing through the failover (none hung on the dead master).
-      expect(during.every((sample) => sample.cacheCalls > 0)).toBe(true);
+      // Calls kept flowing through the failover: none waited on the dead master past its deadline
+      // (later only by as much as this process's timers ran late). Without the deadline ioredis
+      // holds such a call ~1.2 s, retrying the dead node. Whether every 250 ms sample has a call in
+      // it is not the question: on ioredis every call on the dead master's slots takes the whole
+      // deadline, and all eight lanes can be waiting on one at once.
+      const lateTimersMs = loopDelay.max / 1e6;
+      expect(slowest.cache).toBeLessThanOrEqual(DEFAULT_STORE_TIMEOUT_MS + lateTimersMs + 250);
+      expect(slowest.check).toBeLessThanOrEqual(DEFAULT_STORE_TIMEOUT_MS + lateTimersMs + 250);
     } finally {
       await store.close();
     }
