@@ -38,10 +38,22 @@ export function createRedisClient(connection: string | RedisOptions | undefined)
   return client;
 }
 
-/** A Cluster client that fails fast; the store owns it. */
+/**
+ * A Cluster client that fails fast; the store owns it.
+ *
+ * A dead master fails its calls at once. ioredis's default retries a "Connection is closed"
+ * every 100 ms (`retryDelayOnFailover`) up to 16 times, so every call on a dead master's slots
+ * took the store's whole deadline until its replica was promoted (a third of the calls, on the
+ * chaos failover test). That retry also carried calls over a node connection still opening,
+ * which the Cluster's `enableOfflineQueue: false` refuses: with the retry off, the offline queue
+ * goes on, so such calls wait in that node's queue for it to connect (a node that refuses the
+ * connection rejects them at once). The store itself sends nothing while the Cluster is not ready
+ * (see Readiness in cache-core), so an outage queues nothing to be sent later.
+ */
 export function createClusterClient(nodes: ClusterNode[], options: ClusterOptions = {}): Cluster {
   const client = new Cluster(nodes, {
-    enableOfflineQueue: false,
+    enableOfflineQueue: true,
+    retryDelayOnFailover: 0,
     clusterRetryStrategy: retryDelay,
     ...options,
     redisOptions: { ...failFastNodeOptions(), ...options.redisOptions },
