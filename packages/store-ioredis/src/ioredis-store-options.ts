@@ -28,8 +28,9 @@ export interface IoredisConnectionStoreOptions extends RedisStoreOptions {
 export interface IoredisClusterStoreOptions extends RedisStoreOptions {
   /**
    * Seed nodes and options for `new Cluster(nodes, options)`. Unless you set them, the store adds
-   * `enableOfflineQueue: false`, a cluster retry delay growing to 1 s, and for each node
-   * `maxRetriesPerRequest: 1`, `autoResendUnfulfilledCommands: false`.
+   * `retryDelayOnFailover: 0` with `enableOfflineQueue: true` (a dead master fails its calls at
+   * once), a cluster retry delay growing to 1 s, and for each node `maxRetriesPerRequest: 1`,
+   * `autoResendUnfulfilledCommands: false`.
    */
   cluster: { nodes: ClusterNode[]; options?: ClusterOptions };
 }
