@@ -4,9 +4,9 @@ import { type RedisCluster, startRedisCluster } from "@mcp-persist/test-redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // One file for both clients (clusterStoreKinds): a store-created Cluster whose every node is
-// SIGKILLed. A Cluster the store creates on ioredis keeps ioredis's own offline queue on (so calls
-// ride over a node connection that is still opening, see create-ioredis-client.ts); the store's
-// readiness gate is what keeps an outage from queueing calls there to be sent later.
+// SIGKILLed. On ioredis the store turns the Cluster's own offline queue on (so calls ride over a
+// node connection that is still opening, see create-ioredis-client.ts); the store's readiness gate
+// is what keeps an outage from queueing calls there to be sent later.
 
 let cluster: RedisCluster;
 beforeAll(async () => {
