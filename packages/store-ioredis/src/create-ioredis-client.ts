@@ -53,7 +53,9 @@ export function createRedisClient(connection: string | RedisOptions | undefined)
 export function createClusterClient(nodes: ClusterNode[], options: ClusterOptions = {}): Cluster {
   const client = new Cluster(nodes, {
     enableOfflineQueue: true,
-    retryDelayOnFailover: 0,
+    // Only beside the offline queue: with it turned off (by the caller), ioredis's retry is what
+    // carries calls over a node connection still opening, so it keeps its default.
+    retryDelayOnFailover: options.enableOfflineQueue === false ? undefined : 0,
     clusterRetryStrategy: retryDelay,
     ...options,
     redisOptions: { ...failFastNodeOptions(), ...options.redisOptions },

@@ -29,7 +29,8 @@ export interface IoredisClusterStoreOptions extends RedisStoreOptions {
   /**
    * Seed nodes and options for `new Cluster(nodes, options)`. Unless you set them, the store adds
    * `retryDelayOnFailover: 0` with `enableOfflineQueue: true` (a dead master fails its calls at
-   * once), a cluster retry delay growing to 1 s, and for each node `maxRetriesPerRequest: 1`,
+   * once; with `enableOfflineQueue: false` the retry keeps ioredis's default), a cluster retry
+   * delay growing to 1 s, and for each node `maxRetriesPerRequest: 1`,
    * `autoResendUnfulfilledCommands: false`.
    */
   cluster: { nodes: ClusterNode[]; options?: ClusterOptions };
