@@ -2,11 +2,13 @@
 const MAX_BATCH = 100;
 
 /**
- * Parts a batch's answers are handed out in: of 3, 4, 5, 6 and 8, the fastest at 16 rate-limit
- * checks in flight on both clients. More parts overlap more but cost more store calls, each a
- * socket write.
+ * Parts a batch's answers are handed out in: halves, so two batches take turns, one on the server
+ * while this process makes the other. Of 2, 3 and 5 (fifths before), halves were the fastest at
+ * 16 calls in flight, for rate-limit checks and locks on both clients (store benchmark, issue 15):
+ * each further part costs a store call, a socket write and a turn of the event loop, and where
+ * those are dear (a virtual machine's system calls) they cost more than the extra overlap gains.
  */
-const PARTS = 5;
+const PARTS = 2;
 
 /** Fewest answers per part: a part of one would cost a store call per call. */
 const MIN_PART = 2;
@@ -35,7 +37,7 @@ export type SendBatch<I, R> = (items: readonly I[]) => Promise<readonly (R | Pro
  * process and the Redis server then took turns, each idle while the other worked (rate limits ran
  * at 0.66× `RateLimiterRedis` at 16 checks in flight on a quiet machine). A part at a time, the
  * next calls go out as several batches, one per event-loop turn, so the server runs one while this
- * process makes the next. At most a fifth of the calls out (at least two) are answered per turn;
+ * process makes the next. At most half of the calls out (at least two) are answered per turn;
  * the next part is scheduled from `process.nextTick`, which runs once the part's continuations
  * (microtasks) have made their calls: so its `setImmediate` comes after the one in which
  * node-redis writes them (ioredis writes at `nextTick`), and the part's batch leaves before the
