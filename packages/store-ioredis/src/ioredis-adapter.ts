@@ -18,9 +18,9 @@ export function ioredisAdapter<C extends IoredisClient>(client: C): RedisClientA
       if (client.status === "wait") client.connect().catch(noop);
       return () => client.off("ready", listener);
     },
-    get: (key) => client.get(key),
-    set: (key, value, ttlMs) => client.set(key, value, "PX", ttlMs),
-    del: (key) => client.del(key),
+    get: (key) => grouped(client, () => client.get(key)),
+    set: (key, value, ttlMs) => grouped(client, () => client.set(key, value, "PX", ttlMs)),
+    del: (key) => grouped(client, () => client.del(key)),
     evalScript(command, body, keys, args, call) {
       // The client's keyPrefix goes on KEYS exactly as on GET/SET/DEL, never on ARGV. The command's
       // arguments live until the reply: concatenated, not a literal (cache-core README, "Per-call objects").
@@ -30,9 +30,7 @@ export function ioredisAdapter<C extends IoredisClient>(client: C): RedisClientA
         client.options.keyPrefix,
         call,
       );
-      const stream = corkFor(client);
-      client.sendCommand(script);
-      if (stream !== undefined) flushIfFull(stream);
+      grouped(client, () => client.sendCommand(script));
       // Rejects by itself when a PING went out in the script's place (see OnceWrittenScript).
       return script.promise;
     },
@@ -53,13 +51,22 @@ interface Corkable {
 }
 
 /**
- * Script calls that share one socket write at most. A whole burst in one write would save the
- * most system calls, but then client and server take turns — the server idle while the client
- * makes the next burst, the client idle while the server answers it — and a quiet machine got
- * slower (0.56× redis-semaphore's throughput, from 0.86× without grouping). Small groups keep both
- * busy at once.
+ * Commands that share one socket write at most. A whole burst in one write would save the most
+ * system calls, but then client and server take turns — the server idle while the client makes
+ * the next burst, the client idle while the server answers it — and a quiet machine got slower
+ * (0.56× redis-semaphore's throughput, from 0.86× without grouping). Small groups keep both busy
+ * at once. Of 2, 4 and 8: the fastest at 16 uncontended withLock calls in flight; of 4 and 16,
+ * the fastest for cache hits (GET) at 16 in flight.
  */
-const WRITE_GROUP = 4; // of 2, 4 and 8: the fastest at 16 uncontended withLock calls in flight
+const WRITE_GROUP = 4;
+
+/** Sends one command (`send`, which returns its reply's promise) in the connection's current write group. */
+function grouped<R>(client: IoredisClient, send: () => R): R {
+  const stream = corkFor(client);
+  const sent = send();
+  if (stream !== undefined) flushIfFull(stream);
+  return sent;
+}
 
 /** Corked connections, with how many commands each holds, until the group is full or the tick ends. */
 const corked = new Map<Corkable, number>();
@@ -70,10 +77,11 @@ function uncorkAll(): void {
 }
 
 /**
- * Holds the connection's writes (Node's cork) until `WRITE_GROUP` script calls are in or the tick
+ * Holds the connection's writes (Node's cork) until `WRITE_GROUP` commands are in or the tick
  * ends (uncork in `process.nextTick`), so the calls a burst of replies sets off — each settled
  * call's next call is sent from the same run of microtasks — go out a few to a `writev` system
- * call rather than one write each: the socket write was most of the client's CPU per call. A call
+ * call rather than one write each: the socket write was most of the client's CPU per call (a
+ * third of it for cache hits at 16 in flight, on a virtual machine with costly system calls). A call
  * waits no longer than the end of the current tick. Not on a Cluster, whose commands go out on the
  * connections of its nodes. Returns the stream when it is corked.
  */

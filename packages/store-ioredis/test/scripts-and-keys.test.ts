@@ -32,28 +32,53 @@ it("close() leaves a handed-in client open unless told it owns it, and quits its
   expect(created.client.status).toBe("end");
 });
 
+/**
+ * Counts the writes `client`'s socket makes from now on, below the stream's own buffering: one per
+ * system call.
+ */
+function countWrites(client: Redis): { readonly count: number } {
+  type Writes = Record<"_write" | "_writev", (...args: unknown[]) => unknown>;
+  const stream = (client as unknown as { stream: Writes }).stream;
+  const counter = { count: 0 };
+  for (const method of ["_write", "_writev"] as const) {
+    const original = stream[method];
+    stream[method] = function (this: unknown, ...args: unknown[]) {
+      counter.count++;
+      return original.apply(this, args);
+    };
+  }
+  return counter;
+}
+
 it("script calls made in one tick go out four to a socket write, and each gets its own reply", async () => {
   const client = defaultClient(server.url);
   const store = ioredisStore({ client, ownsClient: true });
   const key = (n: number) => `coalesced-${randomUUID()}:${n}`;
   const keys = [key(0), key(1), key(2), key(3)];
   await store.run(sampleScripts.incrWithTtl, [keys[0] as string], [1, 60_000]); // EVAL once: EVALSHA after
-  // The socket's writes, counted below the stream's own buffering: one per system call.
-  type Writes = Record<"_write" | "_writev", (...args: unknown[]) => unknown>;
-  const stream = (client as unknown as { stream: Writes }).stream;
-  let writes = 0;
-  for (const method of ["_write", "_writev"] as const) {
-    const original = stream[method];
-    stream[method] = function (this: unknown, ...args: unknown[]) {
-      writes++;
-      return original.apply(this, args);
-    };
-  }
+  const writes = countWrites(client);
   const calls = Array.from({ length: 16 }, (_, i) =>
     store.run(sampleScripts.incrWithTtl, [keys[i % 4] as string], [1, 60_000]),
   );
   // In order on one connection: the first key was at 1 already, the others start at 1.
   expect(await Promise.all(calls)).toEqual(calls.map((_, i) => (i % 4 === 0 ? 2 : 1) + Math.floor(i / 4)));
-  expect(writes).toBe(4);
+  expect(writes.count).toBe(4);
+  await store.close();
+});
+
+it("gets, sets and deletes made in one tick go out four to a socket write, each with its own reply", async () => {
+  const client = defaultClient(server.url);
+  const store = ioredisStore({ client, ownsClient: true });
+  await store.ping();
+  const keys = Array.from({ length: 16 }, (_, i) => `grouped-${randomUUID()}:${i}`);
+  const writes = countWrites(client);
+  await Promise.all(keys.map((key, i) => store.set(key, `value ${i}`, 60_000)));
+  expect(writes.count).toBe(4);
+  expect(await Promise.all(keys.map((key) => store.get(key)))).toEqual(keys.map((_, i) => `value ${i}`));
+  expect(writes.count).toBe(8);
+  // Mixed in one tick, in order on one connection: each delete finds what the set before it wrote.
+  const mixed = keys.slice(0, 8).flatMap((key) => [store.delete(key), store.get(key)]);
+  expect(await Promise.all(mixed)).toEqual(keys.slice(0, 8).flatMap(() => [true, undefined]));
+  expect(writes.count).toBe(12);
   await store.close();
 });
