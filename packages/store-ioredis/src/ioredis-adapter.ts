@@ -19,8 +19,8 @@ export function ioredisAdapter<C extends IoredisClient>(client: C): RedisClientA
       return () => client.off("ready", listener);
     },
     get: (key) => grouped(client, () => client.get(key)),
-    set: (key, value, ttlMs) => grouped(client, () => client.set(key, value, "PX", ttlMs)),
-    del: (key) => grouped(client, () => client.del(key)),
+    set: (key, value, ttlMs) => sentAtOnce(client, client.set(key, value, "PX", ttlMs)),
+    del: (key) => sentAtOnce(client, client.del(key)),
     evalScript(command, body, keys, args, call) {
       // The client's keyPrefix goes on KEYS exactly as on GET/SET/DEL, never on ARGV. The command's
       // arguments live until the reply: concatenated, not a literal (cache-core README, "Per-call objects").
@@ -66,6 +66,18 @@ function grouped<R>(client: IoredisClient, send: () => R): R {
   const sent = send();
   if (stream !== undefined) flushIfFull(stream);
   return sent;
+}
+
+/**
+ * `reply`, once the write that made it is on its way: the connection's held commands go out now,
+ * with it. The cache writes behind its caller (`wrap` returns before its SET is answered), and a
+ * process told "computed" must find its SET on the wire already: held to the end of the tick, it
+ * could reach Redis after another connection's GET made meanwhile, which would miss.
+ */
+function sentAtOnce<R>(client: IoredisClient, reply: R): R {
+  const stream = (client as { stream?: Corkable }).stream;
+  if (stream !== undefined && corked.delete(stream)) stream.uncork();
+  return reply;
 }
 
 /** Corked connections, with how many commands each holds, until the group is full or the tick ends. */

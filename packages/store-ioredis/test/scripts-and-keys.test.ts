@@ -66,19 +66,27 @@ it("script calls made in one tick go out four to a socket write, and each gets i
   await store.close();
 });
 
-it("gets, sets and deletes made in one tick go out four to a socket write, each with its own reply", async () => {
+it("GETs made in one tick go out four to a socket write; a SET or DEL goes out at once, with the GETs held before it", async () => {
   const client = defaultClient(server.url);
   const store = ioredisStore({ client, ownsClient: true });
   await store.ping();
   const keys = Array.from({ length: 16 }, (_, i) => `grouped-${randomUUID()}:${i}`);
   const writes = countWrites(client);
-  await Promise.all(keys.map((key, i) => store.set(key, `value ${i}`, 60_000)));
-  expect(writes.count).toBe(4);
-  expect(await Promise.all(keys.map((key) => store.get(key)))).toEqual(keys.map((_, i) => `value ${i}`));
-  expect(writes.count).toBe(8);
-  // Mixed in one tick, in order on one connection: each delete finds what the set before it wrote.
-  const mixed = keys.slice(0, 8).flatMap((key) => [store.delete(key), store.get(key)]);
-  expect(await Promise.all(mixed)).toEqual(keys.slice(0, 8).flatMap(() => [true, undefined]));
-  expect(writes.count).toBe(12);
+  const sets = keys.map((key, i) => store.set(key, `value ${i}`, 60_000));
+  // On the wire when set() returns: the cache writes behind its caller, and another connection's
+  // GET made next must not overtake the SET.
+  expect(writes.count).toBe(16);
+  await Promise.all(sets);
+  const gets = keys.map((key) => store.get(key));
+  expect(writes.count, "each group of four GETs goes out as it fills").toBe(20);
+  expect(await Promise.all(gets)).toEqual(keys.map((_, i) => `value ${i}`));
+  expect(writes.count).toBe(20);
+  // Three GETs held, then a DEL: one write for the four, replies in order.
+  const held = keys.slice(0, 3).map((key) => store.get(key));
+  expect(writes.count, "GETs are held until four are in or the tick ends").toBe(20);
+  const deleted = store.delete(keys[3] as string);
+  expect(writes.count).toBe(21);
+  expect(await Promise.all([...held, deleted])).toEqual(["value 0", "value 1", "value 2", true]);
+  expect(await store.get(keys[3] as string)).toBeUndefined();
   await store.close();
 });
