@@ -76,7 +76,7 @@ function grouped<R>(client: IoredisClient, send: () => R): R {
  */
 function sentAtOnce<R>(client: IoredisClient, reply: R): R {
   const stream = (client as { stream?: Corkable }).stream;
-  if (stream !== undefined && corked.delete(stream)) stream.uncork();
+  if (stream !== undefined) sendHeld(stream);
   return reply;
 }
 
@@ -112,9 +112,12 @@ function corkFor(client: IoredisClient): Corkable | undefined {
 
 /** Sends a full group at once. */
 function flushIfFull(stream: Corkable): void {
-  if ((corked.get(stream) ?? 0) < WRITE_GROUP) return;
-  corked.delete(stream);
-  stream.uncork();
+  if ((corked.get(stream) ?? 0) >= WRITE_GROUP) sendHeld(stream);
+}
+
+/** Sends what the store holds on `stream`, if anything: its group ends here. */
+function sendHeld(stream: Corkable): void {
+  if (corked.delete(stream)) stream.uncork();
 }
 
 /** Draining close: QUIT once pending replies are in, resolved when the connection has ended. */
