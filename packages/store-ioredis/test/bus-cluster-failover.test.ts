@@ -41,6 +41,22 @@ async function publishOnceUp(store: Store, channel: string, message: string): Pr
   );
 }
 
+/** The servers of the first master by address now (as both stores order masters) and of its replicas. */
+async function firstMasterAndReplicas(): Promise<RedisServer[]> {
+  const all = [...cluster.nodes, ...cluster.replicas];
+  const lines = (await redisCommand(all[0]?.port ?? 0, "CLUSTER", "NODES")).split("\n");
+  const parsed = lines.map((line) => {
+    const [id = "", address = "", flags = "", masterId = ""] = line.split(" ");
+    return { id, address: address.split("@")[0] ?? "", flags, masterId };
+  });
+  const masters = parsed.filter((n) => n.flags.includes("master") && !n.flags.includes("fail"));
+  const first = masters.sort((a, b) => (a.address < b.address ? -1 : 1))[0];
+  const ports = parsed
+    .filter((n) => n === first || n.masterId === first?.id)
+    .map((n) => Number(n.address.split(":")[1]));
+  return all.filter((server) => ports.includes(server.port));
+}
+
 describe.each(clusterStoreKinds(() => cluster))("the bus on a Cluster, $name", (kind) => {
   it("its node SIGKILLed: subscriptions are told interrupted, then listen again on another node, and messages flow", async () => {
     const store = kind.open();
@@ -65,6 +81,28 @@ describe.each(clusterStoreKinds(() => cluster))("the bus on a Cluster, $name", (
     } finally {
       // It rejoins as a replica of the node that took its place.
       await node?.restart();
+    }
+  }, 90_000);
+
+  it("the first master by address lost with its replicas (no failover): publishes go through another master", async () => {
+    const store = kind.open();
+    const channel = `lost-master:${randomUUID()}`;
+    const events: string[] = [];
+    const subscription = store.bus?.subscribe(channel, { message: (message) => events.push(message) });
+    await waitFor("the subscription to listen", () => subscription?.listening === true, 10_000);
+    await publishOnceUp(store, channel, "before");
+    await waitFor("the message before", () => events.includes("before"), 10_000);
+    const lost = await firstMasterAndReplicas();
+    expect(lost.length, "a master and its replica").toBe(2);
+    await Promise.all(lost.map((server) => server.kill()));
+    try {
+      // Nothing takes the master's place, so the stores' lists keep it: the publisher must pass it over.
+      await waitFor("the subscription to listen", () => subscription?.listening === true, 30_000);
+      await publishOnceUp(store, channel, "after");
+      await waitFor("the message after", () => events.includes("after"), 10_000);
+    } finally {
+      for (const server of lost) await server.restart();
+      await store.close();
     }
   }, 90_000);
 });

@@ -25,7 +25,7 @@ interface SubscriberClient {
 
 /** A cluster from `createCluster`: its master nodes, and the client it keeps for each. */
 interface ClusterNodes {
-  readonly masters: readonly { readonly address: string }[];
+  readonly masters: readonly { readonly address: string; readonly client?: { readonly isReady: boolean } }[];
   nodeClient(node: object): SubscriberClient | Promise<SubscriberClient>;
 }
 
@@ -33,7 +33,9 @@ interface ClusterNodes {
  * PUBLISH. On a cluster, always through the same master node (the first by address), not a random
  * one per call as node-redis sends PUBLISH: from any node a message reaches every node, but two
  * messages sent through two nodes can arrive in either order, and one publisher's messages must
- * keep theirs.
+ * keep theirs. A master whose connection is lost (its client reconnecting) is passed over: node-redis
+ * may keep a dead master in its list long after its replica took over (a topology refresh made
+ * before the failover finds it still listed), and every publish would fail until then.
  */
 export async function publishNodeRedis(
   client: NodeRedisClient,
@@ -47,9 +49,14 @@ export async function publishNodeRedis(
   if (!cluster) return view.publish(channel, message);
   const nodes = client as unknown as ClusterNodes;
   let first: ClusterNodes["masters"][number] | undefined;
+  let firstUp: ClusterNodes["masters"][number] | undefined;
   for (const master of nodes.masters) {
     if (first === undefined || master.address < first.address) first = master;
+    // No client yet: not known to be down (nodeClient connects it).
+    const up = master.client === undefined || master.client.isReady;
+    if (up && (firstUp === undefined || master.address < firstUp.address)) firstUp = master;
   }
+  first = firstUp ?? first;
   if (first === undefined) return client.publish(channel, message);
   const node = (await nodes.nodeClient(first)) as unknown as NodeRedisClient;
   return node.publish(channel, message);
